@@ -1,0 +1,89 @@
+// Packet captures (tcpdump) on chosen interfaces while an action runs: the packet's path, as evidence that a
+// negative result fails where the guide says it does (seen on br0, not on eth0), not for some other reason.
+import type { BackgroundProcess } from '../hosts/background.ts';
+import type { Host } from '../hosts/host.ts';
+import { waitUntil } from '../wait.ts';
+
+export interface CapturePoint {
+  /** namespace inside the host; undefined is the host's own */
+  ns?: string;
+  iface: string;
+}
+
+export interface Packet {
+  src: string;
+  dst: string;
+  srcPort?: number;
+  dstPort?: number;
+  /** what tcpdump says after the addresses: "ICMP echo request, id 3, seq 1, length 64" */
+  info: string;
+  line: string;
+}
+
+export interface Captured<T> {
+  result: T;
+  /** packets per capture point, keyed "ns/iface" (ns "host" for the host's own) */
+  packets: Record<string, Packet[]>;
+}
+
+export const pointKey = (point: CapturePoint): string => `${point.ns ?? 'host'}/${point.iface}`;
+
+/** Runs `action` while tcpdump listens on every point (with a pcap filter, as argv words), then parses what it saw. */
+export async function capture<T>(host: Host, points: CapturePoint[], filter: string[], action: () => Promise<T>): Promise<Captured<T>> {
+  const captures: BackgroundProcess[] = [];
+  try {
+    for (const point of points) {
+      const argv = ['tcpdump', '-i', point.iface, '-n', '-l', '--immediate-mode', '-tt', ...filter];
+      const process = await host.spawn(argv, { ns: point.ns });
+      captures.push(process);
+      await waitUntil(
+        async () => {
+          const { stderr } = await process.output();
+          if (process.exited) throw new Error(`tcpdump on ${pointKey(point)} exited: ${stderr.trim()}`);
+          return stderr;
+        },
+        (stderr) => stderr.includes('listening on'),
+        { what: `tcpdump to listen on ${pointKey(point)}`, deadlineMs: 10_000, intervalMs: 20 },
+      );
+    }
+    const result = await action();
+    const packets: Record<string, Packet[]> = {};
+    for (const [index, point] of points.entries()) {
+      // SIGINT makes tcpdump flush what it has and exit
+      const { stdout } = await captures[index]!.stop('INT');
+      packets[pointKey(point)] = stdout.split('\n').map(parsePacket).filter((packet): packet is Packet => packet !== undefined);
+    }
+    return { result, packets };
+  } finally {
+    await Promise.allSettled(captures.map((process) => process.stop('INT')));
+  }
+}
+
+// "1732546500.123456 IP 192.168.0.2 > 8.8.8.8: ICMP echo request, id 1, seq 1, length 64"
+// "1732546500.123456 IP 198.51.100.7.40312 > 172.31.8.154.5000: Flags [S], seq …"
+const LINE = /^\d+\.\d+ (?:IP|ARP,) (.*)$/;
+const IP_LINE = /^(\S+) > (\S+): (.*)$/;
+
+export function parsePacket(line: string): Packet | undefined {
+  const match = LINE.exec(line.trim());
+  if (!match) return undefined;
+  const ip = IP_LINE.exec(match[1]!);
+  if (!ip) {
+    // ARP: "Request who-has 192.168.0.1 tell 192.168.0.2, length 28"
+    const arp = /who-has (\S+) tell ([^,\s]+)/.exec(match[1]!) ?? /Reply (\S+) is-at/.exec(match[1]!);
+    return arp ? { src: arp[2] ?? arp[1]!, dst: arp[2] ? arp[1]! : '', info: `ARP ${match[1]}`, line } : undefined;
+  }
+  const [src, srcPort] = splitPort(ip[1]!);
+  const [dst, dstPort] = splitPort(ip[2]!);
+  return { src, dst, srcPort, dstPort, info: ip[3]!, line };
+}
+
+/** tcpdump writes a port as a fifth dotted part: 172.31.8.154.5000 */
+function splitPort(text: string): [string, number | undefined] {
+  const parts = text.split('.');
+  return parts.length === 5 ? [parts.slice(0, 4).join('.'), Number(parts[4])] : [text, undefined];
+}
+
+/** Packets matching a predicate, for assertions that read like the guide. */
+export const echoRequests = (packets: Packet[] = []): Packet[] => packets.filter((p) => p.info.startsWith('ICMP echo request'));
+export const echoReplies = (packets: Packet[] = []): Packet[] => packets.filter((p) => p.info.startsWith('ICMP echo reply'));

@@ -1,0 +1,47 @@
+// The run's configuration, from the environment, checked once in the global setup and handed to every suite.
+import { resolve } from 'node:path';
+import type { HostBackend } from '../hosts/host.ts';
+import type { IptablesCommand } from '../topology/step.ts';
+import { DEFAULT_TOPOLOGY } from '../topology/topology.ts';
+
+export interface HarnessConfig {
+  backend: HostBackend;
+  /** container backend: the host image tag */
+  image?: string;
+  /** labels every container of this run with it, so its leftovers can be swept */
+  runId: string;
+  /** `<machine>:<pid>` of the process that owns the run */
+  owner: string;
+  iptables: IptablesCommand;
+  topologyPath: string;
+  privileged: boolean;
+}
+
+export class HarnessSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HarnessSetupError';
+    this.stack = `${this.name}: ${message}`; // one line: the message names the problem and the fix
+  }
+}
+
+export const BACKEND_REQUESTS = ['auto', 'container', 'netns'] as const;
+export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
+
+export function backendRequest(env = process.env): BackendRequest {
+  const value = env.NETNS_HOST ?? 'auto';
+  if (!BACKEND_REQUESTS.includes(value as BackendRequest)) {
+    throw new HarnessSetupError(`NETNS_HOST=${value} is not a host backend; use one of ${BACKEND_REQUESTS.join(', ')} (or leave it unset for auto)`);
+  }
+  return value as BackendRequest;
+}
+
+export function iptablesCommand(env = process.env): IptablesCommand {
+  const value = env.NETNS_IPTABLES ?? 'nft';
+  if (value !== 'nft' && value !== 'legacy') throw new HarnessSetupError(`NETNS_IPTABLES=${value} is not an iptables backend; use nft or legacy`);
+  return `iptables-${value}`;
+}
+
+export function topologyPath(env = process.env): string {
+  return env.NETNS_TOPOLOGY ? resolve(env.NETNS_TOPOLOGY) : DEFAULT_TOPOLOGY;
+}

@@ -1,0 +1,59 @@
+// Which host backend runs the suites: NETNS_HOST=container|netns|auto. auto takes a container when a Docker
+// engine answers, else a private namespace when root, else stops with one line saying what is needed.
+import { access, constants } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import { execa } from 'execa';
+import { HarnessSetupError, type BackendRequest } from '../harness/config.ts';
+import type { HostBackend } from './host.ts';
+
+export interface MachineAbilities {
+  /** undefined when a Docker engine answers, else why not */
+  engineProblem: string | undefined;
+  root: boolean;
+}
+
+export async function machineAbilities(): Promise<MachineAbilities> {
+  const info = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 15_000 });
+  const engineProblem =
+    info.exitCode === 0 && info.stdout.trim()
+      ? undefined
+      : info.failed && (info as { code?: string }).code === 'ENOENT'
+        ? 'the docker command is not installed'
+        : (String(info.stderr).trim().split('\n').pop() ?? `docker info exited ${info.exitCode}`);
+  return { engineProblem, root: process.getuid?.() === 0 };
+}
+
+export function chooseBackend(request: BackendRequest, abilities: MachineAbilities): HostBackend {
+  const { engineProblem, root } = abilities;
+  if (request === 'container') {
+    if (engineProblem) throw new HarnessSetupError(`NETNS_HOST=container needs a Docker engine, but none answers (${engineProblem}); start dockerd (README set-up) or use NETNS_HOST=netns as root`);
+    return 'container';
+  }
+  if (request === 'netns') {
+    if (!root) throw new HarnessSetupError('NETNS_HOST=netns needs root (unshare of a network and mount namespace); run as root or use NETNS_HOST=container');
+    return 'netns';
+  }
+  if (!engineProblem) return 'container';
+  if (root) return 'netns';
+  throw new HarnessSetupError(`no host backend: no Docker engine answers (${engineProblem}) and this is not root; start dockerd (README set-up) or run as root`);
+}
+
+/** The machine's own tools the netns backend runs (it has no image of its own). */
+export const NETNS_TOOLS = ['ip', 'unshare', 'nsenter', 'setpriv', 'timeout', 'sysctl', 'ss', 'ping', 'curl', 'tcpdump', 'nft', 'conntrack', '/usr/bin/python3'];
+
+export async function missingTools(tools: readonly string[], path = process.env.PATH ?? ''): Promise<string[]> {
+  const dirs = path.split(delimiter).filter(Boolean);
+  const found = await Promise.all(
+    tools.map(async (tool) => {
+      const candidates = tool.includes('/') ? [tool] : dirs.map((dir) => join(dir, tool));
+      for (const candidate of candidates) {
+        try {
+          await access(candidate, constants.X_OK);
+          return true;
+        } catch {}
+      }
+      return false;
+    }),
+  );
+  return tools.filter((_, index) => !found[index]);
+}

@@ -1,0 +1,40 @@
+// What a command run inside a host returns, and the error thrown when its exit status is not the expected one.
+import { quote } from 'zx';
+
+export interface CommandResult {
+  /** the command as it runs inside the host (no backend prefix), for logs and reproduction */
+  readonly display: string;
+  /** the namespace inside the host it ran in; undefined is the host's own ("root") namespace */
+  readonly ns: string | undefined;
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+  /** killed by the in-host deadline (coreutils timeout exits 124) */
+  readonly timedOut: boolean;
+}
+
+/** Exit statuses a caller accepts: one, several, or 'any' (the status is data, as for probes). */
+export type ExpectedExit = number | readonly number[] | 'any';
+
+export function exitAccepted(expected: ExpectedExit, exitCode: number): boolean {
+  if (expected === 'any') return true;
+  return typeof expected === 'number' ? exitCode === expected : expected.includes(exitCode);
+}
+
+/** Shell-quoted text of an argv, for display only: commands themselves never go through a string. */
+export function displayArgv(argv: readonly string[]): string {
+  return argv.map((arg) => quote(arg)).join(' ');
+}
+
+export class CommandError extends Error {
+  readonly result: CommandResult;
+  constructor(hostName: string, result: CommandResult, expected: ExpectedExit) {
+    const where = result.ns ? `namespace ${result.ns} of host ${hostName}` : `host ${hostName}`;
+    const why = result.timedOut ? 'timed out' : `exited ${result.exitCode}`;
+    const output = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ');
+    super(`\`${result.display}\` in ${where} ${why}, expected exit ${JSON.stringify(expected)}${output ? `: ${output}` : ''}`);
+    this.name = 'CommandError';
+    this.result = result;
+  }
+}

@@ -1,0 +1,50 @@
+// The container backend: a Testcontainers container with network mode `none` (nothing it does can reach the
+// machine's network), the least capabilities that the guide's commands need, and the run's labels.
+import { GenericContainer, Wait } from 'testcontainers';
+import type { HostDriver } from './host.ts';
+
+// The harness sweeps its own containers by label, so Ryuk is not needed; its image often cannot be pulled.
+// Set TESTCONTAINERS_RYUK_DISABLED=false to use it where it can.
+process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+// No port is ever mapped, so the address Testcontainers would look up (through the `bridge` network, which
+// a dockerd started with --bridge=none does not have) is never used.
+process.env.TESTCONTAINERS_HOST_OVERRIDE ??= 'localhost';
+
+/** ip netns, mounts on /run/netns, iptables/nft, sysctls (NET_ADMIN, SYS_ADMIN); ping and tcpdump (NET_RAW). */
+export const HOST_CAPABILITIES = ['NET_ADMIN', 'NET_RAW', 'SYS_ADMIN'] as const;
+
+// /proc/sys is read-only in a container: remounting it (SYS_ADMIN) makes ip_forward writable.
+// resolv.conf points at the host's own lo, so a stray lookup (http.server's reverse lookup) fails at once.
+const INIT = `set -e
+mount -o remount,rw /proc/sys
+mkdir -p /run/netns-conformance
+echo 'nameserver 127.0.0.1' > /etc/resolv.conf`;
+
+export interface ContainerHostOptions {
+  image: string;
+  labels: Record<string, string>;
+  /** --privileged instead of the capability list, for machines where it works */
+  privileged: boolean;
+}
+
+export async function startContainerDriver(opts: ContainerHostOptions): Promise<HostDriver & { initArgv: string[] }> {
+  let spec = new GenericContainer(opts.image)
+    .withNetworkMode('none')
+    .withCommand(['sleep', 'infinity'])
+    .withLabels(opts.labels)
+    .withSecurityOpt('seccomp=unconfined', 'apparmor=unconfined')
+    // no port is exposed: the container is ready once it runs; the init command then proves it answers
+    .withWaitStrategy(Wait.forListeningPorts())
+    .withStartupTimeout(60_000);
+  spec = opts.privileged ? spec.withPrivilegedMode() : spec.withAddedCapabilities(...HOST_CAPABILITIES);
+  const container = await spec.start();
+  let destroyed: Promise<unknown> | undefined;
+  return {
+    backend: 'container',
+    name: container.getId().slice(0, 12),
+    prefix: ['docker', 'exec', container.getId()],
+    processGuard: [], // removing the container ends every process in it
+    initArgv: ['sh', '-c', INIT],
+    destroy: () => (destroyed ??= container.stop({ timeout: 0, remove: true, removeVolumes: true })).then(() => undefined),
+  };
+}

@@ -1,0 +1,61 @@
+// The netns backend: the host is a private network + mount namespace made with `unshare`, held open by a small
+// shell process. Commands enter it with nsenter. For machines with root and no Docker, and for kernels in a VM.
+import { execa } from 'execa';
+import type { HostDriver } from './host.ts';
+import { waitUntil, within } from '../wait.ts';
+
+// Inside the new mount namespace (propagation private, so nothing is seen outside): a tmpfs on /run keeps
+// `ip netns` mounts, the xtables lock and background files private; a fresh sysfs shows this namespace's links;
+// resolv.conf points at lo so a stray lookup fails at once. Then it waits for stdin to close: when the harness
+// ends (even killed), the pipe closes, the holder exits and the namespaces go with it.
+const HOLDER = `set -e
+mount -t tmpfs -o mode=0755 netns-conformance /run
+mount -t sysfs netns-conformance /sys
+mkdir -p /run/netns-conformance
+target=$(readlink -m /etc/resolv.conf)
+case "$target" in
+  /run/*) mkdir -p "\${target%/*}"; echo 'nameserver 127.0.0.1' > "$target" ;;
+  *) echo 'nameserver 127.0.0.1' > /run/netns-conformance/resolv.conf
+     mount --bind /run/netns-conformance/resolv.conf /etc/resolv.conf ;;
+esac
+ip link set lo up
+echo ready
+read -r _ || true`;
+
+/** Kills a process when the harness process that started it dies, even by SIGKILL (prctl PR_SET_PDEATHSIG). */
+export const DIE_WITH_HARNESS = ['setpriv', '--pdeathsig', 'KILL'] as const;
+
+export async function startNetnsDriver(): Promise<HostDriver> {
+  const holder = execa(
+    DIE_WITH_HARNESS[0],
+    [...DIE_WITH_HARNESS.slice(1), 'unshare', '--net', '--mount', '--propagation', 'private', '--', 'sh', '-c', HOLDER],
+    { stdin: 'pipe', reject: false, buffer: true },
+  );
+  let stdout = '';
+  holder.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  let ended: Awaited<typeof holder> | undefined;
+  void holder.then((result) => (ended = result));
+  await waitUntil(
+    async () => {
+      if (ended) throw new Error(`netns host: unshare failed (${String(ended.stderr || ended.message || '').trim()}); the netns backend needs root (CAP_SYS_ADMIN): run as root or use NETNS_HOST=container`);
+      return stdout;
+    },
+    (seen) => seen.includes('ready'),
+    { what: 'the namespace holder to print "ready"', deadlineMs: 10_000, intervalMs: 10 },
+  );
+  const pid = String(holder.pid);
+  let destroyed: Promise<unknown> | undefined;
+  return {
+    backend: 'netns',
+    name: `netns-${pid}`,
+    prefix: [...DIE_WITH_HARNESS, 'nsenter', '--target', pid, '--net', '--mount', '--'],
+    processGuard: DIE_WITH_HARNESS, // `timeout` forks: its child must die with it too
+    destroy: () =>
+      (destroyed ??= (async () => {
+        holder.stdin.end();
+        const exited = await within(holder, 5_000);
+        if (!exited) holder.kill('SIGKILL');
+        await holder;
+      })()).then(() => undefined),
+  };
+}

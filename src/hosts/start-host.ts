@@ -1,0 +1,30 @@
+// Starts a host of the chosen backend and prepares it; a host that fails to prepare is removed, never left half-built.
+import { startContainerDriver } from './container-driver.ts';
+import { Host, type HostBackend } from './host.ts';
+import { startNetnsDriver } from './netns-driver.ts';
+
+export interface HostSpec {
+  backend: HostBackend;
+  /** container backend: the host image tag */
+  image?: string;
+  /** container backend: labels that let a later run sweep leftovers */
+  labels?: Record<string, string>;
+  /** container backend: --privileged instead of capabilities */
+  privileged?: boolean;
+}
+
+export async function startHost(spec: HostSpec): Promise<Host> {
+  if (spec.backend === 'container') {
+    if (!spec.image) throw new Error('container host: no image given (the global setup builds it; run through `npm test`)');
+    const driver = await startContainerDriver({ image: spec.image, labels: spec.labels ?? {}, privileged: spec.privileged ?? false });
+    const host = new Host(driver);
+    try {
+      await host.exec(driver.initArgv);
+    } catch (error) {
+      await host.stop();
+      throw error;
+    }
+    return host;
+  }
+  return new Host(await startNetnsDriver());
+}

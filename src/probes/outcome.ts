@@ -1,0 +1,63 @@
+// What a probe observed: a closed union, so an expectation names the exact reason (reachable, or unreachable
+// because of a timeout, a routing failure, a refusal …) and a test cannot pass for the wrong reason.
+import type { CommandResult } from '../hosts/command.ts';
+
+export type Outcome =
+  | { kind: 'reachable'; rttMs: number; detail?: string }
+  /** nothing came back before the deadline (a drop somewhere, or a reply that could not be routed) */
+  | { kind: 'timeout'; detail?: string }
+  /** no route: locally (`from` undefined) or an ICMP net-unreachable from the router `from` */
+  | { kind: 'network-unreachable'; from?: string; detail?: string }
+  /** the neighbour did not answer ARP, or an ICMP host-unreachable from `from` */
+  | { kind: 'host-unreachable'; from?: string; detail?: string }
+  /** the far side answered with a TCP reset: nothing listens there */
+  | { kind: 'refused'; detail?: string }
+  /** a firewall rejected it (ICMP administratively prohibited, or EPERM from a local rule) */
+  | { kind: 'filtered'; from?: string; detail?: string }
+  /** the probe itself could not run or its output was not understood: never what a test expects */
+  | { kind: 'error'; detail: string };
+
+export type OutcomeKind = Outcome['kind'];
+
+export type ProbeKind = 'ping' | 'tcp' | 'http';
+
+export interface ProbeSpec {
+  kind: ProbeKind;
+  /** namespace inside the host to probe from; undefined is the host's own namespace */
+  from?: string;
+  /** source address to send from (must be on a local interface of `from`) */
+  source?: string;
+  to: string;
+  port?: number;
+  /** how long to wait for an answer; default 2 s */
+  timeoutMs?: number;
+}
+
+export interface ProbeResult {
+  spec: ProbeSpec;
+  outcome: Outcome;
+  /** the command that ran, its exit status and output: the evidence */
+  command: CommandResult;
+  /** the same probe as a command to paste on this machine */
+  reproduce: string;
+}
+
+/** "reachable (0.4 ms)", "network-unreachable (ICMP from 172.31.0.1)", "timeout" … */
+export function describeOutcome(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'reachable':
+      return `reachable (${outcome.rttMs.toFixed(1)} ms${outcome.detail ? `, ${outcome.detail}` : ''})`;
+    case 'network-unreachable':
+    case 'host-unreachable':
+    case 'filtered':
+      return outcome.from ? `${outcome.kind} (ICMP from ${outcome.from})` : outcome.detail ? `${outcome.kind} (${outcome.detail})` : outcome.kind;
+    default:
+      return outcome.detail ? `${outcome.kind} (${outcome.detail})` : outcome.kind;
+  }
+}
+
+/** "ping netns1 → 8.8.8.8", "http internet[198.51.100.7] → 172.31.8.154:5000" */
+export function describeProbe(spec: ProbeSpec): string {
+  const from = `${spec.from ?? 'host'}${spec.source ? `[${spec.source}]` : ''}`;
+  return `${spec.kind} ${from} → ${spec.to}${spec.port ? `:${spec.port}` : ''}`;
+}

@@ -1,0 +1,28 @@
+// Runs a probe inside a host: one command built from the spec, its result mapped to an Outcome in one place.
+import type { Host } from '../hosts/host.ts';
+import { classifyHttp, httpArgv } from './http.ts';
+import type { ProbeKind, ProbeResult, ProbeSpec, Outcome } from './outcome.ts';
+import { classifyPing, pingArgv } from './ping.ts';
+import { classifyTcp, tcpArgv } from './tcp.ts';
+import type { CommandResult } from '../hosts/command.ts';
+
+const DEFAULT_TIMEOUT_MS = 2_000;
+
+const PROBES: Record<ProbeKind, { argv: (spec: ProbeSpec, timeoutMs: number) => string[]; classify: (result: CommandResult) => Outcome }> = {
+  ping: { argv: pingArgv, classify: classifyPing },
+  tcp: { argv: tcpArgv, classify: classifyTcp },
+  http: { argv: httpArgv, classify: classifyHttp },
+};
+
+export async function probe(host: Host, spec: ProbeSpec): Promise<ProbeResult> {
+  const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const { argv, classify } = PROBES[spec.kind];
+  const command = argv(spec, timeoutMs);
+  const result = await host.exec(command, { ns: spec.from, timeoutMs: timeoutMs + 5_000, expectExit: 'any' });
+  return { spec, outcome: classify(result), command: result, reproduce: host.reproduce(command, spec.from) };
+}
+
+/** Shorthands that read like the guide: ping('netns1', '192.168.0.1'). */
+export const ping = (from: string | undefined, to: string, extra: Partial<ProbeSpec> = {}): ProbeSpec => ({ kind: 'ping', from, to, ...extra });
+export const tcp = (from: string | undefined, to: string, port: number, extra: Partial<ProbeSpec> = {}): ProbeSpec => ({ kind: 'tcp', from, to, port, ...extra });
+export const http = (from: string | undefined, to: string, port: number, extra: Partial<ProbeSpec> = {}): ProbeSpec => ({ kind: 'http', from, to, port, ...extra });

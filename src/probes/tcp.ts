@@ -1,0 +1,35 @@
+// TCP connect (the guide's `telnet 192.168.0.2 5000`), by a small Python probe that reports the errno.
+import { readFileSync } from 'node:fs';
+import type { CommandResult } from '../hosts/command.ts';
+import type { Outcome, ProbeSpec } from './outcome.ts';
+
+const SCRIPT = readFileSync(new URL('./tcp-connect.py', import.meta.url), 'utf8');
+/** Debian's interpreter, not a PATH lookup: a pyenv shim on PATH takes seconds to start */
+export const PYTHON = '/usr/bin/python3';
+
+export function tcpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
+  if (!spec.port) throw new Error(`tcp probe to ${spec.to} needs a port`);
+  return [PYTHON, '-c', SCRIPT, spec.to, String(spec.port), String(timeoutMs / 1000), ...(spec.source ? [spec.source] : [])];
+}
+
+const BY_ERRNO: Record<string, Outcome['kind']> = {
+  ECONNREFUSED: 'refused',
+  ETIMEDOUT: 'timeout',
+  ENETUNREACH: 'network-unreachable',
+  EHOSTUNREACH: 'host-unreachable',
+  EACCES: 'filtered',
+  EPERM: 'filtered',
+};
+
+export function classifyTcp(result: CommandResult): Outcome {
+  let report: { ok: boolean; rtt_ms?: number; local?: string; errno?: string; message?: string };
+  try {
+    report = JSON.parse(result.stdout.trim().split('\n').pop() ?? '');
+  } catch {
+    return { kind: 'error', detail: `tcp probe exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop()}` };
+  }
+  if (report.ok) return { kind: 'reachable', rttMs: report.rtt_ms ?? 0, detail: `from ${report.local}` };
+  const kind = BY_ERRNO[report.errno ?? ''];
+  if (!kind || kind === 'reachable' || kind === 'error') return { kind: 'error', detail: `connect failed: ${report.errno} ${report.message ?? ''}` };
+  return { kind, detail: report.errno };
+}

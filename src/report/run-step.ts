@@ -1,0 +1,26 @@
+// Runs a guide step as an Allure step: its title, the commands it ran, and the host's state after it.
+// A step the topology omits (a broken setup, for the self-tests) shows as skipped and does nothing.
+import * as allure from 'allure-js-commons';
+import { Status } from 'allure-js-commons';
+import type { Step, StepContext } from '../topology/step.ts';
+import { attachCommands, attachHostState } from './attachments.ts';
+
+export async function runStep<T>(ctx: StepContext, step: Step<T>): Promise<T | undefined> {
+  if (ctx.topology.omitSteps.includes(step.id)) {
+    await allure.logStep(`${step.title} (omitted by topology ${ctx.topology.source})`, Status.SKIPPED);
+    return undefined;
+  }
+  return allure.step(step.title, async () => {
+    const first = ctx.host.log.length;
+    try {
+      return await step.run(ctx);
+    } finally {
+      await attachCommands(ctx.host.log.slice(first));
+      await attachHostState(ctx);
+    }
+  });
+}
+
+export async function runSteps(ctx: StepContext, steps: ReadonlyArray<Step<unknown>>): Promise<void> {
+  for (const step of steps) await runStep(ctx, step);
+}

@@ -1,0 +1,79 @@
+// Scenario 1 — namespace to bridge (SPEC.md; the guide's part two, and docker0's containers in part one).
+//
+//   [netns1] ceth0 192.168.0.2/16          [netns2] ceth1 192.168.0.3/16
+//        |  veth                                |  veth
+//      veth0 ---------- [host] br0 192.168.0.1/16 ---------- veth1
+import { describe, expect } from 'vitest';
+import { expectReachability } from '../fixtures/expect-reachability.ts';
+import { test } from '../fixtures/guide-test.ts';
+import {
+  addBridge, addNamespace, addVethPair, attachToBridge, bringUpHostSide, configureNamespaceSide, moveIntoNamespace,
+} from '../fixtures/steps/namespace-to-bridge.ts';
+import { watch } from '../fixtures/watch.ts';
+import { linkState, neighbourState, settledNeighbourState } from '../src/evidence/links.ts';
+import { ping } from '../src/probes/probe.ts';
+import { runStep, runSteps } from '../src/report/run-step.ts';
+import { addressOf } from '../src/topology/topology.ts';
+import { waitUntil } from '../src/wait.ts';
+
+describe('Scenario 1: namespace to bridge', () => {
+  test('before veth0 is up, ceth0 is LOWERLAYERDOWN and netns1 cannot reach br0', async ({ guide }) => {
+    const { topology, host } = guide;
+    const ns = topology.namespaces[0]!;
+    const bridgeIp = addressOf(topology.bridge.address);
+    await runSteps(guide, [addNamespace(ns), addBridge(topology), addVethPair(ns), moveIntoNamespace(ns), attachToBridge(ns, topology), configureNamespaceSide(ns)]);
+
+    expect((await linkState(host, ns.name, ns.link)).operstate).toBe('LOWERLAYERDOWN');
+    const { packets } = await watch(guide, [{ iface: topology.bridge.name }], ['arp'], () =>
+      expectReachability(guide, [{ probe: ping(ns.name, bridgeIp), expect: 'timeout' }]),
+    );
+    // the path: nothing crossed the cable to br0, and netns1's ARP request for br0's address failed.
+    // Awaiting FAILED also lets the resolution end here: a ping queued behind it would inherit its failure.
+    expect(packets[`host/${topology.bridge.name}`]).toEqual([]);
+    expect(await settledNeighbourState(host, ns.name, bridgeIp)).toEqual(['FAILED']);
+  });
+
+  test('with veth0 up, ceth0 is UP and netns1 pings br0 192.168.0.1', async ({ guide }) => {
+    const { topology, host } = guide;
+    const ns = topology.namespaces[0]!;
+    const bridgeIp = addressOf(topology.bridge.address);
+    await runStep(guide, bringUpHostSide(ns));
+
+    const link = await waitUntil(() => linkState(host, ns.name, ns.link), (state) => state.operstate === 'UP', {
+      what: `${ns.link} in ${ns.name} to be UP`,
+      deadlineMs: 5_000,
+    });
+    expect(link.flags).toContain('LOWER_UP');
+    await expectReachability(guide, [{ probe: ping(ns.name, bridgeIp), expect: 'reachable' }]);
+    expect(await neighbourState(host, ns.name, bridgeIp)).toEqual(['REACHABLE']);
+  });
+
+  test('netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other', async ({ guide }) => {
+    const { topology, host } = guide;
+    const [ns1, ns2] = topology.namespaces;
+    if (!ns2) return test.skip(`topology ${topology.source} has one namespace; this step needs two`);
+    await runSteps(guide, [addNamespace(ns2), addVethPair(ns2), moveIntoNamespace(ns2), configureNamespaceSide(ns2), bringUpHostSide(ns2)]);
+
+    const { packets } = await watch(guide, [{ iface: ns2.hostLink }], ['arp'], () =>
+      expectReachability(guide, [{ probe: ping(ns1!.name, addressOf(ns2.address)), expect: 'timeout' }]),
+    );
+    // the path: netns1's ARP request floods br0's ports, veth1 is not one of them, and the resolution fails
+    expect(packets[`host/${ns2.hostLink}`]).toEqual([]);
+    expect(await settledNeighbourState(host, ns1!.name, addressOf(ns2.address))).toEqual(['FAILED']);
+    expect((await linkState(host, undefined, ns2.hostLink)).master).toBeUndefined();
+  });
+
+  test('with veth1 a port of br0, netns1 and netns2 reach each other (like 172.17.0.2 and .3 on docker0)', async ({ guide }) => {
+    const { topology, host } = guide;
+    const [ns1, ns2] = topology.namespaces;
+    if (!ns2) return test.skip(`topology ${topology.source} has one namespace; this step needs two`);
+    await runStep(guide, attachToBridge(ns2, topology));
+
+    expect((await linkState(host, undefined, ns2.hostLink)).master).toBe(topology.bridge.name);
+    await expectReachability(guide, [
+      { probe: ping(ns1!.name, addressOf(ns2.address)), expect: 'reachable' },
+      { probe: ping(ns2.name, addressOf(ns1!.address)), expect: 'reachable' },
+      { probe: ping(ns2.name, addressOf(topology.bridge.address)), expect: 'reachable' },
+    ]);
+  });
+});

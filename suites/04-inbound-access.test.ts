@@ -1,0 +1,70 @@
+// Scenario 4 — access to the namespace from outside, through DNAT (SPEC.md).
+//
+//   [internet] 198.51.100.7 (outside client) --- eth0 172.31.8.154 [host] br0 --- [netns1] 192.168.0.2:5000 http.server
+// Before DNAT the host has nothing on 172.31.8.154:5000; after it, the client reaches the server, which sees the
+// client's own address (DNAT rewrites the destination only).
+import { describe, expect } from 'vitest';
+import { expectReachability } from '../fixtures/expect-reachability.ts';
+import { test } from '../fixtures/guide-test.ts';
+import { addDnat, dnatRule, startHttpServer } from '../fixtures/steps/inbound-access.ts';
+import { addMasquerade, ipForwardOn } from '../fixtures/steps/internet-egress.ts';
+import { addBridge, cableNamespace } from '../fixtures/steps/namespace-to-bridge.ts';
+import { addDefaultRoute } from '../fixtures/steps/namespace-to-root.ts';
+import type { BackgroundProcess } from '../src/hosts/background.ts';
+import { rulePackets } from '../src/evidence/counters.ts';
+import { http, tcp } from '../src/probes/probe.ts';
+import { runStep, runSteps } from '../src/report/run-step.ts';
+import { addressOf, namespaceOf } from '../src/topology/topology.ts';
+
+/** The guide's server, started by the first step; the host stops it with everything else. */
+let server: BackgroundProcess | undefined;
+
+/** Who the server saw, from http.server's request log ("198.51.100.7 - - [...] "GET / HTTP/1.1" 200 -"). */
+async function clientsSeenByServer(): Promise<string[]> {
+  const { stderr } = await server!.output();
+  return [...stderr.matchAll(/^(\S+) - - \[.*\] "GET /gm)].map((match) => match[1]!);
+}
+
+describe('Scenario 4: access to the namespace from outside', () => {
+  test('given scenarios 1 to 3, the HTTP server in netns1 on 192.168.0.2:5000 answers the host (curl and a TCP connect)', async ({ guide }) => {
+    const { topology } = guide;
+    const ns = namespaceOf(topology, topology.server.namespace);
+    await runSteps(guide, [addBridge(topology), ...cableNamespace(ns, topology), addDefaultRoute(ns, topology), ipForwardOn, addMasquerade(topology)]);
+    server = await runStep(guide, startHttpServer(topology));
+
+    const { port } = topology.server;
+    await expectReachability(guide, [
+      { probe: http(undefined, addressOf(ns.address), port), expect: 'reachable' },
+      { probe: tcp(undefined, addressOf(ns.address), port), expect: 'reachable' },
+    ]);
+    expect(await clientsSeenByServer()).toEqual([addressOf(topology.bridge.address)]);
+  });
+
+  test('before DNAT, the outside client cannot reach 172.31.8.154:5000: the host refuses it', async ({ guide }) => {
+    const { topology, host, iptables } = guide;
+    const { internet, server: { port } } = topology;
+    const publicIp = addressOf(topology.uplink.address);
+
+    await expectReachability(guide, [
+      { probe: http(internet.namespace, publicIp, port, { source: internet.outsideClient }), expect: 'refused' },
+      { probe: tcp(internet.namespace, publicIp, port, { source: internet.outsideClient }), expect: 'refused' },
+    ]);
+    // the refusal is the host's own (nothing listens on eth0:5000): the server never saw the client
+    expect(await clientsSeenByServer()).not.toContain(internet.outsideClient);
+    expect(await rulePackets(host, iptables, 'nat', 'PREROUTING', dnatRule(topology))).toBeUndefined();
+  });
+
+  test("with DNAT, the outside client reaches the server, which sees the client's own 198.51.100.7", async ({ guide }) => {
+    const { topology, host, iptables } = guide;
+    const { internet, server: { port } } = topology;
+    const publicIp = addressOf(topology.uplink.address);
+    await runStep(guide, addDnat(topology));
+
+    await expectReachability(guide, [
+      { probe: http(internet.namespace, publicIp, port, { source: internet.outsideClient }), expect: 'reachable' },
+      { probe: tcp(internet.namespace, publicIp, port, { source: internet.outsideClient }), expect: 'reachable' },
+    ]);
+    expect(await clientsSeenByServer()).toContain(internet.outsideClient);
+    expect(await rulePackets(host, iptables, 'nat', 'PREROUTING', dnatRule(topology))).toBeGreaterThanOrEqual(2);
+  });
+});
