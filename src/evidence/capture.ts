@@ -33,7 +33,9 @@ export async function capture<T>(host: Host, points: CapturePoint[], filter: str
   const captures: BackgroundProcess[] = [];
   try {
     for (const point of points) {
-      const argv = ['tcpdump', '-i', point.iface, '-n', '-l', '--immediate-mode', '-tt', ...filter];
+      // -Z root: tcpdump would otherwise switch to its own user, which clears the parent-death signal that
+      // ends it with the harness (netns backend) — an interrupted run would leave it behind
+      const argv = ['tcpdump', '-Z', 'root', '-i', point.iface, '-n', '-l', '--immediate-mode', '-tt', ...filter];
       const process = await host.spawn(argv, { ns: point.ns });
       captures.push(process);
       await waitUntil(
