@@ -17,7 +17,6 @@ const CONNECT_ERRORS: Array<[RegExp, Outcome['kind']]> = [
   [/Connection refused/, 'refused'],
   [/No route to host/, 'host-unreachable'],
   [/Network is unreachable/, 'network-unreachable'],
-  [/Permission denied|Operation not permitted/, 'filtered'],
 ];
 
 export function classifyHttp(result: CommandResult): Outcome {

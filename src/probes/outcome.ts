@@ -12,7 +12,7 @@ export type Outcome =
   | { kind: 'host-unreachable'; from?: string; detail?: string }
   /** the far side answered with a TCP reset: nothing listens there */
   | { kind: 'refused'; detail?: string }
-  /** a firewall rejected it (ICMP administratively prohibited, or EPERM from a local rule) */
+  /** a firewall rejected it with ICMP administratively prohibited (ping; TCP sees that as host-unreachable) */
   | { kind: 'filtered'; from?: string; detail?: string }
   /** the probe itself could not run or its output was not understood: never what a test expects */
   | { kind: 'error'; detail: string };

@@ -19,7 +19,6 @@ export function classifyPing(result: CommandResult): Outcome {
     if (/Packet filtered|prohibited/i.test(message!)) return { kind: 'filtered', from };
   }
   if (/Network is unreachable/.test(text)) return { kind: 'network-unreachable', detail: 'no route' };
-  if (/Operation not permitted/.test(text)) return { kind: 'filtered', detail: 'EPERM from a local rule' };
   if (result.exitCode === 1 && /0 received/.test(text)) return { kind: 'timeout', detail: 'no echo reply' };
   return { kind: 'error', detail: `ping exited ${result.exitCode}: ${text.trim().split('\n').pop()}` };
 }

@@ -17,8 +17,6 @@ const BY_ERRNO: Record<string, Outcome['kind']> = {
   ETIMEDOUT: 'timeout',
   ENETUNREACH: 'network-unreachable',
   EHOSTUNREACH: 'host-unreachable',
-  EACCES: 'filtered',
-  EPERM: 'filtered',
 };
 
 export function classifyTcp(result: CommandResult): Outcome {

@@ -1,8 +1,8 @@
 // What each guide step attaches to the report: the commands that ran (with exit status and output) and the
 // host's state after it: addresses and routes per namespace, and the firewall as iptables-save and nft show it.
+import { readFileSync } from 'node:fs';
 import * as allure from 'allure-js-commons';
 import type { CommandResult } from '../hosts/command.ts';
-import type { Host } from '../hosts/host.ts';
 import type { StepContext } from '../topology/step.ts';
 
 export function formatCommands(commands: readonly CommandResult[]): string {
@@ -18,23 +18,18 @@ export async function attachCommands(commands: readonly CommandResult[]): Promis
   if (commands.length) await allure.attachment('commands', formatCommands(commands), 'text/plain');
 }
 
-/** One attachment per command, each section headed by the namespace it ran in. */
-async function attachPerNamespace(host: Host, name: string, argv: string[], namespaces: Array<string | undefined>): Promise<void> {
-  const sections = await Promise.all(
-    namespaces.map(async (ns) => {
-      const result = await host.exec(argv, { ns, expectExit: 'any' });
-      return `## ${ns ?? 'host'}\n${(result.exitCode === 0 ? result.stdout : result.stderr).trimEnd() || '(empty)'}`;
-    }),
-  );
-  await allure.attachment(name, sections.join('\n\n'), 'text/plain');
-}
+const HOST_STATE = readFileSync(new URL('./host-state.sh', import.meta.url), 'utf8');
 
+/** One attachment per kind of state; the per-namespace ones have a section for each namespace. */
 export async function attachHostState({ host, topology, iptables }: StepContext): Promise<void> {
-  const namespaces = [undefined, ...topology.namespaces.map((ns) => ns.name), topology.internet.namespace];
-  await Promise.all([
-    attachPerNamespace(host, 'ip -br addr', ['ip', '-br', 'addr'], namespaces),
-    attachPerNamespace(host, 'ip route', ['ip', 'route'], namespaces),
-    attachPerNamespace(host, `${iptables}-save -c`, [`${iptables}-save`, '-c'], [undefined]),
-    attachPerNamespace(host, 'nft list ruleset', ['nft', 'list', 'ruleset'], [undefined]),
-  ]);
+  const namespaces = ['host', ...topology.namespaces.map((ns) => ns.name), topology.internet.namespace];
+  const { stdout } = await host.exec(['sh', '-c', HOST_STATE, 'host-state', iptables, ...namespaces], { expectExit: 'any' });
+  const attachments = new Map<string, string[]>();
+  for (const section of stdout.split(/^@@ /m).slice(1)) {
+    const [heading, ...body] = section.split('\n');
+    const [title, ns] = heading!.split(' @@') as [string, string];
+    const text = body.join('\n').trimEnd() || '(empty)';
+    attachments.set(title, [...(attachments.get(title) ?? []), ns ? `##${ns}\n${text}` : text]);
+  }
+  for (const [title, sections] of attachments) await allure.attachment(title, sections.join('\n\n'), 'text/plain');
 }

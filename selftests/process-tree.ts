@@ -1,0 +1,46 @@
+// The machine's processes from /proc, to find everything a run started and check that it is gone.
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface Proc {
+  pid: number;
+  ppid: number;
+  /** start time in clock ticks since boot: with the pid, tells a process from a later one that reused its pid */
+  start: string;
+  cmdline: string;
+}
+
+function readProc(pid: number): Proc | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    return { pid, ppid: Number(fields[1]), start: fields[19]!, cmdline };
+  } catch {
+    return undefined; // it ended while we looked
+  }
+}
+
+export function processTable(): Proc[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => readProc(Number(name)))
+    .filter((proc): proc is Proc => proc !== undefined);
+}
+
+/** Every process below `root` (not `root` itself). */
+export function descendants(root: number, table = processTable()): Proc[] {
+  const below: Proc[] = [];
+  let parents = new Set([root]);
+  while (parents.size) {
+    const children = table.filter((proc) => parents.has(proc.ppid));
+    below.push(...children);
+    parents = new Set(children.map((proc) => proc.pid));
+  }
+  return below;
+}
+
+/** Those of `procs` that still run (same pid and start time). */
+export function stillRunning(procs: readonly Proc[]): Proc[] {
+  return procs.filter((proc) => readProc(proc.pid)?.start === proc.start);
+}

@@ -1,0 +1,60 @@
+// A malformed topology stops the run with one line that names the file, the field and the fix.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadTopology, parseTopology, DEFAULT_TOPOLOGY } from '../src/topology/topology.ts';
+
+const guide = JSON.parse(JSON.stringify(loadTopology())) as Record<string, unknown>;
+delete guide.source;
+
+/** The guide's topology with one change, as a user's file would have it. */
+function variant(change: (data: any) => void): Record<string, unknown> {
+  const data = structuredClone(guide);
+  change(data);
+  return data;
+}
+
+describe('topology validation', () => {
+  test('the guide topology loads, with the guide addresses', () => {
+    const topology = loadTopology(DEFAULT_TOPOLOGY);
+    expect(topology.bridge).toEqual({ name: 'br0', address: '192.168.0.1/16' });
+    expect(topology.namespaces.map((ns) => ns.address)).toEqual(['192.168.0.2/16', '192.168.0.3/16']);
+    expect(topology.uplink).toEqual({ name: 'eth0', address: '172.31.8.154/20', gateway: '172.31.0.1' });
+    expect(topology.omitSteps).toEqual([]);
+  });
+
+  test('a variant extends the guide and omits a step', () => {
+    const topology = loadTopology(join(DEFAULT_TOPOLOGY, '../broken-no-masquerade.json'));
+    expect(topology.omitSteps).toEqual(['masquerade']);
+    expect(topology.bridge.address).toBe('192.168.0.1/16');
+  });
+
+  test.each([
+    ['an address without a prefix', (d: any) => (d.bridge.address = '192.168.0.1'), /bridge\.address "192\.168\.0\.1" is not an IPv4 address with a prefix \(like 192\.168\.0\.1\/16\)/],
+    ['an octet over 255', (d: any) => (d.namespaces[0].address = '192.168.0.256/16'), /namespaces\[0\]\.address .* is not an IPv4 address with a prefix/],
+    ['a namespace outside the bridge network', (d: any) => (d.namespaces[1].address = '10.0.0.3/16'), /namespaces\[1\]\.address 10\.0\.0\.3 is outside the bridge's network 192\.168\.0\.1\/16; pick an address in it/],
+    ['a gateway off the uplink network', (d: any) => (d.uplink.gateway = '10.0.0.1'), /uplink\.gateway 10\.0\.0\.1 is outside 172\.31\.8\.154\/20/],
+    ['an internet host inside the private network', (d: any) => (d.internet.publicHost = '192.168.7.7'), /internet\.publicHost 192\.168\.7\.7 is inside the bridge's or the uplink's network/],
+    ['a link name over 15 bytes', (d: any) => (d.bridge.name = 'a-very-long-bridge'), /bridge\.name "a-very-long-bridge" is not a link name \(1-15/],
+    ['a misspelt field', (d: any) => (d.brigde = d.bridge), /unknown field brigde; allowed: /],
+    ['a missing field', (d: any) => delete d.uplink.gateway, /uplink\.gateway is missing/],
+    ['a server in no namespace', (d: any) => (d.server.namespace = 'netns9'), /server\.namespace "netns9" is not one of namespaces\[\]\.name \(netns1, netns2\)/],
+    ['a port out of range', (d: any) => (d.server.port = 70000), /server\.port 70000 is not a TCP port/],
+    ['an unknown step to omit', (d: any) => (d.omitSteps = ['masq']), /omitSteps has unknown step "masq"; known steps: add-namespace, /],
+    ['a link name used twice', (d: any) => (d.namespaces[1].hostLink = 'veth0'), /link name "veth0" is used twice/],
+  ])('rejects %s in one line', (_, change, message) => {
+    const attempt = () => parseTopology(variant(change), 'user.json');
+    expect(attempt).toThrow(message);
+    expect(attempt).toThrow(/^topology user\.json: [^\n]+$/);
+  });
+
+  test('a missing file, bad JSON and an extends loop name the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-topology-'));
+    writeFileSync(join(dir, 'bad.json'), '{ "bridge": ');
+    writeFileSync(join(dir, 'loop.json'), '{ "extends": "loop.json" }');
+    expect(() => loadTopology(join(dir, 'none.json'))).toThrow(/none\.json: cannot read it \(no such file\); point NETNS_TOPOLOGY at a JSON file/);
+    expect(() => loadTopology(join(dir, 'bad.json'))).toThrow(/bad\.json: cannot read it \(.*JSON/);
+    expect(() => loadTopology(join(dir, 'loop.json'))).toThrow(/"extends" loops back to .*loop\.json; remove the cycle/);
+  });
+});
