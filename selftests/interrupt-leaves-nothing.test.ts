@@ -16,7 +16,10 @@ test('SIGINT to a run mid-suite leaves no container and no process behind', asyn
   const run = startNestedRun(['suites/04-inbound-access.test.ts'], { NETNS_HOST: backend });
   const pid = run.subprocess.pid!;
   const tree = await waitUntil(
-    async () => descendants(pid),
+    async () => {
+      if (run.ended()) throw new Error(`the run ended before it could be interrupted:\n${(await run.subprocess).all}`);
+      return descendants(pid);
+    },
     (procs) => procs.some((proc) => proc.cmdline.includes('http.server')),
     { what: 'the interrupted run to start its HTTP server', deadlineMs: 90_000, intervalMs: 100 },
   );

@@ -16,6 +16,8 @@ export interface NestedTest {
 
 export interface NestedRun {
   subprocess: ResultPromise<{ detached: true; reject: false; all: true }>;
+  /** true once the run has ended */
+  ended(): boolean;
   /** the parsed JSON report, once the run has ended */
   tests(): NestedTest[];
 }
@@ -30,8 +32,11 @@ export function startNestedRun(files: string[], env: Record<string, string> = {}
     reject: false,
     all: true,
   });
+  let ended = false;
+  void subprocess.finally(() => (ended = true));
   return {
     subprocess,
+    ended: () => ended,
     tests: () => {
       const report = JSON.parse(readFileSync(outputFile, 'utf8')) as {
         testResults: Array<{ assertionResults: Array<{ title: string; status: NestedTest['status']; failureMessages: string[] }> }>;

@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { HarnessSetupError } from '../harness/config.ts';
 import { progress } from '../progress.ts';
 
 const RECIPE_DIR = resolve(import.meta.dirname, '../../fixtures/host-image');
@@ -49,7 +50,7 @@ export async function ensureHostImage(): Promise<HostImage> {
 
 async function buildWithDebootstrap(task: string, tag: string, hash: string): Promise<void> {
   if ((await execa('debootstrap', ['--version'], { reject: false })).exitCode !== 0) {
-    throw new Error(`cannot build the host image: no container registry answers and debootstrap is missing; install it (apt-get install debootstrap debian-archive-keyring) or run the README's set-up`);
+    throw new HarnessSetupError(`cannot build the host image: no container registry answers and debootstrap is missing; install it (apt-get install debootstrap debian-archive-keyring) or run the README's set-up`);
   }
   const packages = (await readFile(join(RECIPE_DIR, 'packages.txt'), 'utf8')).split(/\s+/).filter(Boolean);
   const mirror = process.env.NETNS_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
@@ -77,7 +78,7 @@ async function stream(task: string, command: ReturnType<typeof execa>): Promise<
     progress(task, line.slice(0, 100));
   });
   const result = await command.catch((error: { all?: string; shortMessage?: string }) => {
-    throw new Error(`building the host image failed: ${error.shortMessage}: ${String(error.all ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+    throw new HarnessSetupError(`building the host image failed: ${error.shortMessage}: ${String(error.all ?? '').trim().split('\n').slice(-3).join(' | ')}`);
   });
   progress(task, `done (${result.command.split(' ')[0]})`);
 }
