@@ -1,7 +1,9 @@
 // The container backend's host image: built by the harness, cached by the hash of its recipe. `docker build`
 // where a registry answers; otherwise a debootstrap rootfs + `docker import` (no registry needed, only Debian's
 // package mirror). Progress is printed while it builds.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,13 +41,25 @@ export async function ensureHostImage(): Promise<HostImage> {
   const task = `host image ${tag}`;
   progress(task, 'not built yet; building');
   const pulled = (await imageExists(BASE_IMAGE)) || (await execa('docker', ['pull', BASE_IMAGE], { reject: false, timeout: 120_000 })).exitCode === 0;
+  let origin: HostImage['origin'] = 'docker build';
   if (pulled) {
     await stream(task, execa('docker', ['build', '--label', `${LABEL_RECIPE}=${hash}`, '--tag', tag, RECIPE_DIR], { all: true }));
-    return { tag, origin: 'docker build' };
+  } else {
+    progress(task, `no registry answers (docker pull ${BASE_IMAGE} failed): building from a debootstrap rootfs`);
+    await buildWithDebootstrap(task, tag, hash);
+    origin = 'debootstrap';
   }
-  progress(task, `no registry answers (docker pull ${BASE_IMAGE} failed): building from a debootstrap rootfs`);
-  await buildWithDebootstrap(task, tag, hash);
-  return { tag, origin: 'debootstrap' };
+  await removeSupersededImages(tag);
+  return { tag, origin };
+}
+
+/** Images of earlier recipes are never used again: remove them (a running container keeps its image). */
+async function removeSupersededImages(current: string): Promise<void> {
+  const listed = await execa('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', IMAGE_REPOSITORY]);
+  const old = listed.stdout.split('\n').filter((tag) => tag && tag !== current);
+  if (old.length === 0) return;
+  await execa('docker', ['image', 'rm', ...old], { reject: false });
+  progress(`host image ${current}`, `removed the images of earlier recipes: ${old.join(' ')}`);
 }
 
 async function buildWithDebootstrap(task: string, tag: string, hash: string): Promise<void> {
@@ -55,6 +69,9 @@ async function buildWithDebootstrap(task: string, tag: string, hash: string): Pr
   const packages = (await readFile(join(RECIPE_DIR, 'packages.txt'), 'utf8')).split(/\s+/).filter(Boolean);
   const mirror = process.env.NETNS_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
   const rootfs = await mkdtemp(join(tmpdir(), 'netns-conformance-rootfs-'));
+  // Ctrl-C ends the process without running `finally`: remove the half-built rootfs on exit too.
+  const removeOnExit = () => removeRootfs(rootfs);
+  process.on('exit', removeOnExit);
   try {
     await stream(task, execa('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, SUITE, rootfs, mirror], { all: true }));
     await rm(join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
@@ -64,8 +81,21 @@ async function buildWithDebootstrap(task: string, tag: string, hash: string): Pr
     await execa('tar', ['-C', rootfs, '-c', '.'], { buffer: false }).pipe('docker', ['import', '--change', 'CMD ["sleep", "infinity"]', '--change', `LABEL ${LABEL_RECIPE}=${hash}`, '-', tag]);
     progress(task, 'ready');
   } finally {
-    await rm(rootfs, { recursive: true, force: true });
+    process.off('exit', removeOnExit);
+    removeRootfs(rootfs);
   }
+}
+
+/**
+ * Removes a debootstrap target. An interrupted debootstrap may leave /proc or /sys mounted inside it: unmount
+ * those first, and never cross into another filesystem, so no file outside the target can be touched.
+ */
+function removeRootfs(rootfs: string): void {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((line) => line.split(' ')[1] ?? '');
+  for (const mount of mounts.filter((path) => path.startsWith(`${rootfs}/`)).reverse()) {
+    spawnSync('umount', ['--lazy', mount]);
+  }
+  spawnSync('rm', ['-rf', '--one-file-system', rootfs]);
 }
 
 /** Waits for a build command, printing a progress line for each line it writes (at most one a second). */

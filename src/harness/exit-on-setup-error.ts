@@ -1,0 +1,10 @@
+// Bad input or a machine that cannot run the harness ends the process with one line naming the problem and
+// the fix (exit 2), not a stack; any other error is a bug and keeps its stack.
+import { TopologyError } from '../topology/topology.ts';
+import { HarnessSetupError } from './config.ts';
+
+export function exitOnSetupError(error: unknown): never {
+  if (!(error instanceof HarnessSetupError || error instanceof TopologyError)) throw error;
+  process.stderr.write(`\nnetns-conformance: ${error.message}\n\n`);
+  process.exit(2);
+}
