@@ -5,20 +5,25 @@ import { Status } from 'allure-js-commons';
 import type { Step, StepContext } from '../topology/step.ts';
 import { attachCommands, attachHostState } from './attachments.ts';
 
-export async function runStep<T>(ctx: StepContext, step: Step<T>): Promise<T | undefined> {
-  if (ctx.topology.omitSteps.includes(step.id)) {
-    await allure.logStep(`${step.title} (omitted by topology ${ctx.topology.source})`, Status.SKIPPED);
-    return undefined;
-  }
-  return allure.step(step.title, async () => {
+/** Any work on the host, reported as one step with the commands it ran and the state it left. */
+export async function reportedStep<T>(ctx: StepContext, title: string, body: () => Promise<T>): Promise<T> {
+  return allure.step(title, async () => {
     const first = ctx.host.log.length;
     try {
-      return await step.run(ctx);
+      return await body();
     } finally {
       await attachCommands(ctx.host.log.slice(first));
       await attachHostState(ctx);
     }
   });
+}
+
+export async function runStep<T>(ctx: StepContext, step: Step<T>): Promise<T | undefined> {
+  if (ctx.topology.omitSteps.includes(step.id)) {
+    await allure.logStep(`${step.title} (omitted by topology ${ctx.topology.source})`, Status.SKIPPED);
+    return undefined;
+  }
+  return reportedStep(ctx, step.title, () => step.run(ctx));
 }
 
 export async function runSteps(ctx: StepContext, steps: ReadonlyArray<Step<unknown>>): Promise<void> {
