@@ -74,10 +74,10 @@ export class Host implements AsyncDisposable {
     // and signal the process inside the host (killing a local `docker exec` client would not reach it).
     const wrapper = ['sh', '-c', 'echo $$ > "$0.pid" && exec "$@" > "$0.out" 2> "$0.err"', files];
     const { done } = this.#launch([...wrapper, ...argv], { ns: opts.ns, timeoutMs: 3_600_000, display: displayArgv(argv) });
-    const process = await BackgroundProcess.started(this, files, done, opts.ns);
-    this.#background.add(process);
-    process.onStopped(() => this.#background.delete(process));
-    return process;
+    const background = await BackgroundProcess.started(this, files, done, opts.ns);
+    this.#background.add(background);
+    background.onStopped(() => this.#background.delete(background));
+    return background;
   }
 
   /** A command a person can paste on this machine to run argv the way the harness did. */
@@ -88,7 +88,7 @@ export class Host implements AsyncDisposable {
   /** Stops background processes, then removes the sandbox. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      await Promise.allSettled([...this.#background].map((process) => process.stop()));
+      await Promise.allSettled([...this.#background].map((background) => background.stop()));
       this.#destroyed = true;
       await this.#driver.destroy();
     })();
