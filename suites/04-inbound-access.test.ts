@@ -30,9 +30,11 @@ describe('Scenario 4: access to the namespace from outside', () => {
     const { topology } = guide;
     const ns = namespaceOf(topology, topology.server.namespace);
     await runSteps(guide, [addBridge(topology), ...cableNamespace(ns, topology), addDefaultRoute(ns, topology), ipForwardOn, addMasquerade(topology)]);
+    const { port } = topology.server;
+    // before the server: netns1 itself answers the connection with a reset
+    await expectReachability(guide, [{ probe: tcp(undefined, addressOf(ns.address), port), expect: 'refused' }]);
     server = await runStep(guide, startHttpServer(topology));
 
-    const { port } = topology.server;
     await expectReachability(guide, [
       { probe: http(undefined, addressOf(ns.address), port), expect: 'reachable' },
       { probe: tcp(undefined, addressOf(ns.address), port), expect: 'reachable' },
