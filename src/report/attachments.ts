@@ -27,9 +27,9 @@ export async function attachHostState({ host, topology, iptables }: StepContext)
   const attachments = new Map<string, string[]>();
   for (const section of stdout.split(/^@@ /m).slice(1)) {
     const [heading, ...body] = section.split('\n');
-    const [title, ns] = heading!.split(' @@') as [string, string];
+    const [, title, ns] = /^(.*?) @@ ?(.*)$/.exec(heading!) ?? [];
     const text = body.join('\n').trimEnd() || '(empty)';
-    attachments.set(title, [...(attachments.get(title) ?? []), ns ? `##${ns}\n${text}` : text]);
+    attachments.set(title!, [...(attachments.get(title!) ?? []), ns ? `## ${ns}\n${text}` : text]);
   }
   for (const [title, sections] of attachments) await allure.attachment(title, sections.join('\n\n'), 'text/plain');
 }
