@@ -6,11 +6,13 @@ import { waitUntil, within } from '../wait.ts';
 
 // Inside the new mount namespace (propagation private, so nothing is seen outside): a tmpfs on /run keeps
 // `ip netns` mounts, the xtables lock and background files private; a fresh sysfs shows this namespace's links;
-// resolv.conf points at lo so a stray lookup fails at once. Then it waits for stdin to close: when the harness
+// /proc/sys, read-only when the harness itself runs in a container, is remounted writable here only (its net/
+// keys are this namespace's own); resolv.conf points at lo so a stray lookup fails at once. Then it waits for stdin to close: when the harness
 // ends (even killed), the pipe closes, the holder exits and the namespaces go with it.
 const HOLDER = `set -e
 mount -t tmpfs -o mode=0755 netns-conformance /run
 mount -t sysfs netns-conformance /sys
+[ -w /proc/sys/net/ipv4/ip_forward ] || mount -o remount,rw /proc/sys
 mkdir -p /run/netns-conformance
 target=$(readlink -m /etc/resolv.conf)
 case "$target" in
