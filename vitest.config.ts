@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
+import './scripts/preflight.mjs'; // Node 24 and a writable checkout, also for `npx vitest run`
 
-// Nested runs (the self-tests run a suite against a broken topology) write only a JSON report of their own.
+// Nested runs (the self-tests run a suite against a broken topology) write only a report of their own.
 const nested = process.env.NETNS_NESTED_RUN === '1';
 
 export default defineConfig({
@@ -16,7 +17,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     reporters: nested
-      ? ['json']
+      ? ['./selftests/nested-reporter.ts']
       : ['default', ['allure-vitest/reporter', { resultsDir: 'reports/allure-results' }], ['junit', { outputFile: 'reports/junit.xml' }]],
   },
 });

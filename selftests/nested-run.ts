@@ -1,49 +1,55 @@
-// Runs suites in a nested vitest process (its own global setup, hosts and JSON report), as a user would run
+// Runs suites in a nested vitest process (its own global setup, hosts and report), as a user would run
 // them, so the self-tests can judge a whole run: which tests failed and why, and what it left behind.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import type { NestedTest } from './nested-reporter.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
-
-export interface NestedTest {
-  name: string;
-  status: 'passed' | 'failed' | 'skipped' | 'pending' | 'todo';
-  message: string;
-}
 
 export interface NestedRun {
   subprocess: ResultPromise<{ detached: true; reject: false; all: true }>;
   /** true once the run has ended */
   ended(): boolean;
-  /** the parsed JSON report, once the run has ended */
+  /** every test with its state, failure message and skip note, once the run has ended */
   tests(): NestedTest[];
+  /** the run's temporary folder (its report), removed when it ends */
+  dir: string;
 }
 
-/** Starts `vitest run <files>` in its own process group (so a test can Ctrl-C it), with extra environment. */
-export function startNestedRun(files: string[], env: Record<string, string> = {}): NestedRun {
-  const outputFile = join(mkdtempSync(join(tmpdir(), 'netns-conformance-nested-')), 'report.json');
-  const subprocess = execa(process.execPath, [VITEST, 'run', ...files, '--outputFile', outputFile], {
+/**
+ * Starts `vitest run <files>` in its own process group (so a test can Ctrl-C it), with extra environment.
+ * A Ctrl-C to the outer run does not reach that group, so the nested run gets a SIGINT of its own when the
+ * process that started it dies (PR_SET_PDEATHSIG), and cleans up as an interrupted run does.
+ */
+export function startNestedRun(files: string[], env: Record<string, string> = {}, args: string[] = []): NestedRun {
+  const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-nested-'));
+  const outputFile = join(dir, 'report.json');
+  const subprocess = execa('setpriv', ['--pdeathsig', 'INT', process.execPath, VITEST, 'run', ...files, ...args], {
     cwd: ROOT,
-    env: { ...env, NETNS_NESTED_RUN: '1' },
+    env: { ...env, NETNS_NESTED_RUN: '1', NETNS_NESTED_REPORT: outputFile },
     detached: true,
     reject: false,
     all: true,
   });
   let ended = false;
-  void subprocess.finally(() => (ended = true));
+  let report: NestedTest[] | undefined;
+  void subprocess.finally(() => {
+    ended = true;
+    try {
+      report = JSON.parse(readFileSync(outputFile, 'utf8')) as NestedTest[];
+    } catch {} // an interrupted run writes none
+    rmSync(dir, { recursive: true, force: true });
+  });
   return {
     subprocess,
+    dir,
     ended: () => ended,
     tests: () => {
-      const report = JSON.parse(readFileSync(outputFile, 'utf8')) as {
-        testResults: Array<{ assertionResults: Array<{ title: string; status: NestedTest['status']; failureMessages: string[] }> }>;
-      };
-      return report.testResults.flatMap((file) =>
-        file.assertionResults.map((result) => ({ name: result.title, status: result.status, message: result.failureMessages.join('\n') })),
-      );
+      if (!report) throw new Error(`the nested run of ${files.join(' ')} wrote no report`);
+      return report;
     },
   };
 }

@@ -6,6 +6,8 @@ export interface Proc {
   ppid: number;
   /** start time in clock ticks since boot: with the pid, tells a process from a later one that reused its pid */
   start: string;
+  /** R, S, D … and Z for a zombie: ended, waiting for a parent to reap it (a PID 1 without init never does) */
+  state: string;
   cmdline: string;
 }
 
@@ -15,7 +17,7 @@ function readProc(pid: number): Proc | undefined {
     // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-    return { pid, ppid: Number(fields[1]), start: fields[19]!, cmdline };
+    return { pid, state: fields[0]!, ppid: Number(fields[1]), start: fields[19]!, cmdline };
   } catch {
     return undefined; // it ended while we looked
   }
@@ -40,7 +42,10 @@ export function descendants(root: number, table = processTable()): Proc[] {
   return below;
 }
 
-/** Those of `procs` that still run (same pid and start time). */
+/** Those of `procs` that still run (same pid and start time; a zombie has ended already). */
 export function stillRunning(procs: readonly Proc[]): Proc[] {
-  return procs.filter((proc) => readProc(proc.pid)?.start === proc.start);
+  return procs.filter((proc) => {
+    const now = readProc(proc.pid);
+    return now?.start === proc.start && now.state !== 'Z';
+  });
 }

@@ -43,6 +43,14 @@ describe('topology validation', () => {
     ['a port out of range', (d: any) => (d.server.port = 70000), /server\.port 70000 is not a TCP port/],
     ['an unknown step to omit', (d: any) => (d.omitSteps = ['masq']), /omitSteps has unknown step "masq"; known steps: add-namespace, /],
     ['a link name used twice', (d: any) => (d.namespaces[1].hostLink = 'veth0'), /link name "veth0" is used twice/],
+    // iproute2 reads a leading zero as octal (10.0.0.010 is .8): such an address would silently differ
+    ['an octet with a leading zero', (d: any) => (d.namespaces[1].address = '192.168.0.010/16'), /namespaces\[1\]\.address "192\.168\.0\.010\/16" is not an IPv4 address with a prefix/],
+    ['a gateway with a leading zero', (d: any) => (d.uplink.gateway = '172.31.0.01'), /uplink\.gateway "172\.31\.0\.01" is not an IPv4 address/],
+    ['two namespaces with one name', (d: any) => (d.namespaces[1].name = 'netns1'), /namespaces\[1\]\.name "netns1" is also namespaces\[0\]\.name; every namespace needs its own name/],
+    ['two namespaces with one address', (d: any) => (d.namespaces[1].address = '192.168.0.2/16'), /namespaces\[1\]\.address 192\.168\.0\.2 is also namespaces\[0\]\.address; every namespace needs its own address/],
+    ["a namespace with the bridge's address", (d: any) => (d.namespaces[0].address = '192.168.0.1/16'), /namespaces\[0\]\.address 192\.168\.0\.1 is the bridge's own address/],
+    ['a namespace named like the internet', (d: any) => (d.namespaces[1].name = 'internet'), /namespaces\[1\]\.name "internet" is reserved/],
+    ['a namespace named host', (d: any) => (d.namespaces[0].name = 'host'), /namespaces\[0\]\.name "host" is reserved/],
   ])('rejects %s in one line', (_, change, message) => {
     const attempt = () => parseTopology(variant(change), 'user.json');
     expect(attempt).toThrow(message);

@@ -48,10 +48,10 @@ describe('Scenario 1: namespace to bridge', () => {
     expect(await neighbourState(host, ns.name, bridgeIp)).toEqual(['REACHABLE']);
   });
 
-  test('netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other', async ({ guide }) => {
+  test('netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other', async ({ guide, skip }) => {
     const { topology, host } = guide;
     const [ns1, ns2] = topology.namespaces;
-    if (!ns2) return test.skip(`topology ${topology.source} has one namespace; this step needs two`);
+    if (!ns2) return skip(`topology ${topology.source} has one namespace; this step needs two`);
     await runSteps(guide, [addNamespace(ns2), addVethPair(ns2), moveIntoNamespace(ns2), configureNamespaceSide(ns2), bringUpHostSide(ns2)]);
 
     const { packets } = await watch(guide, [{ iface: ns2.hostLink }], ['arp'], () =>
@@ -63,10 +63,10 @@ describe('Scenario 1: namespace to bridge', () => {
     expect((await linkState(host, undefined, ns2.hostLink)).master).toBeUndefined();
   });
 
-  test('with veth1 a port of br0, netns1 and netns2 reach each other (like 172.17.0.2 and .3 on docker0)', async ({ guide }) => {
+  test('with veth1 a port of br0, netns1 and netns2 reach each other (like 172.17.0.2 and .3 on docker0)', async ({ guide, skip }) => {
     const { topology, host } = guide;
     const [ns1, ns2] = topology.namespaces;
-    if (!ns2) return test.skip(`topology ${topology.source} has one namespace; this step needs two`);
+    if (!ns2) return skip(`topology ${topology.source} has one namespace; this step needs two`);
     await runStep(guide, attachToBridge(ns2, topology));
 
     expect((await linkState(host, undefined, ns2.hostLink)).master).toBe(topology.bridge.name);

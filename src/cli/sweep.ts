@@ -1,5 +1,11 @@
 // `npm run sweep`: removes host containers that killed runs left behind (their owning process is gone).
+import { engineFix, machineAbilities } from '../hosts/backend-choice.ts';
 import { sweepAbandoned } from '../hosts/sweep.ts';
 
-const removed = await sweepAbandoned();
+const { engineProblem } = await machineAbilities();
+if (engineProblem) {
+  console.error(`netns-conformance: sweep cannot ask Docker for leftover containers (${engineProblem}); ${engineFix(engineProblem)}`);
+  process.exit(2);
+}
+const removed = sweepAbandoned();
 console.log(removed.length ? `removed ${removed.length} leftover container(s): ${removed.join(' ')}` : 'no leftover containers');

@@ -12,6 +12,8 @@ export interface HarnessConfig {
   runId: string;
   /** `<machine>:<pid>` of the process that owns the run */
   owner: string;
+  /** when the run began (ms since the epoch): files older than that belong to earlier runs */
+  startedAt: number;
   iptables: IptablesCommand;
   topologyPath: string;
   privileged: boolean;

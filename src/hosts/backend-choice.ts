@@ -12,6 +12,9 @@ export interface MachineAbilities {
   root: boolean;
 }
 
+/** An engine that runs but whose socket refuses this user is not a missing engine: the fix differs. */
+const SOCKET_REFUSED = /permission denied/i;
+
 export async function machineAbilities(): Promise<MachineAbilities> {
   const info = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 15_000 });
   const engineProblem =
@@ -23,10 +26,17 @@ export async function machineAbilities(): Promise<MachineAbilities> {
   return { engineProblem, root: process.getuid?.() === 0 };
 }
 
+/** What to do about an engine problem: start one, or get the right to use the one that runs. */
+export function engineFix(engineProblem: string): string {
+  return SOCKET_REFUSED.test(engineProblem)
+    ? 'a Docker engine runs but its socket refuses this user: run as root (sudo -E) or join the docker group'
+    : 'no Docker engine answers: start dockerd (scripts/start-dockerd, part of the README set-up)';
+}
+
 export function chooseBackend(request: BackendRequest, abilities: MachineAbilities): HostBackend {
   const { engineProblem, root } = abilities;
   if (request === 'container') {
-    if (engineProblem) throw new HarnessSetupError(`NETNS_HOST=container needs a Docker engine, but none answers (${engineProblem}); start dockerd (README set-up) or use NETNS_HOST=netns as root`);
+    if (engineProblem) throw new HarnessSetupError(`NETNS_HOST=container needs a Docker engine (${engineProblem}); ${engineFix(engineProblem)}, or use NETNS_HOST=netns as root`);
     return 'container';
   }
   if (request === 'netns') {
@@ -35,7 +45,7 @@ export function chooseBackend(request: BackendRequest, abilities: MachineAbiliti
   }
   if (!engineProblem) return 'container';
   if (root) return 'netns';
-  throw new HarnessSetupError(`no host backend: no Docker engine answers (${engineProblem}) and this is not root; start dockerd (README set-up) or run as root`);
+  throw new HarnessSetupError(`no host backend: this is not root, and ${engineFix(engineProblem)} (${engineProblem}); or run as root`);
 }
 
 /** The machine's own tools the netns backend runs (it has no image of its own). */

@@ -2,7 +2,7 @@
 // resolves `extends`, and rejects a malformed one with a one-line error naming the field and the fix.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { contains, parseCidr, parseIpv4 } from './ipv4.ts';
+import { contains, isIpv4, parseCidr } from './ipv4.ts';
 import { STEP_IDS, type StepId } from './step-ids.ts';
 
 export interface NamespaceSpec {
@@ -72,11 +72,25 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
     return { name: check.name(ns, `${at}.name`), hostLink: check.link(ns, `${at}.hostLink`), link: check.link(ns, `${at}.link`), address: `${address.address}/${address.prefix}` };
   });
   if (namespaces.length === 0) check.fail('namespaces is empty; list at least one namespace (the guide has netns1)');
+  const bridgeAddress = parseCidr(String(bridge.address))!.address;
+  namespaces.forEach((ns, index) => {
+    const address = addressOf(ns.address);
+    if (address === bridgeAddress) check.fail(`namespaces[${index}].address ${address} is the bridge's own address; give the namespace another address in ${bridge.address}`);
+    const first = namespaces.findIndex((other) => other.name === ns.name);
+    if (first !== index) check.fail(`namespaces[${index}].name "${ns.name}" is also namespaces[${first}].name; every namespace needs its own name`);
+    const same = namespaces.findIndex((other) => addressOf(other.address) === address);
+    if (same !== index) check.fail(`namespaces[${index}].address ${address} is also namespaces[${same}].address; every namespace needs its own address`);
+  });
   const uplink = check.object(data, 'uplink', ['name', 'address', 'gateway']);
   const uplinkNet = check.cidr(uplink, 'uplink.address');
   const gateway = check.ipv4(uplink, 'uplink.gateway');
   if (!contains(uplinkNet, gateway)) check.fail(`uplink.gateway ${gateway} is outside ${uplink.address}; the gateway must be on the uplink's network`);
   const internet = check.object(data, 'internet', ['namespace', 'link', 'publicHost', 'outsideClient']);
+  // "host" names the host's own namespace in probes and reports; the internet's namespace is the world's
+  const reserved = ['host', String(internet.namespace)];
+  namespaces.forEach((ns, index) => {
+    if (reserved.includes(ns.name)) check.fail(`namespaces[${index}].name "${ns.name}" is reserved (${reserved.map((name) => `"${name}"`).join(', ')} name the host and the simulated internet); pick another name`);
+  });
   const outside = ['publicHost', 'outsideClient'].map((key) => {
     const address = check.ipv4(internet, `internet.${key}`);
     if (contains(bridgeNet, address) || contains(uplinkNet, address)) check.fail(`internet.${key} ${address} is inside the bridge's or the uplink's network; the internet's hosts must be outside both`);
@@ -151,7 +165,7 @@ class Checker {
 
   ipv4(data: Record<string, unknown>, at: string): string {
     const value = data[at.split('.').pop()!];
-    if (typeof value !== 'string' || parseIpv4(value) === undefined) this.fail(`${at} ${JSON.stringify(value)} is not an IPv4 address (like 8.8.8.8)`);
+    if (typeof value !== 'string' || !isIpv4(value)) this.fail(`${at} ${JSON.stringify(value)} is not an IPv4 address (like 8.8.8.8)`);
     return value;
   }
 

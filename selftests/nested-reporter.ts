@@ -1,0 +1,31 @@
+// The reporter of nested runs: every test's name, state, failure message and skip note, as one JSON file
+// (vitest's own JSON report drops the note that says why a test skipped, which the self-tests judge).
+import { writeFileSync } from 'node:fs';
+import type { Reporter, TestModule } from 'vitest/node';
+
+export interface NestedTest {
+  name: string;
+  status: 'passed' | 'failed' | 'skipped' | 'pending';
+  message: string;
+  /** why it skipped: the note given to skip(note) */
+  note?: string;
+}
+
+export default class NestedReporter implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const file = process.env.NETNS_NESTED_REPORT;
+    if (!file) return;
+    const tests: NestedTest[] = modules.flatMap((module) =>
+      [...module.children.allTests()].map((test) => {
+        const result = test.result();
+        return {
+          name: test.name,
+          status: result.state,
+          message: (result.errors ?? []).map((error) => error.message).join('\n'),
+          ...(result.state === 'skipped' && result.note ? { note: result.note } : {}),
+        };
+      }),
+    );
+    writeFileSync(file, JSON.stringify(tests));
+  }
+}
