@@ -1,4 +1,4 @@
-// Scenario 1 — namespace to bridge (SPEC.md; the guide's part two, and docker0's containers in part one).
+// Scenario 1 — namespace to bridge (docs/scenarios.md; the guide's part two, and docker0's containers in part one).
 //
 //   [netns1] ceth0 192.168.0.2/16          [netns2] ceth1 192.168.0.3/16
 //        |  veth                                |  veth

@@ -1,4 +1,4 @@
-// Scenario 2 — namespace to the root namespace via the bridge (SPEC.md).
+// Scenario 2 — namespace to the root namespace via the bridge (docs/scenarios.md).
 //
 //   [netns1] ceth0 192.168.0.2/16 --- veth0 [host] br0 192.168.0.1/16
 //                                              eth0 172.31.8.154/20

@@ -1,4 +1,4 @@
-// Scenario 3 — internet (ping 8.8.8.8) through ip_forward and MASQUERADE (SPEC.md).
+// Scenario 3 — internet (ping 8.8.8.8) through ip_forward and MASQUERADE (docs/scenarios.md).
 //
 //   [netns1] 192.168.0.2 --- br0 [host] eth0 172.31.8.154 --- isp0 [internet] 172.31.0.1; lo 8.8.8.8
 // The internet has no route back to 192.168.0.0/16: only a request from 172.31.8.154 can be answered.

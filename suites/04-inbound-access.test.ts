@@ -1,4 +1,4 @@
-// Scenario 4 — access to the namespace from outside, through DNAT (SPEC.md).
+// Scenario 4 — access to the namespace from outside, through DNAT (docs/scenarios.md).
 //
 //   [internet] 198.51.100.7 (outside client) --- eth0 172.31.8.154 [host] br0 --- [netns1] 192.168.0.2:5000 http.server
 // Before DNAT the host has nothing on 172.31.8.154:5000; after it, the client reaches the server, which sees the
