@@ -1,7 +1,7 @@
 // What earlier runs left is gone: containers of a killed run are swept by the next run whatever its backend, a
 // nested run dies with the process that started it, and the Allure results hold this run's tests only.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, inject, test } from 'vitest';
@@ -35,14 +35,17 @@ describe.concurrent('leftovers of earlier runs', () => {
     expect(execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=${LABEL_OWNER}=${owner}`], { encoding: 'utf8' }).trim()).toBe('');
   }, 60_000);
 
-  test('a nested run ends, leaving nothing, when the process that started it is killed', async () => {
+  test('a nested run ends, leaving nothing, when the process that started it is killed', async ({ onTestFinished }) => {
     const { backend } = inject('harness');
     // a stand-in for a self-test's worker: it starts a nested run, prints its pid and waits
     const starter = execa(process.execPath, ['--input-type=module', '-e', `
       const { startNestedRun } = await import('./selftests/nested-run.ts');
-      console.log(startNestedRun(['suites/04-inbound-access.test.ts'], { NETNS_HOST: ${JSON.stringify(backend)} }).subprocess.pid);
+      const run = startNestedRun(['suites/04-inbound-access.test.ts'], { NETNS_HOST: ${JSON.stringify(backend)} });
+      console.log(run.dir);
       setInterval(() => {}, 1000);`], { cwd: ROOT, reject: false, buffer: false });
-    await new Promise((started) => starter.stdout!.once('data', started));
+    // killed, the starter cannot remove the nested run's folder: this test does
+    const dir = await new Promise<string>((started) => starter.stdout!.once('data', (chunk: Buffer) => started(chunk.toString().trim())));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     // the starter's whole tree: the nested vitest, its workers, the host and the server in it
     const tree = await waitUntil(async () => descendants(starter.pid!), (procs) => procs.some((proc) => proc.cmdline.includes('http.server')), {
       what: 'the nested run to start its HTTP server',

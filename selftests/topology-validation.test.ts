@@ -1,5 +1,5 @@
 // A malformed topology stops the run with one line that names the file, the field and the fix.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -57,8 +57,9 @@ describe('topology validation', () => {
     expect(attempt).toThrow(/^topology user\.json: [^\n]+$/);
   });
 
-  test('a missing file, bad JSON and an extends loop name the file', () => {
+  test('a missing file, bad JSON and an extends loop name the file', ({ onTestFinished }) => {
     const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-topology-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'bad.json'), '{ "bridge": ');
     writeFileSync(join(dir, 'loop.json'), '{ "extends": "loop.json" }');
     expect(() => loadTopology(join(dir, 'none.json'))).toThrow(/none\.json: cannot read it \(no such file\); point NETNS_TOPOLOGY at a JSON file/);
