@@ -1,7 +1,7 @@
 // NETNS_HOST picks the host backend; a machine that cannot run the one asked for gets one line naming the fix.
 import { describe, expect, test } from 'vitest';
 import { backendRequest, iptablesCommand } from '../src/harness/config.ts';
-import { chooseBackend, missingTools } from '../src/hosts/backend-choice.ts';
+import { chooseBackend, missingTools } from '../src/harness/backend-choice.ts';
 
 const engine = { engineProblem: undefined, root: false };
 const noEngine = { engineProblem: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock', root: false };

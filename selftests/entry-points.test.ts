@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
-import { engineFix } from '../src/hosts/backend-choice.ts';
+import { engineFix } from '../src/harness/backend-choice.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NODE = process.execPath;

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, inject, test } from 'vitest';
 import { LABEL_OWNER, ownerOf } from '../src/hosts/run-labels.ts';
 import { waitUntil } from '../src/wait.ts';
+import { RESPONDER_NAME } from '../src/probes/responder.ts';
 import { startNestedRun } from './nested-run.ts';
 import { descendants, stillRunning } from './process-tree.ts';
 
@@ -23,7 +24,7 @@ describe.concurrent('an interrupted run leaves nothing behind', () => {
         if (run.ended()) throw new Error(`the run ended before it could be interrupted:\n${(await run.subprocess).all}`);
         return descendants(pid);
       },
-      (procs) => procs.some((proc) => proc.cmdline.includes('http.server')),
+      (procs) => procs.some((proc) => proc.cmdline.includes(RESPONDER_NAME)),
       { what: 'the interrupted run to start its HTTP server', deadlineMs: 90_000, intervalMs: 100 },
     );
     if (backend === 'container') expect(containersOf(ownerOf(pid))).toHaveLength(1);

@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { describe, expect, inject, test } from 'vitest';
 import { LABEL_OWNER, LABEL_RUN, ownerOf } from '../src/hosts/run-labels.ts';
 import { waitUntil } from '../src/wait.ts';
+import { RESPONDER_NAME } from '../src/probes/responder.ts';
 import { startNestedRun } from './nested-run.ts';
 import { descendants, stillRunning } from './process-tree.ts';
 
@@ -47,7 +48,7 @@ describe.concurrent('leftovers of earlier runs', () => {
     const dir = await new Promise<string>((started) => starter.stdout!.once('data', (chunk: Buffer) => started(chunk.toString().trim())));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     // the starter's whole tree: the nested vitest, its workers, the host and the server in it
-    const tree = await waitUntil(async () => descendants(starter.pid!), (procs) => procs.some((proc) => proc.cmdline.includes('http.server')), {
+    const tree = await waitUntil(async () => descendants(starter.pid!), (procs) => procs.some((proc) => proc.cmdline.includes(RESPONDER_NAME)), {
       what: 'the nested run to start its HTTP server',
       deadlineMs: 90_000,
       intervalMs: 100,

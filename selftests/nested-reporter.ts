@@ -1,7 +1,9 @@
-// The reporter of nested runs: every test's name, state, failure message and skip note, as one JSON file
+// The reporter of nested runs: every test's name, state, failure message, skip note and conformance rows, as one JSON file
 // (vitest's own JSON report drops the note that says why a test skipped, which the self-tests judge).
 import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
+import '../src/report/task-meta.ts';
+import type { ResultRow } from '../src/results/row.ts';
 
 export interface NestedTest {
   name: string;
@@ -9,6 +11,8 @@ export interface NestedTest {
   message: string;
   /** why it skipped: the note given to skip(note) */
   note?: string;
+  /** the conformance rows it judged */
+  rows: ResultRow[];
 }
 
 export default class NestedReporter implements Reporter {
@@ -23,6 +27,7 @@ export default class NestedReporter implements Reporter {
           status: result.state,
           message: (result.errors ?? []).map((error) => error.message).join('\n'),
           ...(result.state === 'skipped' && result.note ? { note: result.note } : {}),
+          rows: test.meta().conformance ?? [],
         };
       }),
     );

@@ -4,12 +4,12 @@
 //   [netns1] 192.168.0.2 --- br0 192.168.0.1 [host] eth0 172.31.8.154 --- [internet] 172.31.0.1, 8.8.8.8
 import { describe, expect } from 'vitest';
 import { test } from '../fixtures/guide-test.ts';
-import { addBridge, cableNamespace } from '../fixtures/steps/namespace-to-bridge.ts';
+import { addBridge, cableNamespace } from '../src/implementations/guide/steps/namespace-to-bridge.ts';
 import { watch } from '../fixtures/watch.ts';
 import { echoRequests } from '../src/evidence/capture.ts';
 import { http, ping, probe, tcp } from '../src/probes/probe.ts';
 import { runSteps } from '../src/report/run-step.ts';
-import { addressOf } from '../src/topology/topology.ts';
+import { addressOf } from '../src/implementations/guide/topology.ts';
 
 describe('probe outcomes', () => {
   test('reachable: a ping reports the round trip and a command that reproduces it', async ({ guide }) => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadTopology, parseTopology, DEFAULT_TOPOLOGY } from '../src/topology/topology.ts';
+import { loadTopology, parseTopology, DEFAULT_TOPOLOGY } from '../src/implementations/guide/topology.ts';
 
 const guide = JSON.parse(JSON.stringify(loadTopology())) as Record<string, unknown>;
 delete guide.source;

@@ -8,12 +8,12 @@ import { expectReachability } from '../fixtures/expect-reachability.ts';
 import { test } from '../fixtures/guide-test.ts';
 import {
   addBridge, addNamespace, addVethPair, attachToBridge, bringUpHostSide, configureNamespaceSide, moveIntoNamespace,
-} from '../fixtures/steps/namespace-to-bridge.ts';
+} from '../src/implementations/guide/steps/namespace-to-bridge.ts';
 import { watch } from '../fixtures/watch.ts';
 import { linkState, neighbourState, settledNeighbourState } from '../src/evidence/links.ts';
 import { ping } from '../src/probes/probe.ts';
 import { runStep, runSteps } from '../src/report/run-step.ts';
-import { addressOf } from '../src/topology/topology.ts';
+import { addressOf } from '../src/implementations/guide/topology.ts';
 import { waitUntil } from '../src/wait.ts';
 
 describe('Scenario 1: namespace to bridge', () => {
@@ -75,5 +75,9 @@ describe('Scenario 1: namespace to bridge', () => {
       { probe: ping(ns2.name, addressOf(ns1!.address)), expect: 'reachable' },
       { probe: ping(ns2.name, addressOf(topology.bridge.address)), expect: 'reachable' },
     ]);
+  });
+
+  test('the final state has property 1-bridge, judged as every implementation is', async ({ guide, expectGuideProperty }) => {
+    await expectGuideProperty('1-bridge');
   });
 });

@@ -6,14 +6,14 @@
 import { describe, expect } from 'vitest';
 import { expectReachability } from '../fixtures/expect-reachability.ts';
 import { test } from '../fixtures/guide-test.ts';
-import { addBridge, cableNamespace } from '../fixtures/steps/namespace-to-bridge.ts';
-import { addDefaultRoute } from '../fixtures/steps/namespace-to-root.ts';
+import { addBridge, cableNamespace } from '../src/implementations/guide/steps/namespace-to-bridge.ts';
+import { addDefaultRoute } from '../src/implementations/guide/steps/namespace-to-root.ts';
 import { watch } from '../fixtures/watch.ts';
 import { echoReplies, echoRequests } from '../src/evidence/capture.ts';
 import { routeGet } from '../src/evidence/links.ts';
 import { ping } from '../src/probes/probe.ts';
 import { runStep, runSteps } from '../src/report/run-step.ts';
-import { addressOf } from '../src/topology/topology.ts';
+import { addressOf } from '../src/implementations/guide/topology.ts';
 
 describe('Scenario 2: namespace to the root namespace via the bridge', () => {
   test('given scenario 1, netns1 reaches br0', async ({ guide }) => {
@@ -57,5 +57,9 @@ describe('Scenario 2: namespace to the root namespace via the bridge', () => {
       { probe: ping(undefined, addressOf(ns.address)), expect: 'reachable' },
       { probe: ping(undefined, addressOf(ns.address), { source: uplinkIp }), expect: 'reachable' },
     ]);
+  });
+
+  test('the final state has property 2-host, judged as every implementation is', async ({ guide, expectGuideProperty }) => {
+    await expectGuideProperty('2-host', [guide.topology.namespaces[0]!]);
   });
 });

@@ -5,16 +5,16 @@
 import { describe, expect } from 'vitest';
 import { expectReachability } from '../fixtures/expect-reachability.ts';
 import { test } from '../fixtures/guide-test.ts';
-import { addMasquerade, ipForwardOff, ipForwardOn, masqueradeRule } from '../fixtures/steps/internet-egress.ts';
-import { addBridge, cableNamespace } from '../fixtures/steps/namespace-to-bridge.ts';
-import { addDefaultRoute } from '../fixtures/steps/namespace-to-root.ts';
+import { addMasquerade, ipForwardOff, ipForwardOn, masqueradeRule } from '../src/implementations/guide/steps/internet-egress.ts';
+import { addBridge, cableNamespace } from '../src/implementations/guide/steps/namespace-to-bridge.ts';
+import { addDefaultRoute } from '../src/implementations/guide/steps/namespace-to-root.ts';
 import { watch } from '../fixtures/watch.ts';
 import { echoReplies, echoRequests } from '../src/evidence/capture.ts';
 import { rulePackets } from '../src/evidence/counters.ts';
 import { routeGet, sysctl } from '../src/evidence/links.ts';
 import { ping } from '../src/probes/probe.ts';
 import { runStep, runSteps } from '../src/report/run-step.ts';
-import { addressOf } from '../src/topology/topology.ts';
+import { addressOf } from '../src/implementations/guide/topology.ts';
 
 describe('Scenario 3: internet (ping 8.8.8.8)', () => {
   test("given scenarios 1 and 2, netns1 reaches the host's eth0 address", async ({ guide }) => {
@@ -67,5 +67,9 @@ describe('Scenario 3: internet (ping 8.8.8.8)', () => {
     expect(echoRequests(atInternet).map((p) => p.src)).toEqual([addressOf(topology.uplink.address)]);
     expect(echoReplies(atInternet).map((p) => p.dst)).toEqual([addressOf(topology.uplink.address)]);
     expect(await rulePackets(host, iptables, 'nat', 'POSTROUTING', masqueradeRule(topology))).toBeGreaterThanOrEqual(1);
+  });
+
+  test('the final state has property 3-egress, judged as every implementation is', async ({ guide, expectGuideProperty }) => {
+    await expectGuideProperty('3-egress', [guide.topology.namespaces[0]!]);
   });
 });

@@ -1,5 +1,5 @@
 // `npm run sweep`: removes host containers that killed runs left behind (their owning process is gone).
-import { engineFix, machineAbilities } from '../hosts/backend-choice.ts';
+import { engineFix, machineAbilities } from '../harness/backend-choice.ts';
 import { sweepAbandoned } from '../hosts/sweep.ts';
 
 const { engineProblem } = await machineAbilities();

@@ -1,6 +1,6 @@
 // Rule counters from `iptables-save -c`: proof that a rule matched (or did not) the packets of a probe.
 import type { Host } from '../hosts/host.ts';
-import type { IptablesCommand } from '../topology/step.ts';
+import type { IptablesCommand } from '../net/firewall.ts';
 
 export interface RuleCounter {
   chain: string;

@@ -1,8 +1,9 @@
 // The run's configuration, from the environment, checked once in the global setup and handed to every suite.
 import { resolve } from 'node:path';
 import type { HostBackend } from '../hosts/host.ts';
-import type { IptablesCommand } from '../topology/step.ts';
-import { DEFAULT_TOPOLOGY } from '../topology/topology.ts';
+import { HarnessSetupError } from '../setup-error.ts';
+import type { IptablesCommand } from '../net/firewall.ts';
+import { DEFAULT_TOPOLOGY } from '../implementations/guide/topology.ts';
 
 export interface HarnessConfig {
   backend: HostBackend;
@@ -17,14 +18,8 @@ export interface HarnessConfig {
   iptables: IptablesCommand;
   topologyPath: string;
   privileged: boolean;
-}
-
-export class HarnessSetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'HarnessSetupError';
-    this.stack = `${this.name}: ${message}`; // one line: the message names the problem and the fix
-  }
+  /** NETNS_IMPL: the implementations the conformance suite judges ('guide', 'script:PATH') */
+  implementations: string[];
 }
 
 export const BACKEND_REQUESTS = ['auto', 'container', 'netns'] as const;

@@ -1,7 +1,6 @@
 // A long-running process inside a host (an HTTP server, a packet capture). Its pid and output live in files
 // inside the host, so it can be read while it runs and signalled where it lives.
-import type { CommandResult } from './command.ts';
-import type { Host } from './host.ts';
+import type { CommandResult, CommandRunner } from './command.ts';
 import { waitUntil, within } from '../wait.ts';
 
 export interface BackgroundOutput {
@@ -10,7 +9,7 @@ export interface BackgroundOutput {
 }
 
 export class BackgroundProcess {
-  readonly #host: Host;
+  readonly #host: CommandRunner;
   readonly #files: string;
   readonly #done: Promise<CommandResult>;
   readonly #pid: string;
@@ -19,7 +18,7 @@ export class BackgroundProcess {
   #stopping: Promise<CommandResult & BackgroundOutput> | undefined;
   #onStopped: Array<() => void> = [];
 
-  private constructor(host: Host, files: string, done: Promise<CommandResult>, pid: string, ns: string | undefined) {
+  private constructor(host: CommandRunner, files: string, done: Promise<CommandResult>, pid: string, ns: string | undefined) {
     this.#host = host;
     this.#files = files;
     this.#done = done;
@@ -29,7 +28,7 @@ export class BackgroundProcess {
   }
 
   /** Resolves once the wrapper inside the host has written the process's pid. */
-  static async started(host: Host, files: string, done: Promise<CommandResult>, ns: string | undefined): Promise<BackgroundProcess> {
+  static async started(host: CommandRunner, files: string, done: Promise<CommandResult>, ns: string | undefined): Promise<BackgroundProcess> {
     let exitedEarly: CommandResult | undefined;
     void done.then((result) => (exitedEarly = result));
     const pid = await waitUntil(

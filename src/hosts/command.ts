@@ -4,7 +4,7 @@ import { quote } from 'zx';
 export interface CommandResult {
   /** the command as it runs inside the host (no backend prefix), for logs and reproduction */
   readonly display: string;
-  /** the namespace inside the host it ran in; undefined is the host's own ("root") namespace */
+  /** the namespace inside the host it ran in (a NetnsRef); undefined is the host's own ("root") namespace */
   readonly ns: string | undefined;
   readonly exitCode: number;
   readonly stdout: string;
@@ -20,6 +20,11 @@ export type ExpectedExit = number | readonly number[] | 'any';
 export function exitAccepted(expected: ExpectedExit, exitCode: number): boolean {
   if (expected === 'any') return true;
   return typeof expected === 'number' ? exitCode === expected : expected.includes(exitCode);
+}
+
+/** What runs commands inside a host: all that a background process needs of it (so it does not import Host). */
+export interface CommandRunner {
+  exec(argv: readonly string[], opts?: { expectExit?: ExpectedExit }): Promise<CommandResult>;
 }
 
 /** Shell-quoted text of an argv, for display only: commands themselves never go through a string. */

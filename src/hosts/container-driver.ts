@@ -42,7 +42,7 @@ export async function startContainerDriver(opts: ContainerHostOptions): Promise<
   return {
     backend: 'container',
     name: container.getId().slice(0, 12),
-    prefix: ['docker', 'exec', container.getId()],
+    prefix: ['docker', 'exec', '--interactive', container.getId()], // --interactive: stdin reaches the command
     processGuard: [], // removing the container ends every process in it
     initArgv: ['sh', '-c', INIT],
     destroy: () => (destroyed ??= container.stop({ timeout: 0, remove: true, removeVolumes: true })).then(() => undefined),

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { HarnessSetupError } from '../harness/config.ts';
+import { HarnessSetupError } from '../setup-error.ts';
 import { progress } from '../progress.ts';
 
 const RECIPE_DIR = resolve(import.meta.dirname, '../../fixtures/host-image');

@@ -22,11 +22,24 @@ export interface HostDriver {
 }
 
 export interface ExecOptions {
-  /** a network namespace inside the host (`ip netns` name); omitted: the host's own namespace */
-  ns?: string;
+  /** a network namespace inside the host (NetnsRef); omitted: the host's own namespace */
+  ns?: NetnsRef;
   timeoutMs?: number;
   /** default 0; a probe passes 'any' because its exit status is data */
   expectExit?: ExpectedExit;
+  /** written to the command's standard input (`ip -batch -`, `nft -f -`, a script for `bash -s`) */
+  stdin?: string;
+}
+
+/**
+ * A network namespace inside a host: an `ip netns` name (netns1), or a path to a namespace file, such as a
+ * container's /proc/PID/ns/net. "host" is never a name: it stands for the host's own namespace in reports.
+ */
+export type NetnsRef = string;
+
+/** The argv prefix that runs the rest inside a namespace of the host. */
+export function enterNamespace(ns: NetnsRef): string[] {
+  return ns.includes('/') ? ['nsenter', `--net=${ns}`, '--'] : ['ip', 'netns', 'exec', ns];
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -61,14 +74,14 @@ export class Host implements AsyncDisposable {
 
   /** Runs argv inside the host (or one of its namespaces) and checks its exit status. */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<CommandResult> {
-    const result = await this.#launch(argv, { ns: opts.ns, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS }).done;
+    const result = await this.#launch(argv, { ns: opts.ns, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, stdin: opts.stdin }).done;
     const expected = opts.expectExit ?? 0;
     if (!exitAccepted(expected, result.exitCode)) throw new CommandError(this.name, result, expected);
     return result;
   }
 
   /** Starts a long-running process (a server, a capture) inside the host; stop() ends it and returns its output. */
-  async spawn(argv: readonly string[], opts: { ns?: string } = {}): Promise<BackgroundProcess> {
+  async spawn(argv: readonly string[], opts: { ns?: NetnsRef } = {}): Promise<BackgroundProcess> {
     const files = `${HOST_SCRATCH}/bg-${++this.#backgroundCount}`;
     // The wrapper records the pid and sends output to files, so both backends can read output while it runs
     // and signal the process inside the host (killing a local `docker exec` client would not reach it).
@@ -81,8 +94,8 @@ export class Host implements AsyncDisposable {
   }
 
   /** A command a person can paste on this machine to run argv the way the harness did. */
-  reproduce(argv: readonly string[], ns?: string): string {
-    return displayArgv([...this.#driver.prefix, ...(ns ? ['ip', 'netns', 'exec', ns] : []), ...argv]);
+  reproduce(argv: readonly string[], ns?: NetnsRef): string {
+    return displayArgv([...this.#driver.prefix, ...(ns ? enterNamespace(ns) : []), ...argv]);
   }
 
   /** Stops background processes, then removes the sandbox. Idempotent. */
@@ -99,18 +112,19 @@ export class Host implements AsyncDisposable {
     await this.stop();
   }
 
-  #launch(argv: readonly string[], opts: { ns?: string; timeoutMs: number; display?: string }): {
+  #launch(argv: readonly string[], opts: { ns?: NetnsRef; timeoutMs: number; display?: string; stdin?: string }): {
     child: ChildProcess;
     done: Promise<CommandResult>;
   } {
     if (this.#destroyed) throw new Error(`host ${this.name} is stopped; cannot run \`${opts.display ?? displayArgv(argv)}\``);
-    const inner = [...(opts.ns ? ['ip', 'netns', 'exec', opts.ns] : []), ...argv];
+    const inner = [...(opts.ns ? enterNamespace(opts.ns) : []), ...argv];
     // The deadline is enforced inside the host, where the process lives; the local one is only a backstop.
     const seconds = String(Math.ceil(opts.timeoutMs / 1000));
     const [file, ...args] = [...this.#driver.prefix, 'timeout', '--kill-after=2', seconds, ...this.#driver.processGuard, ...inner];
     const started = Date.now();
     // A plain ChildProcess (no shell): zx drives the same object for the step scripts.
-    const child = spawnLocal(file!, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs + 15_000 });
+    const child = spawnLocal(file!, args, { stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], timeout: opts.timeoutMs + 15_000 });
+    child.stdin?.end(opts.stdin);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));

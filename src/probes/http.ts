@@ -1,13 +1,14 @@
-// HTTP GET with curl (the guide's `curl 192.168.0.2:5000`). curl's --write-out JSON gives the status and
-// timings; its verbose trace gives the connect error (curl's own message does not say "refused").
+// HTTP GET with curl (the guide's `curl 192.168.0.2:5000`). curl's --write-out JSON, on the last line after the
+// body, gives the status and timings; its verbose trace gives the connect error (curl's own message does not say
+// "refused"); a body from the harness's responder says which source address the server saw.
 import type { CommandResult } from '../hosts/command.ts';
 import type { Outcome, ProbeSpec } from './outcome.ts';
 
 export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
   if (!spec.port) throw new Error(`http probe to ${spec.to} needs a port`);
   return [
-    'curl', '--silent', '--show-error', '--verbose', '--output', '/dev/null', '--noproxy', '*',
-    '--max-time', String(timeoutMs / 1000), '--write-out', '%{json}',
+    'curl', '--silent', '--show-error', '--verbose', '--noproxy', '*',
+    '--max-time', String(timeoutMs / 1000), '--write-out', '\n%{json}',
     ...(spec.source ? ['--interface', spec.source] : []),
     `http://${spec.to}:${spec.port}/`,
   ];
@@ -21,17 +22,31 @@ const CONNECT_ERRORS: Array<[RegExp, Outcome['kind']]> = [
 
 export function classifyHttp(result: CommandResult): Outcome {
   let report: { exitcode?: number; http_code?: number; time_total?: number; local_ip?: string; errormsg?: string | null };
+  const lines = result.stdout.trimEnd().split('\n');
   try {
-    report = JSON.parse(result.stdout.trim().split('\n').pop() ?? '');
+    report = JSON.parse(lines.pop() ?? '');
   } catch {
     return { kind: 'error', detail: `curl exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop()}` };
   }
   if (report.exitcode === 0) {
-    return { kind: 'reachable', rttMs: (report.time_total ?? 0) * 1000, detail: `HTTP ${report.http_code} from ${report.local_ip}` };
+    const seenAs = peerInBody(lines.join('\n'));
+    return { kind: 'reachable', rttMs: (report.time_total ?? 0) * 1000, detail: `HTTP ${report.http_code} from ${report.local_ip}`, ...(seenAs ? { seenAs } : {}) };
   }
   if (report.exitcode === 28) return { kind: 'timeout', detail: 'no answer before --max-time' };
-  const failure = /connect to \S+ port \d+ failed: (.+)/.exec(result.stderr)?.[1] ?? report.errormsg ?? '';
+  // "connect to X port N failed: <errno text>", or, when the kernel refuses at once (no route from a bound
+  // source address), "Immediate connect fail for X: <errno text>"
+  const failure = /(?:connect to \S+ port \d+ failed|Immediate connect fail for \S+): (.+)/.exec(result.stderr)?.[1] ?? report.errormsg ?? '';
   const match = CONNECT_ERRORS.find(([pattern]) => pattern.test(failure));
   if (match) return { kind: match[1], detail: failure.trim() } as Outcome;
   return { kind: 'error', detail: `curl exit ${report.exitcode}: ${report.errormsg}` };
+}
+
+/** The responder's {"peer": "198.51.100.7"}; any other body says nothing about the source. */
+function peerInBody(body: string): string | undefined {
+  try {
+    const peer = (JSON.parse(body) as { peer?: unknown }).peer;
+    return typeof peer === 'string' ? peer : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,7 +3,8 @@
 import type { CommandResult } from '../hosts/command.ts';
 
 export type Outcome =
-  | { kind: 'reachable'; rttMs: number; detail?: string }
+  /** seenAs: the source address the far side saw, when it says (the harness's responder does) */
+  | { kind: 'reachable'; rttMs: number; detail?: string; seenAs?: string }
   /** nothing came back before the deadline (a drop somewhere, or a reply that could not be routed) */
   | { kind: 'timeout'; detail?: string }
   /** no route: locally (`from` undefined) or an ICMP net-unreachable from the router `from` */
@@ -25,6 +26,8 @@ export interface ProbeSpec {
   kind: ProbeKind;
   /** namespace inside the host to probe from; undefined is the host's own namespace */
   from?: string;
+  /** what to call `from` in reports: a workload's label ("a") rather than its namespace (/proc/4711/ns/net) */
+  fromLabel?: string;
   /** source address to send from (must be on a local interface of `from`) */
   source?: string;
   to: string;
@@ -46,7 +49,7 @@ export interface ProbeResult {
 export function describeOutcome(outcome: Outcome): string {
   switch (outcome.kind) {
     case 'reachable':
-      return `reachable (${outcome.rttMs.toFixed(1)} ms${outcome.detail ? `, ${outcome.detail}` : ''})`;
+      return `reachable (${outcome.rttMs.toFixed(1)} ms${outcome.detail ? `, ${outcome.detail}` : ''}${outcome.seenAs ? `, seen as ${outcome.seenAs}` : ''})`;
     case 'network-unreachable':
     case 'host-unreachable':
     case 'filtered':
@@ -58,6 +61,6 @@ export function describeOutcome(outcome: Outcome): string {
 
 /** "ping netns1 → 8.8.8.8", "http internet[198.51.100.7] → 172.31.8.154:5000" */
 export function describeProbe(spec: ProbeSpec): string {
-  const from = `${spec.from ?? 'host'}${spec.source ? `[${spec.source}]` : ''}`;
+  const from = `${spec.fromLabel ?? spec.from ?? 'host'}${spec.source ? `[${spec.source}]` : ''}`;
   return `${spec.kind} ${from} → ${spec.to}${spec.port ? `:${spec.port}` : ''}`;
 }

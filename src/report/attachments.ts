@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as allure from 'allure-js-commons';
 import type { CommandResult } from '../hosts/command.ts';
-import type { StepContext } from '../topology/step.ts';
+import type { StepContext } from '../implementations/guide/step.ts';
 
 export function formatCommands(commands: readonly CommandResult[]): string {
   return commands

@@ -2,7 +2,7 @@
 // A step the topology omits (a broken setup, for the self-tests) shows as skipped and does nothing.
 import * as allure from 'allure-js-commons';
 import { Status } from 'allure-js-commons';
-import type { Step, StepContext } from '../topology/step.ts';
+import type { Step, StepContext } from '../implementations/guide/step.ts';
 import { attachCommands, attachHostState } from './attachments.ts';
 
 /** Any work on the host, reported as one step with the commands it ran and the state it left. */

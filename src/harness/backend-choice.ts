@@ -3,8 +3,9 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
-import { HarnessSetupError, type BackendRequest } from '../harness/config.ts';
-import type { HostBackend } from './host.ts';
+import { HarnessSetupError } from '../setup-error.ts';
+import type { BackendRequest } from './config.ts';
+import type { HostBackend } from '../hosts/host.ts';
 
 export interface MachineAbilities {
   /** undefined when a Docker engine answers, else why not */

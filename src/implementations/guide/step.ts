@@ -1,11 +1,9 @@
 // A guide step: an id (so a topology can omit it), the sentence the report shows, and the commands that do it.
 import type { Shell } from 'zx';
-import type { Host } from '../hosts/host.ts';
+import type { Host } from '../../hosts/host.ts';
+import type { IptablesCommand } from '../../net/firewall.ts';
 import type { StepId } from './step-ids.ts';
 import type { Topology } from './topology.ts';
-
-/** iptables-nft or iptables-legacy: the firewall backend under test (NETNS_IPTABLES) */
-export type IptablesCommand = 'iptables-nft' | 'iptables-legacy';
 
 export interface StepContext {
   host: Host;

@@ -1,8 +1,9 @@
-// The topology is data: names, addresses and prefixes (fixtures/topologies/*.json). This module loads it,
+// The guide's topology is data: names, addresses and prefixes (fixtures/topologies/*.json). This module loads it,
 // resolves `extends`, and rejects a malformed one with a one-line error naming the field and the fix.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { contains, isIpv4, parseCidr } from './ipv4.ts';
+import { contains, isIpv4, parseCidr } from '../../net/ipv4.ts';
+import type { World } from '../../world/world.ts';
 import { STEP_IDS, type StepId } from './step-ids.ts';
 
 export interface NamespaceSpec {
@@ -15,13 +16,12 @@ export interface NamespaceSpec {
   address: string;
 }
 
-export interface Topology {
+/** The guide's configuration (bridge, namespaces, server) and the world it sits in (uplink, internet). */
+export interface Topology extends World {
   /** where it was loaded from, for messages */
   source: string;
   bridge: { name: string; address: string };
   namespaces: NamespaceSpec[];
-  uplink: { name: string; address: string; gateway: string };
-  internet: { namespace: string; link: string; publicHost: string; outsideClient: string };
   server: { namespace: string; port: number };
   omitSteps: StepId[];
 }
@@ -33,7 +33,7 @@ export class TopologyError extends Error {
   }
 }
 
-export const DEFAULT_TOPOLOGY = resolve(import.meta.dirname, '../../fixtures/topologies/guide.json');
+export const DEFAULT_TOPOLOGY = resolve(import.meta.dirname, '../../../fixtures/topologies/guide.json');
 
 /** Loads and validates a topology file (default: the guide's). */
 export function loadTopology(path: string = DEFAULT_TOPOLOGY): Topology {

@@ -1,0 +1,43 @@
+// The guide's own build as an implementation: every step of its four scenarios in order (the walkthrough
+// suites run the same steps one by one, with the "before the fix" states between them), and roles read off
+// its topology. The server is the judge's responder, so the guide's server step is left out here.
+import type { Implementation } from '../implementation.ts';
+import type { Roles } from '../../roles/roles.ts';
+import type { Step } from './step.ts';
+import { addDnat } from './steps/inbound-access.ts';
+import { addMasquerade, ipForwardOn } from './steps/internet-egress.ts';
+import { addBridge, cableNamespace } from './steps/namespace-to-bridge.ts';
+import { addDefaultRoute } from './steps/namespace-to-root.ts';
+import { addressOf, type NamespaceSpec, type Topology } from './topology.ts';
+
+/** Every step that builds the guide's final state, in the guide's order. */
+export function guideBuild(topology: Topology): Step<unknown>[] {
+  return [
+    addBridge(topology),
+    ...topology.namespaces.flatMap((ns) => [...cableNamespace(ns, topology), addDefaultRoute(ns, topology)]),
+    ipForwardOn,
+    addMasquerade(topology),
+    addDnat(topology),
+  ];
+}
+
+/** Who is who in the guide's topology, for the namespaces built so far (a walkthrough may build fewer). */
+export function guideRoles(topology: Topology, namespaces: readonly NamespaceSpec[] = topology.namespaces): Roles {
+  const { server } = topology;
+  return {
+    workloads: namespaces.map((ns) => ({ label: ns.name, netns: ns.name, address: addressOf(ns.address) })),
+    gateway: addressOf(topology.bridge.address),
+    ...(namespaces.some((ns) => ns.name === server.namespace) ? { published: { port: server.port, workload: server.namespace, targetPort: server.port } } : {}),
+  };
+}
+
+export function guideImplementation(topology: Topology): Implementation {
+  return {
+    id: 'guide',
+    async setUp({ host, iptables }) {
+      const ctx = { host, $: host.$, topology, iptables };
+      for (const step of guideBuild(topology)) if (!topology.omitSteps.includes(step.id)) await step.run(ctx);
+      return guideRoles(topology);
+    },
+  };
+}

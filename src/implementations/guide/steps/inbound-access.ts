@@ -1,0 +1,32 @@
+// Scenario 4 of the guide: an HTTP server in the namespace, then DNAT from the host's public address to it.
+import type { BackgroundProcess } from '../../../hosts/background.ts';
+import { startResponder } from '../../../probes/responder.ts';
+import type { Step } from '../step.ts';
+import { addressOf, namespaceOf, type Topology } from '../topology.ts';
+
+export const startHttpServer = (topology: Topology): Step<BackgroundProcess> => {
+  const ns = namespaceOf(topology, topology.server.namespace);
+  const address = addressOf(ns.address);
+  const { port } = topology.server;
+  return {
+    id: 'http-server',
+    // the guide runs python3 -m http.server; the harness's responder serves the same port and says whom it saw
+    title: `In ${ns.name}: serve HTTP on ${address}:${port} (the harness's responder, in place of python3 -m http.server)`,
+    run: ({ host }) => startResponder(host, ns.name, port),
+  };
+};
+
+/** The rule's own words, also used to find its counter in `iptables-save -c`. */
+export const dnatRule = (topology: Topology): string[] => {
+  const ns = namespaceOf(topology, topology.server.namespace);
+  const port = String(topology.server.port);
+  return ['-d', addressOf(topology.uplink.address), '-p', 'tcp', '--dport', port, '-j', 'DNAT', '--to-destination', `${addressOf(ns.address)}:${port}`];
+};
+
+export const addDnat = (topology: Topology): Step => ({
+  id: 'dnat',
+  title: `DNAT ${addressOf(topology.uplink.address)}:${topology.server.port} to the server in ${topology.server.namespace}`,
+  run: async ({ $, iptables }) => {
+    await $`${iptables} -t nat -A PREROUTING ${dnatRule(topology)}`;
+  },
+});

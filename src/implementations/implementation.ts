@@ -1,0 +1,30 @@
+// The seam: an implementation builds container networking inside a host, on the world the harness built there,
+// and hands back roles; the properties then judge it, knowing nothing of how it was built.
+import type { Host } from '../hosts/host.ts';
+import type { IptablesCommand } from '../net/firewall.ts';
+import type { Roles } from '../roles/roles.ts';
+import type { World } from '../world/world.ts';
+
+export interface SetUpContext {
+  host: Host;
+  world: World;
+  /** the iptables an implementation should write its rules with (NETNS_IPTABLES) */
+  iptables: IptablesCommand;
+}
+
+export interface Implementation {
+  /** 'guide', 'script:./my-setup.sh' … */
+  id: string;
+  /** why it cannot run in this host (a SKIP, never a FAIL), or undefined */
+  unavailable?(host: Host): Promise<string | undefined>;
+  setUp(ctx: SetUpContext): Promise<Roles>;
+}
+
+/** An implementation that did not build: one line that says what went wrong, shown as the properties' cause. */
+export class ImplementationError extends Error {
+  constructor(id: string, problem: string) {
+    super(`${id}: ${problem}`);
+    this.name = 'ImplementationError';
+    this.stack = `${this.name}: ${this.message}`;
+  }
+}

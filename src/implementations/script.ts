@@ -1,0 +1,58 @@
+// A user's own setup script as an implementation (NETNS_IMPL=script:PATH). The contract, also in the README:
+// the harness builds the simulated internet and sets the host's net.ipv4.ip_forward=0, then runs `bash PATH`
+// in the host's own namespace with NC_UPLINK, NC_UPLINK_ADDRESS, NC_GATEWAY, NC_PUBLIC_HOST,
+// NC_OUTSIDE_CLIENT, NC_IPTABLES and NC_ROLES; the script builds what it likes and writes its roles, as JSON,
+// to the file NC_ROLES names.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { HOST_SCRATCH, type Host } from '../hosts/host.ts';
+import { parseRolesJson } from '../roles/parse-roles.ts';
+import type { Roles } from '../roles/roles.ts';
+import { ImplementationError, type Implementation, type SetUpContext } from './implementation.ts';
+
+export const SCRIPT_PREFIX = 'script:';
+/** how long a setup script may take */
+const SCRIPT_TIMEOUT_MS = 120_000;
+
+/** id: 'script:' and the path as the user gave it; path: where the file is on this machine. */
+export function scriptImplementation(id: string, path: string): Implementation {
+  return {
+    id,
+    async setUp({ host, world, iptables }: SetUpContext): Promise<Roles> {
+      // handed in on stdin, so it runs the same way in every kind of host (the host may not see this machine's files)
+      const script = `${HOST_SCRATCH}/implementation/${basename(path)}`;
+      const rolesFile = `${HOST_SCRATCH}/implementation/roles.json`;
+      await host.exec(['sh', '-c', 'mkdir -p "${0%/*}" && cat > "$0"', script], { stdin: readFileSync(path, 'utf8') });
+      const env = {
+        NC_UPLINK: world.uplink.name,
+        NC_UPLINK_ADDRESS: world.uplink.address,
+        NC_GATEWAY: world.uplink.gateway,
+        NC_PUBLIC_HOST: world.internet.publicHost,
+        NC_OUTSIDE_CLIENT: world.internet.outsideClient,
+        NC_IPTABLES: iptables,
+        NC_ROLES: rolesFile,
+      };
+      const run = await host.exec(['env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), 'bash', script], { expectExit: 'any', timeoutMs: SCRIPT_TIMEOUT_MS });
+      if (run.exitCode !== 0) {
+        const last = (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ');
+        throw new ImplementationError(id, `${run.timedOut ? `the script ran over ${SCRIPT_TIMEOUT_MS / 1000} s` : `the script exited ${run.exitCode}`}${last ? `: ${last}` : ' and printed nothing'}`);
+      }
+      const written = await host.exec(['cat', rolesFile], { expectExit: 'any' });
+      if (written.exitCode !== 0) throw new ImplementationError(id, `the script wrote no roles to $NC_ROLES; end it by writing them there as JSON (README: "Your own setup script")`);
+      const roles = parseRolesJson(written.stdout, `${id}: roles`);
+      await requireNamespaces(host, id, roles);
+      return roles;
+    },
+  };
+}
+
+/** Every workload's namespace must exist in the host: a typo would otherwise fail every probe as a network fault. */
+async function requireNamespaces(host: Host, id: string, roles: Roles): Promise<void> {
+  for (const [index, workload] of roles.workloads.entries()) {
+    const entered = await host.exec(['true'], { ns: workload.netns, expectExit: 'any' });
+    if (entered.exitCode !== 0) {
+      const names = (await host.exec(['ip', 'netns', 'list'], { expectExit: 'any' })).stdout.split('\n').map((line) => line.split(' ')[0]).filter(Boolean);
+      throw new ImplementationError(id, `roles: workloads[${index}].netns "${workload.netns}" is not a namespace in the host (ip netns list: ${names.join(', ') || 'none'})`);
+    }
+  }
+}

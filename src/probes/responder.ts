@@ -1,0 +1,29 @@
+// Starts the responder (responder.py) in a namespace of a host and waits until it listens.
+import { readFileSync } from 'node:fs';
+import type { BackgroundProcess } from '../hosts/background.ts';
+import type { Host, NetnsRef } from '../hosts/host.ts';
+import { waitUntil } from '../wait.ts';
+import { PYTHON } from './tcp.ts';
+
+const SCRIPT = readFileSync(new URL('./responder.py', import.meta.url), 'utf8');
+/** its first argument: the name it has in `ps`, for people and for the self-tests that look for it */
+export const RESPONDER_NAME = 'netns-conformance-responder';
+
+export async function startResponder(host: Host, ns: NetnsRef | undefined, port: number): Promise<BackgroundProcess> {
+  const responder = await host.spawn([PYTHON, '-c', SCRIPT, RESPONDER_NAME, String(port)], { ns });
+  await waitUntil(
+    async () => {
+      if (responder.exited) throw new Error(`the responder on port ${port} in ${ns ?? 'host'} exited ${responder.exited.exitCode}: ${(await responder.output()).stderr.trim()}`);
+      return (await host.exec(['ss', '-Hltn', 'sport', '=', `:${port}`], { ns })).stdout.trim();
+    },
+    (listening) => listening.includes(`:${port}`),
+    { what: `the responder to listen on port ${port} in ${ns ?? 'host'}`, deadlineMs: 10_000, intervalMs: 20 },
+  );
+  return responder;
+}
+
+/** Who the responder saw, in order. */
+export async function peersSeen(responder: BackgroundProcess): Promise<string[]> {
+  const { stdout } = await responder.output();
+  return stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { peer: string }).peer);
+}

@@ -1,0 +1,97 @@
+// The four properties as expectation tables computed from roles and the world alone: the same tables judge
+// the guide, a user's script, Docker's engine. "Must not reach" is an expected outcome like any other.
+import { http, ping } from '../probes/probe.ts';
+import type { OutcomeKind, ProbeSpec } from '../probes/outcome.ts';
+import { workloadByLabel, type Roles, type Workload } from '../roles/roles.ts';
+import { uplinkAddress, type World } from '../world/world.ts';
+
+export const PROPERTIES = {
+  '1-bridge': 'each workload reaches the gateway and every other workload',
+  '2-host': "each workload reaches the host's uplink address, and the host reaches each workload",
+  '3-egress': "each workload reaches 8.8.8.8, which sees the host's uplink address; the internet has no route back to a workload",
+  '4-inbound': "the outside client reaches the published port, and the server sees the client's own address; the workload's own address is not reachable from outside",
+} as const;
+
+export type PropertyId = keyof typeof PROPERTIES;
+export const PROPERTY_IDS = Object.keys(PROPERTIES) as PropertyId[];
+
+/** Where a responder must run for a check: the harness's own server, which reports the peer it saw. */
+export interface ResponderSpec {
+  /** undefined: the host's own namespace */
+  ns?: string;
+  port: number;
+}
+
+export interface Check {
+  property: PropertyId;
+  probe: ProbeSpec;
+  expect: OutcomeKind;
+  /** the source address the far side must report (checks that probe a responder) */
+  seenAs?: string;
+  /** why this outcome is expected, in words, for the report */
+  because: string;
+}
+
+export interface PropertyTable {
+  property: PropertyId;
+  checks: Check[];
+  responders: ResponderSpec[];
+  /** set when the roles give this property nothing to judge: it is skipped with this reason */
+  skip?: string;
+}
+
+/** The port of the responder that plays a web server on the public host (8.8.8.8). */
+export const PUBLIC_HOST_PORT = 80;
+
+/** Probes from a workload are named by its label in reports. */
+const from = (workload: Workload) => ({ fromLabel: workload.label });
+
+export function propertyTable(property: PropertyId, roles: Roles, world: World): PropertyTable {
+  const uplink = uplinkAddress(world);
+  const { internet } = world;
+  const table = (checks: Omit<Check, 'property'>[], responders: ResponderSpec[] = []): PropertyTable => ({
+    property,
+    checks: checks.map((check) => ({ property, ...check })),
+    responders,
+  });
+  switch (property) {
+    case '1-bridge':
+      return table(
+        roles.workloads.flatMap((w) => [
+          { probe: ping(w.netns, roles.gateway, from(w)), expect: 'reachable', because: `${w.label} is on the bridge whose address is the gateway` },
+          ...roles.workloads
+            .filter((other) => other !== w)
+            .map((other) => ({ probe: ping(w.netns, other.address, from(w)), expect: 'reachable' as const, because: `${w.label} and ${other.label} share the bridge` })),
+        ]),
+      );
+    case '2-host':
+      return table(
+        roles.workloads.flatMap((w) => [
+          { probe: ping(w.netns, uplink, from(w)), expect: 'reachable', because: `${w.label} routes to the host through the gateway` },
+          { probe: ping(undefined, w.address), expect: 'reachable', because: `the host has a connected route to ${w.label}'s network` },
+        ]),
+      );
+    case '3-egress':
+      return table(
+        roles.workloads.flatMap((w) => [
+          { probe: ping(w.netns, internet.publicHost, from(w)), expect: 'reachable', because: 'forwarding and source NAT carry it out and the reply back' },
+          { probe: http(w.netns, internet.publicHost, PUBLIC_HOST_PORT, from(w)), expect: 'reachable', seenAs: uplink, because: "source NAT replaces the workload's private address with the host's" },
+          { probe: ping(internet.namespace, w.address), expect: 'network-unreachable', because: 'the internet has no route to a private address; only NAT can bring replies back' },
+        ]),
+        [{ ns: internet.namespace, port: PUBLIC_HOST_PORT }],
+      );
+    case '4-inbound': {
+      const { published } = roles;
+      if (!published) return { ...table([]), skip: 'the implementation publishes no port (roles have no "published")' };
+      const server = workloadByLabel(roles, published.workload);
+      const client = { source: internet.outsideClient };
+      return table(
+        [
+          { probe: http(internet.namespace, uplink, published.port, client), expect: 'reachable', seenAs: internet.outsideClient, because: `the published port forwards to ${server.label}:${published.targetPort} and DNAT keeps the client's address` },
+          { probe: http(internet.namespace, server.address, published.targetPort, client), expect: 'network-unreachable', because: "a workload's private address is not routable from outside; only the published port is" },
+        ],
+        [{ ns: server.netns, port: published.targetPort }],
+      );
+    }
+  }
+}

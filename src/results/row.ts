@@ -1,0 +1,30 @@
+// One judged probe, as reports/conformance.json holds it: the same data the terminal's truth table, the Allure
+// report and CI read.
+export type Verdict = 'pass' | 'fail' | 'skip';
+
+/** What all rows of one judged host share: which implementation, on what. */
+export interface Cell {
+  implementation: string;
+  /** the host kind: container, netns (vm later) */
+  host: string;
+  kernel: string;
+  /** iptables-nft, iptables-legacy (nft later) */
+  firewall: string;
+  family: 'ipv4';
+}
+
+export interface ResultRow extends Cell {
+  property: string;
+  /** "ping a → 192.168.0.1" */
+  probe: string;
+  /** "reachable, seen as 172.31.8.154" */
+  expected: string;
+  observed: string;
+  verdict: Verdict;
+  /** the source address the far side saw, when it says */
+  seenAs?: string;
+  /** the cause, on a fail or a skip */
+  why?: string;
+  /** a command that runs the probe again, while the host is up */
+  reproduce?: string;
+}

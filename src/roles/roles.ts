@@ -1,0 +1,36 @@
+// Who is who, as an implementation hands it back after building its networking: all the properties need, and
+// nothing about how it was built. The guide derives them from its topology, a user's script writes them as
+// JSON (parse-roles.ts), Docker's engine will read them from `docker inspect`.
+import type { NetnsRef } from '../hosts/host.ts';
+
+export interface Workload {
+  /** a short name for reports: "a", "netns1", a container's name */
+  label: string;
+  /** where it lives inside the host: an `ip netns` name, or a path such as /proc/PID/ns/net */
+  netns: NetnsRef;
+  /** its address on the bridge: 192.168.0.2 */
+  address: string;
+}
+
+export interface Published {
+  /** the port on the host's uplink address that the outside client connects to */
+  port: number;
+  /** the label of the workload behind it */
+  workload: string;
+  /** the port in that workload, where the harness runs its responder */
+  targetPort: number;
+}
+
+export interface Roles {
+  workloads: Workload[];
+  /** the bridge's address as the workloads see it (their default gateway): 192.168.0.1 */
+  gateway: string;
+  /** absent: the implementation publishes nothing, and property 4 is skipped with that reason */
+  published?: Published;
+}
+
+export function workloadByLabel(roles: Roles, label: string): Workload {
+  const workload = roles.workloads.find((candidate) => candidate.label === label);
+  if (!workload) throw new Error(`roles have no workload "${label}" (have ${roles.workloads.map((w) => w.label).join(', ')})`);
+  return workload;
+}

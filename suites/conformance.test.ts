@@ -1,0 +1,50 @@
+// The four properties, judged on each implementation that NETNS_IMPL names (default: the guide), each in a
+// host of its own, on the same simulated internet:
+//
+//   [workloads a, b …] --- (the implementation's bridge, gateway, rules) --- eth0 172.31.8.154 [host]
+//        --- [internet] 172.31.0.1, 8.8.8.8, outside client 198.51.100.7 (no route to private networks)
+//
+// The tables come from the roles the implementation hands back (src/properties/properties.ts); every probe
+// lands in reports/conformance.json.
+import * as allure from 'allure-js-commons';
+import { afterAll, beforeAll, describe, inject, test } from 'vitest';
+import { buildImplementation, hostOf, type Built } from '../fixtures/built-implementation.ts';
+import { expectProperty, PropertyFailure, recordRows } from '../fixtures/expect-property.ts';
+import { loadTopology } from '../src/implementations/guide/topology.ts';
+import { skippedRow } from '../src/properties/judge.ts';
+import { PROPERTIES, PROPERTY_IDS } from '../src/properties/properties.ts';
+
+const harness = inject('harness');
+const topology = loadTopology(harness.topologyPath);
+
+describe.each(harness.implementations)('%s', (id) => {
+  let built: Built | undefined;
+  beforeAll(async () => {
+    built = await buildImplementation(id, harness, topology);
+  }, 300_000);
+  afterAll(async () => {
+    if (built) await hostOf(built).stop();
+  });
+
+  for (const property of PROPERTY_IDS) {
+    test(`${property}: ${PROPERTIES[property]}`, async ({ task, skip }) => {
+      await allure.parameter('implementation', id);
+      await allure.parameter('host backend', harness.backend);
+      await allure.parameter('iptables', harness.iptables);
+      const it = built!;
+      if (it.state === 'unavailable') {
+        recordRows(task, [skippedRow(it.cell, property, it.reason)]);
+        return skip(it.reason);
+      }
+      if (it.state === 'failed') {
+        recordRows(task, [skippedRow(it.cell, property, it.reason, 'fail')]);
+        throw new PropertyFailure(`${id} did not build, so ${property} cannot hold: ${it.reason}`);
+      }
+      if (property === PROPERTY_IDS[0]) {
+        await allure.attachment('set-up commands', it.setUpLog || '(none)', 'text/plain');
+        await allure.attachment('roles', JSON.stringify(it.judged.roles, null, 2), 'application/json');
+      }
+      await expectProperty(it.judged, property, { task, skip });
+    });
+  }
+});
