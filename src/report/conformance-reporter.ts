@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import './task-meta.ts';
 import type { ResultRow } from '../results/row.ts';
-import { summaryTable } from '../results/rows-table.ts';
+import { summaryTable } from './rows-table.ts';
 
 export const CONFORMANCE_JSON = resolve(import.meta.dirname, '../../reports/conformance.json');
 

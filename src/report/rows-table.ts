@@ -1,7 +1,7 @@
 // Rows as text: the checks of one property (✓/✗, probe, expected, observed, and under a failure its cause and
 // a command to run it again), and the run's summary, properties as rows and implementations as columns.
 import { PROPERTY_IDS } from '../properties/properties.ts';
-import type { ResultRow, Verdict } from './row.ts';
+import type { ResultRow, Verdict } from '../results/row.ts';
 
 function columns(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
