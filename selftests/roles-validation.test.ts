@@ -52,7 +52,7 @@ describe('NETNS_IMPL', () => {
   });
 
   test.each([
-    ['an unknown implementation', 'docker-99', /^NETNS_IMPL has unknown implementation "docker-99"; known: guide, script:PATH$/],
+    ['an unknown implementation', 'docker-99', /^NETNS_IMPL has unknown implementation "docker-99"; known: guide, docker-20\.10, docker-26\.1, docker-28\.5, script:PATH$/],
     ['a script that is not there', 'script:no/such.sh', /^NETNS_IMPL=script:no\/such\.sh: no such file .*no\/such\.sh; give the path of your setup script, like script:examples\/bridge\.sh$/],
     ['a script without a path', 'script:', /^NETNS_IMPL=script:: no path after "script:"/],
     ['nothing at all', ' , ', /^NETNS_IMPL is empty; name at least one implementation/],

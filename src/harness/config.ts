@@ -9,6 +9,8 @@ export interface HarnessConfig {
   backend: HostBackend;
   /** container backend: the host image tag */
   image?: string;
+  /** container backend: the images implementations need (Docker-in-Docker hosts), by recipe name */
+  images: Record<string, string>;
   /** labels every container of this run with it, so its leftovers can be swept */
   runId: string;
   /** `<machine>:<pid>` of the process that owns the run */

@@ -25,6 +25,10 @@ export interface ContainerHostOptions {
   labels: Record<string, string>;
   /** --privileged instead of the capability list, for machines where it works */
   privileged: boolean;
+  /** more capabilities than the host's own (a Docker engine inside needs some) */
+  capabilities?: readonly string[];
+  /** tmpfs mounts: path -> options (an engine inside keeps /var/lib/docker on one: overlay2 cannot sit on overlay) */
+  tmpfs?: Record<string, string>;
 }
 
 export async function startContainerDriver(opts: ContainerHostOptions): Promise<HostDriver & { initArgv: string[] }> {
@@ -36,7 +40,8 @@ export async function startContainerDriver(opts: ContainerHostOptions): Promise<
     // no port is exposed: the container is ready once it runs; the init command then proves it answers
     .withWaitStrategy(Wait.forListeningPorts())
     .withStartupTimeout(60_000);
-  spec = opts.privileged ? spec.withPrivilegedMode() : spec.withAddedCapabilities(...HOST_CAPABILITIES);
+  if (opts.tmpfs) spec = spec.withTmpFs(opts.tmpfs);
+  spec = opts.privileged ? spec.withPrivilegedMode() : spec.withAddedCapabilities(...HOST_CAPABILITIES, ...(opts.capabilities ?? []));
   const container = await spec.start();
   let destroyed: Promise<unknown> | undefined;
   return {

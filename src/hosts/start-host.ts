@@ -11,12 +11,15 @@ export interface HostSpec {
   labels?: Record<string, string>;
   /** container backend: --privileged instead of capabilities */
   privileged?: boolean;
+  /** container backend: what an implementation needs of its host beyond the defaults */
+  capabilities?: readonly string[];
+  tmpfs?: Record<string, string>;
 }
 
 export async function startHost(spec: HostSpec): Promise<Host> {
   if (spec.backend === 'container') {
     if (!spec.image) throw new Error('container host: no image given (the global setup builds it; run through `npm test`)');
-    const driver = await startContainerDriver({ image: spec.image, labels: spec.labels ?? {}, privileged: spec.privileged ?? false });
+    const driver = await startContainerDriver({ image: spec.image, labels: spec.labels ?? {}, privileged: spec.privileged ?? false, capabilities: spec.capabilities, tmpfs: spec.tmpfs });
     const host = new Host(driver);
     try {
       await host.exec(driver.initArgv);

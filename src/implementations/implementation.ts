@@ -1,5 +1,6 @@
 // The seam: an implementation builds container networking inside a host, on the world the harness built there,
 // and hands back roles; the properties then judge it, knowing nothing of how it was built.
+import type { ImageRecipe } from '../hosts/host-image.ts';
 import type { Host } from '../hosts/host.ts';
 import type { IptablesCommand } from '../net/firewall.ts';
 import type { Roles } from '../roles/roles.ts';
@@ -12,9 +13,18 @@ export interface SetUpContext {
   iptables: IptablesCommand;
 }
 
+/** What an implementation needs of its host beyond the default one (a container host of this image …). */
+export interface HostNeeds {
+  recipe: ImageRecipe;
+  capabilities?: readonly string[];
+  tmpfs?: Record<string, string>;
+}
+
 export interface Implementation {
-  /** 'guide', 'script:./my-setup.sh' … */
+  /** 'guide', 'script:./my-setup.sh', 'docker-28.5' … */
   id: string;
+  /** undefined: the default host of the run's backend */
+  host?: HostNeeds;
   /** why it cannot run in this host (a SKIP, never a FAIL), or undefined */
   unavailable?(host: Host): Promise<string | undefined>;
   setUp(ctx: SetUpContext): Promise<Roles>;

@@ -7,8 +7,10 @@ import type { Topology } from './guide/topology.ts';
 import { guideImplementation } from './guide/guide.ts';
 import type { Implementation } from './implementation.ts';
 import { SCRIPT_PREFIX, scriptImplementation } from './script.ts';
+import { DOCKER_PREFIX, DOCKER_VERSIONS, dockerImplementation, type DockerVersion } from './docker/docker.ts';
 
-export const KNOWN_IMPLEMENTATIONS = ['guide', `${SCRIPT_PREFIX}PATH`];
+const DOCKER_IDS = Object.keys(DOCKER_VERSIONS).map((version) => `${DOCKER_PREFIX}${version}`);
+export const KNOWN_IMPLEMENTATIONS = ['guide', ...DOCKER_IDS, `${SCRIPT_PREFIX}PATH`];
 
 /** A script's path as the user gave it, from where the user ran npm (npm itself runs in the project's root). */
 function scriptPath(id: string, env = process.env): string {
@@ -20,7 +22,7 @@ export function implementationIds(env = process.env): string[] {
   const ids = (env.NETNS_IMPL ?? 'guide').split(',').map((id) => id.trim()).filter(Boolean);
   if (ids.length === 0) throw new HarnessSetupError(`NETNS_IMPL is empty; name at least one implementation (${KNOWN_IMPLEMENTATIONS.join(', ')})`);
   return ids.map((id) => {
-    if (id === 'guide') return id;
+    if (id === 'guide' || DOCKER_IDS.includes(id)) return id;
     if (id.startsWith(SCRIPT_PREFIX)) {
       const path = scriptPath(id, env);
       if (id === SCRIPT_PREFIX || !existsSync(path) || !statSync(path).isFile()) {
@@ -34,6 +36,7 @@ export function implementationIds(env = process.env): string[] {
 
 export function implementationFor(id: string, topology: Topology): Implementation {
   if (id === 'guide') return guideImplementation(topology);
+  if (DOCKER_IDS.includes(id)) return dockerImplementation(id.slice(DOCKER_PREFIX.length) as DockerVersion);
   if (id.startsWith(SCRIPT_PREFIX)) return scriptImplementation(id, scriptPath(id));
   throw new HarnessSetupError(`unknown implementation "${id}"`);
 }

@@ -1,0 +1,83 @@
+// Docker's own bridge networking as an implementation: a real dockerd of one Debian version inside a
+// Docker-in-Docker host, started with its own defaults (iptables on, docker0, userland-proxy on), two containers
+// on docker0, and port 8080 of the host published to the first one's port 5000; roles from `docker inspect`.
+//
+//   [web] 172.17.0.2 (:5000 published as 8080)  [peer] 172.17.0.3
+//           \\                                   /
+//   [Docker-in-Docker host] docker0 172.17.0.1, dockerd's rules; eth0 172.31.8.154 --- [internet]
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Host } from '../../hosts/host.ts';
+import type { Roles } from '../../roles/roles.ts';
+import { waitUntil } from '../../wait.ts';
+import { ImplementationError, type Implementation } from '../implementation.ts';
+
+/** Debian's docker.io versions, and the suite each comes from (FACTS: 20.10 bookworm, 26.1 trixie, 28.5 sid). */
+export const DOCKER_VERSIONS = { '20.10': 'bookworm', '26.1': 'trixie', '28.5': 'sid' } as const;
+export type DockerVersion = keyof typeof DOCKER_VERSIONS;
+export const DOCKER_PREFIX = 'docker-';
+
+const IMAGES = resolve(import.meta.dirname, '../../../fixtures/images');
+/** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
+const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../../../scripts/writable-cgroups'), 'utf8');
+const WORKLOAD_IMAGE = 'netns-conformance-workload';
+const PUBLISHED = { port: 8080, targetPort: 5000 };
+// A workload needs nothing but to exist (the harness probes from its namespace and runs the responder there):
+// its image is the host's own sleep and the libraries it loads, imported (no registry answers here).
+const IMPORT_WORKLOAD = `set -e
+files="usr/bin/sleep $(ldd /usr/bin/sleep | grep -o '/[^ ]*' | sed 's|^/||' | sort -u | tr '\\n' ' ')"
+tar -C / -ch $files | docker import --change 'CMD ["/usr/bin/sleep", "infinity"]' - "$0" >/dev/null`;
+
+export function dockerImplementation(version: DockerVersion): Implementation {
+  const id = `${DOCKER_PREFIX}${version}`;
+  return {
+    id,
+    host: {
+      recipe: { name: id, suite: DOCKER_VERSIONS[version], dir: join(IMAGES, id) },
+      // dockerd and runc need no more than the host's NET_ADMIN NET_RAW SYS_ADMIN and Docker's default set
+      tmpfs: { '/var/lib/docker': 'rw,exec' },
+    },
+    async unavailable(host) {
+      return host.backend === 'container' ? undefined : `${id} runs its engine in a Docker-in-Docker host; run it with NETNS_HOST=container`;
+    },
+    async setUp({ host }) {
+      await startEngine(host, id);
+      await host.exec(['sh', '-c', IMPORT_WORKLOAD, WORKLOAD_IMAGE]);
+      await host.exec(['docker', 'run', '--detach', '--name', 'web', '--publish', `${PUBLISHED.port}:${PUBLISHED.targetPort}`, WORKLOAD_IMAGE]);
+      await host.exec(['docker', 'run', '--detach', '--name', 'peer', WORKLOAD_IMAGE]);
+      return rolesFromInspect(host, ['web', 'peer']);
+    },
+  };
+}
+
+async function startEngine(host: Host, id: string): Promise<void> {
+  await host.exec(['bash', '-s'], { stdin: WRITABLE_CGROUPS });
+  const engine = await host.spawn(['dockerd']);
+  await waitUntil(
+    async () => {
+      if (engine.exited) throw new ImplementationError(id, `dockerd exited ${engine.exited.exitCode}: ${(await engine.output()).stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      return (await host.exec(['docker', 'info', '--format', '{{.ServerVersion}}'], { expectExit: 'any' })).stdout.trim();
+    },
+    (version) => version !== '',
+    { what: `dockerd to answer in host ${host.name}`, deadlineMs: 60_000, intervalMs: 100 },
+  );
+}
+
+interface Inspected {
+  Name: string;
+  State: { Pid: number };
+  NetworkSettings: { IPAddress: string; Gateway: string };
+}
+
+async function rolesFromInspect(host: Host, names: string[]): Promise<Roles> {
+  const inspected = JSON.parse((await host.exec(['docker', 'inspect', ...names])).stdout) as Inspected[];
+  return {
+    workloads: inspected.map((container) => ({
+      label: container.Name.replace(/^\//, ''),
+      netns: `/proc/${container.State.Pid}/ns/net`,
+      address: container.NetworkSettings.IPAddress,
+    })),
+    gateway: inspected[0]!.NetworkSettings.Gateway,
+    published: { ...PUBLISHED, workload: names[0]! },
+  };
+}
