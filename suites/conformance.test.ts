@@ -9,8 +9,10 @@
 import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import { buildImplementation, hostOf, type Built } from '../fixtures/built-implementation.ts';
+import { expectGolden } from '../fixtures/expect-golden.ts';
 import { expectProperty, PropertyFailure, recordRows } from '../fixtures/expect-property.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
+import { implementationFor } from '../src/implementations/registry.ts';
 import { skippedRow } from '../src/properties/judge.ts';
 import { PROPERTIES, PROPERTY_IDS } from '../src/properties/properties.ts';
 
@@ -45,6 +47,15 @@ describe.each(harness.implementations)('%s', (id) => {
         await allure.attachment('roles', JSON.stringify(it.judged.roles, null, 2), 'application/json');
       }
       await expectProperty(it.judged, property, { task, skip });
+    });
+  }
+
+  // an implementation that names its rules (Docker's) is also held to its golden ruleset
+  if (implementationFor(id, topology).rulesets) {
+    test('its rules after set-up are its golden ruleset (fixtures/golden)', async ({ skip }) => {
+      const it = built!;
+      if (it.state !== 'built') return skip(`not built: ${it.reason}`);
+      await expectGolden(id, it.rulesets!);
     });
   }
 });

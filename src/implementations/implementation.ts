@@ -28,6 +28,11 @@ export interface Implementation {
   /** why it cannot run in this host (a SKIP, never a FAIL), or undefined */
   unavailable?(host: Host): Promise<string | undefined>;
   setUp(ctx: SetUpContext): Promise<Roles>;
+  /**
+   * The rules it made, normalised (no counters, handles or comments), by name ('iptables-save', 'nft'): a run
+   * compares them with golden files, so that a change in what the implementation builds is seen as such.
+   */
+  rulesets?(host: Host): Promise<Record<string, string>>;
 }
 
 /** An implementation that did not build: one line that says what went wrong, shown as the properties' cause. */

@@ -11,6 +11,7 @@ import type { Host } from '../../hosts/host.ts';
 import type { Roles } from '../../roles/roles.ts';
 import { waitUntil } from '../../wait.ts';
 import { ImplementationError, type Implementation } from '../implementation.ts';
+import { dockerRulesets } from './rulesets.ts';
 
 /** Debian's docker.io versions, and the suite each comes from (FACTS: 20.10 bookworm, 26.1 trixie, 28.5 sid). */
 export const DOCKER_VERSIONS = { '20.10': 'bookworm', '26.1': 'trixie', '28.5': 'sid' } as const;
@@ -47,6 +48,7 @@ export function dockerImplementation(version: DockerVersion): Implementation {
       await host.exec(['docker', 'run', '--detach', '--name', 'peer', WORKLOAD_IMAGE]);
       return rolesFromInspect(host, ['web', 'peer']);
     },
+    rulesets: dockerRulesets,
   };
 }
 
