@@ -48,11 +48,15 @@ describe.concurrent('leftovers of earlier runs', () => {
     const dir = await new Promise<string>((started) => starter.stdout!.once('data', (chunk: Buffer) => started(chunk.toString().trim())));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     // the starter's whole tree: the nested vitest, its workers, the host and the server in it
-    const tree = await waitUntil(async () => descendants(starter.pid!), (procs) => procs.some((proc) => proc.cmdline.includes(RESPONDER_NAME)), {
-      what: 'the nested run to start its HTTP server',
-      deadlineMs: 90_000,
-      intervalMs: 100,
-    });
+    const tree = await waitUntil(
+      async () => {
+        const procs = descendants(starter.pid!);
+        if (procs.length === 0) throw new Error('the nested run ended before its server started (no process below the starter)');
+        return procs;
+      },
+      (procs) => procs.some((proc) => proc.cmdline.includes(RESPONDER_NAME)),
+      { what: 'the nested run to start its HTTP server', deadlineMs: 90_000, intervalMs: 100 },
+    );
     starter.kill('SIGKILL');
     await starter;
     const left = await waitUntil(async () => stillRunning(tree), (procs) => procs.length === 0, { what: 'the orphaned nested run to end', deadlineMs: 15_000 });

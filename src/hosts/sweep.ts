@@ -1,6 +1,7 @@
 // Removes host containers by label: those of one run (at its end, also after Ctrl-C), or those whose owning
 // process is gone (a run that was killed). Containers of a live run are never touched.
 // Synchronous on purpose: on Ctrl-C vitest calls process.exit(), and only synchronous work runs in 'exit'.
+// Concurrent runs sweep too, so a container may vanish between listing and removing it: that is no error.
 import { execFileSync } from 'node:child_process';
 import { LABEL_OWNER, LABEL_RUN, ownerIsGone } from './run-labels.ts';
 
@@ -8,16 +9,26 @@ function docker(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
 }
 
-function harnessContainers(filter: string): Array<{ id: string; labels: Record<string, string> }> {
-  const ids = docker(['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=${filter}`]).split('\n').filter(Boolean);
-  if (ids.length === 0) return [];
-  const details = JSON.parse(docker(['inspect', ...ids])) as Array<{ Id: string; Config: { Labels: Record<string, string> | null } }>;
-  return details.map((detail) => ({ id: detail.Id, labels: detail.Config.Labels ?? {} }));
+/** id and owner of each container with the label, in one listing (no inspect that could race a removal). */
+function harnessContainers(filter: string): Array<{ id: string; owner: string }> {
+  const listed = docker(['ps', '--all', '--no-trunc', '--filter', `label=${filter}`, '--format', `{{.ID}}\t{{.Label "${LABEL_OWNER}"}}`]);
+  return listed.split('\n').filter(Boolean).map((line) => {
+    const [id, owner] = line.split('\t');
+    return { id: id!, owner: owner ?? '' };
+  });
 }
 
 function remove(ids: string[]): string[] {
-  if (ids.length) docker(['rm', '--force', '--volumes', ...ids]);
-  return ids.map((id) => id.slice(0, 12));
+  const removed = ids.filter((id) => {
+    try {
+      docker(['rm', '--force', '--volumes', id]);
+      return true;
+    } catch (error) {
+      if (/No such container/.test(String((error as { stderr?: string }).stderr))) return false; // another run was first
+      throw error;
+    }
+  });
+  return removed.map((id) => id.slice(0, 12));
 }
 
 /** Removes every container of this run; returns the short ids removed. */
@@ -27,5 +38,5 @@ export function sweepRun(runId: string): string[] {
 
 /** Removes the containers of runs whose owning process no longer exists on this machine. */
 export function sweepAbandoned(): string[] {
-  return remove(harnessContainers(LABEL_RUN).filter((c) => ownerIsGone(c.labels[LABEL_OWNER])).map((c) => c.id));
+  return remove(harnessContainers(LABEL_RUN).filter((c) => ownerIsGone(c.owner)).map((c) => c.id));
 }
