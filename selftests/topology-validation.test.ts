@@ -36,6 +36,8 @@ describe('topology validation', () => {
     ['a namespace outside the bridge network', (d: any) => (d.namespaces[1].address = '10.0.0.3/16'), /namespaces\[1\]\.address 10\.0\.0\.3 is outside the bridge's network 192\.168\.0\.1\/16; pick an address in it/],
     ['a gateway off the uplink network', (d: any) => (d.uplink.gateway = '10.0.0.1'), /uplink\.gateway 10\.0\.0\.1 is outside 172\.31\.8\.154\/20/],
     ['an internet host inside the private network', (d: any) => (d.internet.publicHost = '192.168.7.7'), /internet\.publicHost 192\.168\.7\.7 is inside the bridge's or the uplink's network/],
+    ['a neighbour off the uplink network', (d: any) => (d.internet.neighbour = '10.1.2.3'), /internet\.neighbour 10\.1\.2\.3 must be another address on the uplink's network/],
+    ['a neighbour that is the gateway', (d: any) => (d.internet.neighbour = '172.31.0.1'), /internet\.neighbour 172\.31\.0\.1 must be another address/],
     ['a link name over 15 bytes', (d: any) => (d.bridge.name = 'a-very-long-bridge'), /bridge\.name "a-very-long-bridge" is not a link name \(1-15/],
     ['a misspelt field', (d: any) => (d.brigde = d.bridge), /unknown field brigde; allowed: /],
     ['a missing field', (d: any) => delete d.uplink.gateway, /uplink\.gateway is missing/],

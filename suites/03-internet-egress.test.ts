@@ -66,7 +66,7 @@ describe('Scenario 3: internet (ping 8.8.8.8)', () => {
     const atInternet = packets[`${internet.namespace}/${internet.link}`];
     expect(echoRequests(atInternet).map((p) => p.src)).toEqual([addressOf(topology.uplink.address)]);
     expect(echoReplies(atInternet).map((p) => p.dst)).toEqual([addressOf(topology.uplink.address)]);
-    expect(await rulePackets(host, iptables, 'nat', 'POSTROUTING', masqueradeRule(topology))).toBeGreaterThanOrEqual(1);
+    expect(await rulePackets(host, { iptables, table: 'nat', chain: 'POSTROUTING', rule: masqueradeRule(topology) })).toBeGreaterThanOrEqual(1);
   });
 
   test('the final state has property 3-egress, judged as every implementation is', async ({ guide, expectGuideProperty }) => {

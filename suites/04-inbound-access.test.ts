@@ -52,7 +52,7 @@ describe('Scenario 4: access to the namespace from outside', () => {
     ]);
     // the refusal is the host's own (nothing listens on eth0:5000): the server never saw the client
     expect(await clientsSeenByServer()).not.toContain(internet.outsideClient);
-    expect(await rulePackets(host, iptables, 'nat', 'PREROUTING', dnatRule(topology))).toBeUndefined();
+    expect(await rulePackets(host, { iptables, table: 'nat', chain: 'PREROUTING', rule: dnatRule(topology) })).toBeUndefined();
   });
 
   test("with DNAT, the outside client reaches the server, which sees the client's own 198.51.100.7", async ({ guide }) => {
@@ -66,7 +66,7 @@ describe('Scenario 4: access to the namespace from outside', () => {
       { probe: tcp(internet.namespace, publicIp, port, { source: internet.outsideClient }), expect: 'reachable' },
     ]);
     expect(await clientsSeenByServer()).toContain(internet.outsideClient);
-    expect(await rulePackets(host, iptables, 'nat', 'PREROUTING', dnatRule(topology))).toBeGreaterThanOrEqual(2);
+    expect(await rulePackets(host, { iptables, table: 'nat', chain: 'PREROUTING', rule: dnatRule(topology) })).toBeGreaterThanOrEqual(2);
   });
 
   test('the final state has property 4-inbound, judged as every implementation is', async ({ guide, expectGuideProperty }) => {

@@ -18,10 +18,23 @@ export async function ruleCounters(host: Host, iptables: IptablesCommand, table:
   });
 }
 
-/** Packets matched so far by the rule with these words (as added); undefined when no such rule exists. */
-export async function rulePackets(host: Host, iptables: IptablesCommand, table: string, chain: string, words: string[]): Promise<number | undefined> {
+/** One iptables rule, as added (the words after "-A CHAIN"), in one table of one iptables. */
+export interface RuleRef {
+  iptables: IptablesCommand;
+  table: string;
+  chain: string;
+  rule: string[];
+}
+
+/** Packets matched so far by the rule (as added); undefined when no such rule exists. */
+export async function rulePackets(host: Host, { iptables, table, chain, rule: words }: RuleRef): Promise<number | undefined> {
   const rules = await ruleCounters(host, iptables, table);
   return rules.find((rule) => rule.chain === chain && sameRule(rule.rule, words))?.packets;
+}
+
+/** 'raw PREROUTING "-d 172.17.0.2/32 ! -i docker0 -j DROP"' */
+export function describeRule({ table, chain, rule }: RuleRef): string {
+  return `${table} ${chain} "${rule.join(' ')}"`;
 }
 
 // iptables-save normalises a rule (adds /32 and the implicit "-m tcp" of "-p tcp", may reorder), so compare the
@@ -30,4 +43,11 @@ function sameRule(saved: string, words: string[]): boolean {
   const normal = (text: string) =>
     text.replace(/\/32\b/g, '').replace(/-m (tcp|udp|icmp)\b/g, '').split(/\s+/).filter(Boolean).sort().join(' ');
   return normal(saved) === normal(words.join(' '));
+}
+
+/** A built-in chain's policy and the packets it has decided so far: ":FORWARD DROP [12:1008]". */
+export async function chainPolicy(host: Host, iptables: IptablesCommand, table: string, chain: string): Promise<{ policy: string; packets: number } | undefined> {
+  const { stdout } = await host.exec([`${iptables}-save`, '-c', '-t', table]);
+  const match = new RegExp(`^:${chain} (\\S+) \\[(\\d+):\\d+\\]$`, 'm').exec(stdout);
+  return match ? { policy: match[1]!, packets: Number(match[2]) } : undefined;
 }

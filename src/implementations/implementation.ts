@@ -3,6 +3,7 @@
 import type { ImageRecipe } from '../hosts/host-image.ts';
 import type { Host } from '../hosts/host.ts';
 import type { IptablesCommand } from '../net/firewall.ts';
+import type { Check } from '../properties/properties.ts';
 import type { Roles } from '../roles/roles.ts';
 import type { World } from '../world/world.ts';
 
@@ -33,6 +34,11 @@ export interface Implementation {
    * compares them with golden files, so that a change in what the implementation builds is seen as such.
    */
   rulesets?(host: Host): Promise<Record<string, string>>;
+  /**
+   * Paths of its own where its behaviour is defined differently (Docker's, per version), judged with the
+   * property they name, next to the checks every implementation gets.
+   */
+  ownChecks?(roles: Roles, world: World): Check[];
 }
 
 /** An implementation that did not build: one line that says what went wrong, shown as the properties' cause. */

@@ -7,7 +7,8 @@ import type { Topology } from './guide/topology.ts';
 import { guideImplementation } from './guide/guide.ts';
 import type { Implementation } from './implementation.ts';
 import { SCRIPT_PREFIX, scriptImplementation } from './script.ts';
-import { DOCKER_PREFIX, DOCKER_VERSIONS, dockerImplementation, type DockerVersion } from './docker/docker.ts';
+import { dockerImplementation } from './docker/docker.ts';
+import { DOCKER_PREFIX, DOCKER_VERSIONS, type DockerVersion } from './docker/versions.ts';
 
 const DOCKER_IDS = Object.keys(DOCKER_VERSIONS).map((version) => `${DOCKER_PREFIX}${version}`);
 export const KNOWN_IMPLEMENTATIONS = ['guide', ...DOCKER_IDS, `${SCRIPT_PREFIX}PATH`];

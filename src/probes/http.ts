@@ -33,9 +33,9 @@ export function classifyHttp(result: CommandResult): Outcome {
     return { kind: 'reachable', rttMs: (report.time_total ?? 0) * 1000, detail: `HTTP ${report.http_code} from ${report.local_ip}`, ...(seenAs ? { seenAs } : {}) };
   }
   if (report.exitcode === 28) return { kind: 'timeout', detail: 'no answer before --max-time' };
-  // "connect to X port N failed: <errno text>", or, when the kernel refuses at once (no route from a bound
-  // source address), "Immediate connect fail for X: <errno text>"
-  const failure = /(?:connect to \S+ port \d+ failed|Immediate connect fail for \S+): (.+)/.exec(result.stderr)?.[1] ?? report.errormsg ?? '';
+  // "connect to X port N failed: <errno text>" (curl 8.x adds "from Y port M" before "failed"), or, when the
+  // kernel refuses at once (no route from a bound source address), "Immediate connect fail for X: <errno text>"
+  const failure = /(?:connect to \S+ port \d+(?: from \S+ port \d+)? failed|Immediate connect fail for \S+): (.+)/.exec(result.stderr)?.[1] ?? report.errormsg ?? '';
   const match = CONNECT_ERRORS.find(([pattern]) => pattern.test(failure));
   if (match) return { kind: match[1], detail: failure.trim() } as Outcome;
   return { kind: 'error', detail: `curl exit ${report.exitcode}: ${report.errormsg}` };

@@ -7,6 +7,7 @@ import { startResponder } from '../probes/responder.ts';
 import type { Cell, ResultRow } from '../results/row.ts';
 import type { Roles } from '../roles/roles.ts';
 import { explain } from './explain.ts';
+import { describeRule, rulePackets, type RuleRef } from '../evidence/counters.ts';
 import type { Check, PropertyTable } from './properties.ts';
 
 export interface Judgement {
@@ -21,8 +22,10 @@ export async function judge(host: Host, table: PropertyTable, roles: Roles, cell
     for (const { ns, port } of table.responders) responders.push(await startResponder(host, ns, port));
     const judgements: Judgement[] = [];
     for (const check of table.checks) {
+      const before = check.droppedBy && (await rulePackets(host, check.droppedBy));
       const result = await probe(host, check.probe);
-      judgements.push({ check, result, row: row(check, result, roles, cell) });
+      const matched = check.droppedBy && ruleMatched(check.droppedBy, before, await rulePackets(host, check.droppedBy));
+      judgements.push({ check, result, row: row(check, result, roles, cell, matched) });
     }
     return judgements;
   } finally {
@@ -31,22 +34,37 @@ export async function judge(host: Host, table: PropertyTable, roles: Roles, cell
 }
 
 export function expectedText(check: Check): string {
-  return `${check.expect}${check.seenAs ? `, seen as ${check.seenAs}` : ''}`;
+  const dropped = check.droppedBy ? `, dropped by ${describeRule(check.droppedBy)}` : '';
+  return `${check.expect}${check.seenAs ? `, seen as ${check.seenAs}` : ''}${dropped}`;
 }
 
-function row(check: Check, result: ProbeResult, roles: Roles, cell: Cell): ResultRow {
+/** How a rule's counter moved during one probe: the evidence for a drop. */
+interface RuleMatch {
+  rule: RuleRef;
+  /** packets it matched during the probe; undefined: the rule does not exist */
+  packets: number | undefined;
+}
+
+function ruleMatched(rule: RuleRef, before: number | undefined, after: number | undefined): RuleMatch {
+  return { rule, packets: before === undefined || after === undefined ? undefined : after - before };
+}
+
+function row(check: Check, result: ProbeResult, roles: Roles, cell: Cell, matched?: RuleMatch): ResultRow {
   const { outcome } = result;
   const seenAs = outcome.kind === 'reachable' ? outcome.seenAs : undefined;
-  const pass = outcome.kind === check.expect && (check.seenAs === undefined || seenAs === check.seenAs);
+  const dropProven = matched === undefined || (matched.packets ?? 0) > 0;
+  const pass = outcome.kind === check.expect && (check.seenAs === undefined || seenAs === check.seenAs) && dropProven;
+  const evidence = matched ? `; ${matched.packets === undefined ? `no rule ${describeRule(matched.rule)}` : `${describeRule(matched.rule)} matched ${matched.packets} packet(s)`}` : '';
+  const why = outcome.kind === check.expect && !dropProven ? `${describeOutcome(outcome)} as expected, but not because of ${describeRule(matched!.rule)}: ${matched!.packets === undefined ? 'that rule does not exist' : 'its counter did not move, so something else dropped it'}` : explain(check, outcome, roles);
   return {
     ...cell,
     property: check.property,
     probe: describeProbe(check.probe),
     expected: expectedText(check),
-    observed: describeOutcome(outcome),
+    observed: `${describeOutcome(outcome)}${evidence}`,
     verdict: pass ? 'pass' : 'fail',
     ...(seenAs ? { seenAs } : {}),
-    ...(pass ? {} : { why: explain(check, outcome, roles), reproduce: result.reproduce }),
+    ...(pass ? {} : { why, reproduce: result.reproduce }),
   };
 }
 

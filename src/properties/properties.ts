@@ -1,6 +1,7 @@
 // The four properties as expectation tables computed from roles and the world alone: the same tables judge
 // the guide, a user's script, Docker's engine. "Must not reach" is an expected outcome like any other.
 import { http, ping } from '../probes/probe.ts';
+import type { RuleRef } from '../evidence/counters.ts';
 import type { OutcomeKind, ProbeSpec } from '../probes/outcome.ts';
 import { workloadByLabel, type Roles, type Workload } from '../roles/roles.ts';
 import { uplinkAddress, type World } from '../world/world.ts';
@@ -30,6 +31,8 @@ export interface Check {
   seenAs?: string;
   /** why this outcome is expected, in words, for the report */
   because: string;
+  /** a negative proven by evidence, not only by silence: the rule whose counter the probe must move */
+  droppedBy?: RuleRef;
 }
 
 export interface PropertyTable {
@@ -46,12 +49,16 @@ export const PUBLIC_HOST_PORT = 80;
 /** Probes from a workload are named by its label in reports. */
 const from = (workload: Workload) => ({ fromLabel: workload.label });
 
-export function propertyTable(property: PropertyId, roles: Roles, world: World): PropertyTable {
+/**
+ * ownChecks: an implementation's own paths (Docker's per version), judged with the property they belong to and
+ * served by its responders.
+ */
+export function propertyTable(property: PropertyId, roles: Roles, world: World, ownChecks: readonly Check[] = []): PropertyTable {
   const uplink = uplinkAddress(world);
   const { internet } = world;
   const table = (checks: Omit<Check, 'property'>[], responders: ResponderSpec[] = []): PropertyTable => ({
     property,
-    checks: checks.map((check) => ({ property, ...check })),
+    checks: [...checks.map((check) => ({ property, ...check })), ...ownChecks.filter((check) => check.property === property)],
     responders,
   });
   switch (property) {

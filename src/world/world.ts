@@ -4,8 +4,12 @@
 export interface World {
   /** the host's uplink: eth0 172.31.8.154/20, default via 172.31.0.1 */
   uplink: { name: string; address: string; gateway: string };
-  /** the internet's namespace inside the host, its end of the uplink, and the addresses it owns on lo */
-  internet: { namespace: string; link: string; publicHost: string; outsideClient: string };
+  /**
+   * the internet's namespace inside the host, its end of the uplink, and the addresses it owns on lo; the
+   * neighbour is a machine on the host's own LAN (on-link, 172.31.0.9) that routes private networks, even
+   * 127.0.0.0/8, to the host: the attacker of moby#45610, that Docker 28 closes with raw PREROUTING drops
+   */
+  internet: { namespace: string; link: string; publicHost: string; outsideClient: string; neighbour: string };
 }
 
 /** The host's public address, without its prefix: 172.31.8.154. */

@@ -1,8 +1,9 @@
 // Docker's own bridge networking as an implementation: a real dockerd of one Debian version inside a
 // Docker-in-Docker host, started with its own defaults (iptables on, docker0, userland-proxy on), two containers
-// on docker0, and port 8080 of the host published to the first one's port 5000; roles from `docker inspect`.
+// on docker0, and port 8080 of the host published to the first one's port 5000 (and 8081 on 127.0.0.1 only);
+// roles from `docker inspect`; its own paths, per version, in paths.ts.
 //
-//   [web] 172.17.0.2 (:5000 published as 8080)  [peer] 172.17.0.3
+//   [web] 172.17.0.2 (:5000 published as 8080, 127.0.0.1:8081)  [peer] 172.17.0.3
 //           \\                                   /
 //   [Docker-in-Docker host] docker0 172.17.0.1, dockerd's rules; eth0 172.31.8.154 --- [internet]
 import { readFileSync } from 'node:fs';
@@ -11,18 +12,15 @@ import type { Host } from '../../hosts/host.ts';
 import type { Roles } from '../../roles/roles.ts';
 import { waitUntil } from '../../wait.ts';
 import { ImplementationError, type Implementation } from '../implementation.ts';
+import { dockerChecks, LOOPBACK_PUBLISHED, PUBLISHED } from './paths.ts';
 import { dockerRulesets } from './rulesets.ts';
+import { DOCKER_PREFIX, DOCKER_VERSIONS, type DockerVersion } from './versions.ts';
 
-/** Debian's docker.io versions, and the suite each comes from (FACTS: 20.10 bookworm, 26.1 trixie, 28.5 sid). */
-export const DOCKER_VERSIONS = { '20.10': 'bookworm', '26.1': 'trixie', '28.5': 'sid' } as const;
-export type DockerVersion = keyof typeof DOCKER_VERSIONS;
-export const DOCKER_PREFIX = 'docker-';
 
 const IMAGES = resolve(import.meta.dirname, '../../../fixtures/images');
 /** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
 const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../../../scripts/writable-cgroups'), 'utf8');
 const WORKLOAD_IMAGE = 'netns-conformance-workload';
-const PUBLISHED = { port: 8080, targetPort: 5000 };
 // A workload needs nothing but to exist (the harness probes from its namespace and runs the responder there):
 // its image is the host's own sleep and the libraries it loads, imported (no registry answers here).
 const IMPORT_WORKLOAD = `set -e
@@ -42,17 +40,20 @@ export function dockerImplementation(version: DockerVersion): Implementation {
       return host.backend === 'container' ? undefined : `${id} runs its engine in a Docker-in-Docker host; run it with NETNS_HOST=container`;
     },
     async setUp({ host }) {
-      await startEngine(host, id);
+      await startDockerd(host, id);
       await host.exec(['sh', '-c', IMPORT_WORKLOAD, WORKLOAD_IMAGE]);
-      await host.exec(['docker', 'run', '--detach', '--name', 'web', '--publish', `${PUBLISHED.port}:${PUBLISHED.targetPort}`, WORKLOAD_IMAGE]);
+      const published = [`${PUBLISHED.port}:${PUBLISHED.targetPort}`, `${LOOPBACK_PUBLISHED.address}:${LOOPBACK_PUBLISHED.port}:${PUBLISHED.targetPort}`];
+      await host.exec(['docker', 'run', '--detach', '--name', 'web', ...published.flatMap((mapping) => ['--publish', mapping]), WORKLOAD_IMAGE]);
       await host.exec(['docker', 'run', '--detach', '--name', 'peer', WORKLOAD_IMAGE]);
       return rolesFromInspect(host, ['web', 'peer']);
     },
     rulesets: dockerRulesets,
+    ownChecks: (roles, world) => dockerChecks(version, roles, world),
   };
 }
 
-async function startEngine(host: Host, id: string): Promise<void> {
+/** dockerd with its own defaults, answering; id names it in errors. */
+export async function startDockerd(host: Host, id: string): Promise<void> {
   await host.exec(['bash', '-s'], { stdin: WRITABLE_CGROUPS });
   const engine = await host.spawn(['dockerd']);
   await waitUntil(

@@ -85,7 +85,7 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
   const uplinkNet = check.cidr(uplink, 'uplink.address');
   const gateway = check.ipv4(uplink, 'uplink.gateway');
   if (!contains(uplinkNet, gateway)) check.fail(`uplink.gateway ${gateway} is outside ${uplink.address}; the gateway must be on the uplink's network`);
-  const internet = check.object(data, 'internet', ['namespace', 'link', 'publicHost', 'outsideClient']);
+  const internet = check.object(data, 'internet', ['namespace', 'link', 'publicHost', 'outsideClient', 'neighbour']);
   // "host" names the host's own namespace in probes and reports; the internet's namespace is the world's
   const reserved = ['host', String(internet.namespace)];
   namespaces.forEach((ns, index) => {
@@ -96,6 +96,10 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
     if (contains(bridgeNet, address) || contains(uplinkNet, address)) check.fail(`internet.${key} ${address} is inside the bridge's or the uplink's network; the internet's hosts must be outside both`);
     return address;
   });
+  const neighbour = check.ipv4(internet, 'internet.neighbour');
+  if (!contains(uplinkNet, neighbour) || [gateway, addressOf(String(uplink.address))].includes(neighbour)) {
+    check.fail(`internet.neighbour ${neighbour} must be another address on the uplink's network ${uplink.address} (not the gateway's or the host's)`);
+  }
   const server = check.object(data, 'server', ['namespace', 'port']);
   const serverNs = check.name(server, 'server.namespace');
   if (!namespaces.some((ns) => ns.name === serverNs)) check.fail(`server.namespace "${serverNs}" is not one of namespaces[].name (${namespaces.map((ns) => ns.name).join(', ')})`);
@@ -112,7 +116,7 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
     bridge: { name: check.link(bridge, 'bridge.name'), address: String(bridge.address) },
     namespaces,
     uplink: { name: check.link(uplink, 'uplink.name'), address: String(uplink.address), gateway },
-    internet: { namespace: check.name(internet, 'internet.namespace'), link: check.link(internet, 'internet.link'), publicHost: outside[0]!, outsideClient: outside[1]! },
+    internet: { namespace: check.name(internet, 'internet.namespace'), link: check.link(internet, 'internet.link'), publicHost: outside[0]!, outsideClient: outside[1]!, neighbour },
     server: { namespace: serverNs, port: port as number },
     omitSteps: omitSteps as StepId[],
   };

@@ -1,0 +1,130 @@
+// Where Docker's versions promise different things, as data: each path names the versions an expectation
+// applies to, and why. They are judged with property 4 (inbound), next to the checks every implementation gets,
+// and served by its responder in `web`.
+//
+// What decides them (FACTS.md, moby's release notes): with userland-proxy on (the default) docker-proxy serves
+// host-local clients and connects from the bridge's gateway; DNAT keeps a remote client's address; before 28.0
+// nothing stopped a LAN neighbour from routing to a container's address, or to a port published on 127.0.0.1
+// (moby#45610); 28.0 drops both in raw PREROUTING (moby#48721).
+import type { RuleRef } from '../../evidence/counters.ts';
+import type { OutcomeKind, ProbeSpec } from '../../probes/outcome.ts';
+import { http } from '../../probes/probe.ts';
+import type { Check } from '../../properties/properties.ts';
+import { workloadByLabel, type Roles, type Workload } from '../../roles/roles.ts';
+import { uplinkAddress, type World } from '../../world/world.ts';
+import { DOCKER_IPTABLES, type DockerVersion } from './versions.ts';
+
+/** What Docker publishes, and where the harness's responder answers. */
+export const PUBLISHED = { port: 8080, targetPort: 5000 };
+/** The same server, published on the host's loopback only: `-p 127.0.0.1:8081:5000`. */
+export const LOOPBACK_PUBLISHED = { address: '127.0.0.1', port: 8081 };
+
+type Party = 'gateway' | 'neighbour' | 'uplink';
+
+interface Expectation {
+  versions: readonly DockerVersion[];
+  expect: OutcomeKind;
+  /** who the server must say it saw */
+  seenAs?: Party;
+  /** the rule that must count the dropped packets */
+  droppedBy?: (server: Workload) => Omit<RuleRef, 'iptables'>;
+  because: string;
+}
+
+interface DockerPath {
+  probe: (server: Workload, world: World) => ProbeSpec;
+  expectations: readonly Expectation[];
+}
+
+const fromHost = { fromLabel: 'host' };
+const fromNeighbour = (world: World) => ({ source: world.internet.neighbour, fromLabel: 'neighbour' });
+
+export const DOCKER_PATHS: readonly DockerPath[] = [
+  {
+    probe: () => http(undefined, '127.0.0.1', PUBLISHED.port, fromHost),
+    expectations: [
+      {
+        versions: ['20.10', '26.1', '28.5'],
+        expect: 'reachable',
+        seenAs: 'gateway',
+        because: 'a host-local client to 127.0.0.1 is served by docker-proxy (userland-proxy on), which connects from the bridge gateway',
+      },
+    ],
+  },
+  {
+    probe: (_server, world) => http(undefined, uplinkAddress(world), PUBLISHED.port, fromHost),
+    expectations: [
+      {
+        versions: ['20.10', '26.1', '28.5'],
+        expect: 'reachable',
+        seenAs: 'uplink',
+        because: "a host-local client to its own uplink address is DNATed in nat OUTPUT (Docker's chain for local destinations) and keeps the source it already had, the uplink address: nothing masquerades it",
+      },
+    ],
+  },
+  {
+    probe: (server, world) => http(world.internet.namespace, server.address, PUBLISHED.targetPort, fromNeighbour(world)),
+    expectations: [
+      {
+        versions: ['20.10', '26.1'],
+        expect: 'reachable',
+        seenAs: 'neighbour',
+        because: "before 28.0 the DOCKER chain accepts forwarded packets to a published container port from any interface: a LAN neighbour with a route reaches the container's own address",
+      },
+      {
+        versions: ['28.5'],
+        expect: 'timeout',
+        droppedBy: (server) => ({ table: 'raw', chain: 'PREROUTING', rule: ['-d', `${server.address}/32`, '!', '-i', 'docker0', '-j', 'DROP'] }),
+        because: "from 28.0 raw PREROUTING drops packets for a container's address that do not come from its bridge",
+      },
+    ],
+  },
+  {
+    probe: (_server, world) => http(world.internet.namespace, LOOPBACK_PUBLISHED.address, LOOPBACK_PUBLISHED.port, fromNeighbour(world)),
+    expectations: [
+      {
+        versions: ['20.10', '26.1'],
+        expect: 'reachable',
+        seenAs: 'neighbour',
+        because: 'before 28.0 a port published on 127.0.0.1 is DNATed in nat PREROUTING before the kernel drops 127.0.0.1 from a wire as martian: a LAN neighbour that routes 127.0.0.1 to the host reaches it (moby#45610)',
+      },
+      {
+        versions: ['28.5'],
+        expect: 'timeout',
+        droppedBy: () => ({ table: 'raw', chain: 'PREROUTING', rule: ['-d', `${LOOPBACK_PUBLISHED.address}/32`, '!', '-i', 'lo', '-p', 'tcp', '--dport', String(LOOPBACK_PUBLISHED.port), '-j', 'DROP'] }),
+        because: 'from 28.0 raw PREROUTING drops packets for a port published on 127.0.0.1 that do not come from lo',
+      },
+    ],
+  },
+  {
+    probe: (_server, world) => http(world.internet.namespace, uplinkAddress(world), LOOPBACK_PUBLISHED.port, fromNeighbour(world)),
+    expectations: [
+      {
+        versions: ['20.10', '26.1', '28.5'],
+        expect: 'refused',
+        because: 'a port published on 127.0.0.1 is not published on the uplink address: nothing listens or forwards there',
+      },
+    ],
+  },
+];
+
+/** The checks of one Docker version, for property 4; each one's reason names the versions it applies to. */
+export function dockerChecks(version: DockerVersion, roles: Roles, world: World): Check[] {
+  const server = workloadByLabel(roles, roles.published!.workload);
+  const parties: Record<Party, string> = { gateway: roles.gateway, neighbour: world.internet.neighbour, uplink: uplinkAddress(world) };
+  return DOCKER_PATHS.flatMap((path) => {
+    const expectation = path.expectations.find((candidate) => candidate.versions.includes(version));
+    if (!expectation) return [];
+    const { expect, seenAs, droppedBy, because, versions } = expectation;
+    return [
+      {
+        property: '4-inbound' as const,
+        probe: path.probe(server, world),
+        expect,
+        ...(seenAs ? { seenAs: parties[seenAs] } : {}),
+        ...(droppedBy ? { droppedBy: { iptables: DOCKER_IPTABLES, ...droppedBy(server) } } : {}),
+        because: `Docker ${versions.join(', ')}: ${because}`,
+      },
+    ];
+  });
+}
