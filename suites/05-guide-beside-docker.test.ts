@@ -61,7 +61,7 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
     expect((await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))?.policy).toBe('DROP');
   });
 
-  test(`the guide's setup, unchanged: ${expected.holds.join(', ')} hold; ${expected.breaks.join(', ')} break, dropped by FORWARD's policy`, async () => {
+  test(`the guide's setup, unchanged: ${expected.holds.join(', ')} ${expected.holds.length === 1 ? 'holds' : 'hold'}; ${expected.breaks.join(', ')} break, dropped by FORWARD's policy`, async () => {
     await allure.parameter('implementation', docker.id);
     await guideImplementation(topology).setUp({ host: host!, world: topology, iptables: DOCKER_IPTABLES });
     const dropsBefore = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets;
