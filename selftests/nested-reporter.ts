@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 import '../src/report/task-meta.ts';
+import { takeKept, type KeptHost } from '../src/hosts/keep.ts';
 import type { ResultRow } from '../src/results/row.ts';
 
 export interface NestedTest {
@@ -13,6 +14,12 @@ export interface NestedTest {
   note?: string;
   /** the conformance rows it judged */
   rows: ResultRow[];
+}
+
+/** The nested run's tests, and the hosts it kept (NETNS_KEEP). */
+export interface NestedReport {
+  tests: NestedTest[];
+  kept: KeptHost[];
 }
 
 export default class NestedReporter implements Reporter {
@@ -31,6 +38,7 @@ export default class NestedReporter implements Reporter {
         };
       }),
     );
-    writeFileSync(file, JSON.stringify(tests));
+    const report: NestedReport = { tests, kept: takeKept(process.env.NETNS_KEPT_FILE) };
+    writeFileSync(file, JSON.stringify(report));
   }
 }

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import type { NestedTest } from './nested-reporter.ts';
+import type { KeptHost } from '../src/hosts/keep.ts';
+import type { NestedReport, NestedTest } from './nested-reporter.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
@@ -15,6 +16,8 @@ export interface NestedRun {
   ended(): boolean;
   /** every test with its state, failure message and skip note, once the run has ended */
   tests(): NestedTest[];
+  /** the hosts it kept (NETNS_KEEP), once it has ended */
+  kept(): KeptHost[];
   /** the run's temporary folder (its report), removed when it ends */
   dir: string;
 }
@@ -35,21 +38,23 @@ export function startNestedRun(files: string[], env: Record<string, string> = {}
     all: true,
   });
   let ended = false;
-  let report: NestedTest[] | undefined;
+  let report: NestedReport | undefined;
   void subprocess.finally(() => {
     ended = true;
     try {
-      report = JSON.parse(readFileSync(outputFile, 'utf8')) as NestedTest[];
+      report = JSON.parse(readFileSync(outputFile, 'utf8')) as NestedReport;
     } catch {} // an interrupted run writes none
     rmSync(dir, { recursive: true, force: true });
   });
+  const reported = (): NestedReport => {
+    if (!report) throw new Error(`the nested run of ${files.join(' ')} wrote no report`);
+    return report;
+  };
   return {
     subprocess,
     dir,
     ended: () => ended,
-    tests: () => {
-      if (!report) throw new Error(`the nested run of ${files.join(' ')} wrote no report`);
-      return report;
-    },
+    tests: () => reported().tests,
+    kept: () => reported().kept,
   };
 }

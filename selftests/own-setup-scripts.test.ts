@@ -1,11 +1,13 @@
 // A user's own setup script is judged for real (NETNS_IMPL=script:PATH): the example passes all four
-// properties, the example with one thing broken fails exactly the properties that breakage breaks, each failed
-// check with a cause that names it, and a script that cannot be judged says why in one line.
+// properties; a catalogue of the example with one thing broken (fourteen kinds, over all four properties) fails
+// exactly the properties that breakage breaks, each failed check with the cause the diagnosis names; and a
+// script that cannot be judged says why in one line.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { PROPERTY_IDS } from '../src/properties/properties.ts';
+import { machineAbilities } from '../src/harness/backend-choice.ts';
+import { PROPERTY_IDS, type PropertyId } from '../src/properties/properties.ts';
 import type { ResultRow } from '../src/results/row.ts';
 import { startNestedRun } from './nested-run.ts';
 
@@ -13,14 +15,22 @@ const EXAMPLE = readFileSync(resolve(import.meta.dirname, '../examples/bridge.sh
 const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-scripts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The example with one change; the change must apply, or the test would judge the example itself. */
-function variant(name: string, from: string | RegExp, to: string): string {
-  const text = EXAMPLE.replace(from, to);
-  if (text === EXAMPLE) throw new Error(`${name}: ${from} is not in examples/bridge.sh`);
+/** The example with changes; each must apply, or the test would judge the example itself. */
+function variant(name: string, ...edits: Array<[from: string | RegExp, to: string]>): string {
+  const text = edits.reduce((changed, [from, to]) => {
+    const next = changed.replace(from, to);
+    if (next === changed) throw new Error(`${name}: ${from} is not in examples/bridge.sh`);
+    return next;
+  }, EXAMPLE);
   const path = join(dir, `${name}.sh`);
   writeFileSync(path, text);
   return path;
 }
+
+/** The example with commands added after it turns forwarding on (and before it writes its roles). */
+const FORWARDING = /^sysctl -qw net\.ipv4\.ip_forward=1$/m;
+const withAfterwards = (name: string, ...commands: string[]) => variant(name, [FORWARDING, ['sysctl -qw net.ipv4.ip_forward=1', ...commands].join('\n')]);
+const DEFAULT_ROUTE = '  ip -n "nc-$label" route add default via "$gateway"';
 
 function script(name: string, text: string): string {
   const path = join(dir, `${name}.sh`);
@@ -29,9 +39,9 @@ function script(name: string, text: string): string {
 }
 
 /** Runs the conformance suite on these scripts in one nested run; its rows, by script name. */
-async function judgeScripts(paths: Record<string, string>): Promise<Record<string, ResultRow[]>> {
+async function judgeScripts(paths: Record<string, string>, backend: string = inject('harness').backend): Promise<Record<string, ResultRow[]>> {
   const run = startNestedRun(['suites/conformance.test.ts'], {
-    NETNS_HOST: inject('harness').backend,
+    NETNS_HOST: backend,
     NETNS_IMPL: Object.values(paths).map((path) => `script:${path}`).join(','),
   });
   const result = await run.subprocess;
@@ -42,32 +52,64 @@ async function judgeScripts(paths: Record<string, string>): Promise<Record<strin
 
 const failing = (rows: ResultRow[]) => [...new Set(rows.filter((row) => row.verdict === 'fail').map((row) => row.property))];
 
-/** Each breakage of the example, and the properties it must fail, with the cause every failed check must give. */
-const BREAKAGES: Record<string, { path: () => string; fails: string[]; why: RegExp }> = {
+/**
+ * The catalogue: the example with one thing broken, as real setups break, the properties it must fail, and the
+ * cause every failed check must name (the diagnosis: rule, link, route, sysctl, address).
+ */
+const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: RegExp }> = {
   'the example itself': { path: () => script('example', EXAMPLE), fails: [], why: /^$/ },
-  // the request leaves with the private source; the internet cannot route the reply back
-  'no MASQUERADE': { path: () => variant('no-masquerade', /^.*MASQUERADE\n/m, ''), fails: ['3-egress'], why: /^no answer to (ping|http) [ab] → 8\.8\.8\.8/ },
-  'DNAT to the wrong port': { path: () => variant('dnat-wrong-port', '10.88.0.2:5000', '10.88.0.2:5001'), fails: ['4-inbound'], why: /^172\.31\.8\.154:8080 answered with a TCP reset/ },
+  'no MASQUERADE': { path: () => variant('no-masquerade', [/^.*MASQUERADE\n/m, '']), fails: ['3-egress'], why: /no MASQUERADE or SNAT rule in nat POSTROUTING/ },
+  'MASQUERADE out of a link that does not exist': { path: () => variant('masquerade-wrong-link', ['! -o "$bridge" -j MASQUERADE', '-o eth9 -j MASQUERADE']), fails: ['3-egress'], why: /nat POSTROUTING rule 1 "-s 10\.88\.0\.0\/24 -o eth9 -j MASQUERADE" never matched/ },
+  'DNAT to the wrong port': { path: () => variant('dnat-wrong-port', ['10.88.0.2:5000', '10.88.0.2:5001']), fails: ['4-inbound'], why: /^172\.31\.8\.154:8080 answered with a TCP reset/ },
+  'DNAT for an address the host does not have': { path: () => variant('dnat-wrong-address', ['-d "$uplink_address"', '-d 172.31.8.200']), fails: ['4-inbound'], why: /nat PREROUTING rule 1 "-d 172\.31\.8\.200\/32 .*-j DNAT --to-destination 10\.88\.0\.2:5000" never matched/ },
   'b not cabled to the bridge': {
-    path: () => variant('b-not-cabled', 'ip link set "veth-$label" master "$bridge" up', 'ip link set "veth-$label" up; [ "$label" = b ] || ip link set "veth-$label" master "$bridge"'),
+    path: () => variant('b-not-cabled', ['ip link set "veth-$label" master "$bridge" up', 'ip link set "veth-$label" up; [ "$label" = b ] || ip link set "veth-$label" master "$bridge"']),
     fails: ['1-bridge', '2-host', '3-egress'],
-    // every check that involves b: nothing of it reaches the bridge
-    why: /^(no answer to (ping|http) (b → |a → 10\.88\.0\.3|host → 10\.88\.0\.3)|.*cannot reach 10\.88\.0\.[13]|.*no ARP answer)/,
+    why: /veth-b \(b's cable\) is not a port of nc0/,
   },
-  'forwarding left off': { path: () => variant('no-forwarding', /^sysctl -qw net\.ipv4\.ip_forward=1\n/m, ''), fails: ['3-egress', '4-inbound'], why: /^no answer to / },
+  'forwarding left off': { path: () => variant('no-forwarding', [/^sysctl -qw net\.ipv4\.ip_forward=1\n/m, '']), fails: ['3-egress', '4-inbound'], why: /forwarding is off in the host \(net\.ipv4\.ip_forward=0\)/ },
+  'forwarding off on the bridge alone': { path: () => withAfterwards('no-forwarding-on-bridge', 'sysctl -qw net.ipv4.conf.nc0.forwarding=0'), fails: ['3-egress', '4-inbound'], why: /forwarding is off on nc0 \(net\.ipv4\.conf\.nc0\.forwarding=0\)/ },
+  'a FORWARD rule that drops ICMP': { path: () => withAfterwards('forward-drops-icmp', '"$NC_IPTABLES" -A FORWARD -p icmp -j DROP'), fails: ['1-bridge', '3-egress'], why: /dropped in filter FORWARD by rule 1 "-p icmp -j DROP"/ },
+  "FORWARD's policy DROP (as Docker leaves it)": { path: () => withAfterwards('forward-policy-drop', '"$NC_IPTABLES" -P FORWARD DROP'), fails: ['1-bridge', '3-egress', '4-inbound'], why: /dropped by filter FORWARD's policy DROP/ },
+  "an INPUT rule that drops the workloads' pings": { path: () => withAfterwards('input-drops-icmp', '"$NC_IPTABLES" -A INPUT -i nc0 -p icmp -j DROP'), fails: ['1-bridge', '2-host'], why: /dropped in filter INPUT by rule 1 "-i nc0 -p icmp -j DROP"/ },
+  'the bridge left down': { path: () => withAfterwards('bridge-down', 'ip link set nc0 down'), fails: ['1-bridge', '2-host', '3-egress', '4-inbound'], why: /bridge nc0 is down/ },
+  "b's interface left down": { path: () => withAfterwards('b-down', 'ip -n nc-b link set eth0 down'), fails: ['1-bridge', '2-host', '3-egress'], why: /b's eth0 is down/ },
+  'no default route in a': { path: () => variant('a-no-default-route', [DEFAULT_ROUTE, `  [ "$label" = a ] || ${DEFAULT_ROUTE.trim()}`]), fails: ['2-host', '3-egress', '4-inbound'], why: /a has no route (back )?to (172\.31\.8\.154|8\.8\.8\.8|198\.51\.100\.7) \(Network is unreachable\)/ },
+  "a's default route via an address nobody has": {
+    path: () => variant('a-wrong-gateway', [DEFAULT_ROUTE, `  if [ "$label" = a ]; then ip -n nc-a route add default via 10.88.0.254; else ${DEFAULT_ROUTE.trim()}; fi`]),
+    fails: ['2-host', '3-egress', '4-inbound'],
+    why: /a routes (172\.31\.8\.154|8\.8\.8\.8|198\.51\.100\.7) via 10\.88\.0\.254, which nobody answers for/,
+  },
 };
+
+/**
+ * The catalogue judged in nested runs side by side (each judges its scripts one after the other), on netns hosts
+ * where this machine can make them: the diagnosis reads the same kernel either way, and each failed check's
+ * diagnosis costs ~1 s there against ~5 s through `docker exec`. Container hosts get theirs checked in
+ * keep-environment.test.ts.
+ */
+const RUNS = 8;
+const catalogueBackend = async () => ((await machineAbilities()).root ? 'netns' : inject('harness').backend);
+let catalogue: Promise<Record<string, ResultRow[]>> | undefined;
+function judgedCatalogue(): Promise<Record<string, ResultRow[]>> {
+  const names = Object.keys(BREAKAGES);
+  catalogue ??= Promise.all(
+    Array.from({ length: RUNS }, async (_, run) => judgeScripts(Object.fromEntries(names.filter((_, index) => index % RUNS === run).map((name) => [name, BREAKAGES[name]!.path()])), await catalogueBackend())),
+  ).then((runs) => Object.assign({}, ...runs));
+  return catalogue;
+}
 
 describe.concurrent('own setup scripts', () => {
   test.each(Object.keys(BREAKAGES))('%s: fails exactly the properties it breaks, each check with its cause', async (name) => {
     const breakage = BREAKAGES[name]!;
-    const rows = (await judgeScripts({ [name]: breakage.path() }))[name]!;
+    const rows = (await judgedCatalogue())[name]!;
     expect(rows.map((row) => row.property)).toEqual(expect.arrayContaining(PROPERTY_IDS));
     expect(failing(rows).sort()).toEqual([...breakage.fails].sort());
     for (const row of rows.filter((r) => r.verdict === 'fail')) {
       expect(row.why, row.probe).toMatch(breakage.why);
       expect(row.reproduce, row.probe).toBeTruthy();
     }
-  }, 120_000);
+  }, 300_000);
 
   test('a script that cannot be judged fails every property with one line that says why', async () => {
     const roles = (text: string) => `#!/bin/bash\nip netns add nc-a\ncat > "$NC_ROLES" <<'JSON'\n${text}\nJSON\n`;

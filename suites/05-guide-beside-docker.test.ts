@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, test as base } from 'vit
 import { skipUnlessEarlierStepsPassed } from '../fixtures/earlier-steps.ts';
 import { expectProperty, type Judged } from '../fixtures/expect-property.ts';
 import { describeHost, startHarnessHost } from '../fixtures/harness-host.ts';
+import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
 import { chainPolicy, rulePackets } from '../src/evidence/counters.ts';
 import type { Host } from '../src/hosts/host.ts';
 import { acceptBridgeInDockerUser, besideABridge, dockerUserAccepts } from '../src/implementations/docker/beside-a-bridge.ts';
@@ -49,8 +50,8 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
     judged = { host, roles: guideRoles(topology), world: topology, cell, iptables: DOCKER_IPTABLES };
     await buildSimulatedInternet(host, topology);
   }, 120_000);
-  afterAll(async () => {
-    await host?.stop();
+  afterAll(async ({}, suite) => { // vitest 5: the first argument must be destructured
+    if (host) await releaseHost(host, harness, `guide beside ${docker.id}`, anyFailed(suite));
   });
 
   test('dockerd starts with its defaults: it turns ip_forward on itself, and so sets FORWARD to DROP', async ({ skip }) => {

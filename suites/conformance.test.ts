@@ -10,6 +10,7 @@ import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import { buildImplementation, hostOf, type Built } from '../fixtures/built-implementation.ts';
 import { expectGolden } from '../fixtures/expect-golden.ts';
+import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
 import { expectProperty, PropertyFailure, recordRows } from '../fixtures/expect-property.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { implementationFor } from '../src/implementations/registry.ts';
@@ -24,8 +25,8 @@ describe.each(harness.implementations)('%s', (id) => {
   beforeAll(async () => {
     built = await buildImplementation(id, harness, topology);
   }, 300_000);
-  afterAll(async () => {
-    if (built) await hostOf(built).stop();
+  afterAll(async ({}, suite) => { // vitest 5: the first argument must be destructured
+    if (built) await releaseHost(hostOf(built), harness, id, anyFailed(suite));
   });
 
   for (const property of PROPERTY_IDS) {

@@ -32,22 +32,25 @@ export const pointKey = (point: CapturePoint): string => `${point.ns ?? 'host'}/
 export async function capture<T>(host: Host, points: CapturePoint[], filter: string[], action: () => Promise<T>): Promise<Captured<T>> {
   const captures: BackgroundProcess[] = [];
   try {
-    for (const point of points) {
-      // -Z root: tcpdump would otherwise switch to its own user, which clears the parent-death signal that
-      // ends it with the harness (netns backend) — an interrupted run would leave it behind
-      const argv = ['tcpdump', '-Z', 'root', '-i', point.iface, '-n', '-l', '--immediate-mode', '-tt', ...filter];
-      const process = await host.spawn(argv, { ns: point.ns });
-      captures.push(process);
-      await waitUntil(
-        async () => {
-          const { stderr } = await process.output();
-          if (process.exited) throw new Error(`tcpdump on ${pointKey(point)} exited: ${stderr.trim()}`);
-          return stderr;
-        },
-        (stderr) => stderr.includes('listening on'),
-        { what: `tcpdump to listen on ${pointKey(point)}`, deadlineMs: 10_000, intervalMs: 20 },
-      );
-    }
+    // all at once: each waits for its own "listening on" line
+    await Promise.all(
+      points.map(async (point, index) => {
+        // -Z root: tcpdump would otherwise switch to its own user, which clears the parent-death signal that
+        // ends it with the harness (netns backend) — an interrupted run would leave it behind
+        const argv = ['tcpdump', '-Z', 'root', '-i', point.iface, '-n', '-l', '--immediate-mode', '-tt', ...filter];
+        const process = await host.spawn(argv, { ns: point.ns });
+        captures[index] = process;
+        await waitUntil(
+          async () => {
+            const { stderr } = await process.output();
+            if (process.exited) throw new Error(`tcpdump on ${pointKey(point)} exited: ${stderr.trim()}`);
+            return stderr;
+          },
+          (stderr) => stderr.includes('listening on'),
+          { what: `tcpdump to listen on ${pointKey(point)}`, deadlineMs: 10_000, intervalMs: 50 },
+        );
+      }),
+    );
     const result = await action();
     const packets: Record<string, Packet[]> = {};
     for (const [index, point] of points.entries()) {
@@ -57,7 +60,7 @@ export async function capture<T>(host: Host, points: CapturePoint[], filter: str
     }
     return { result, packets };
   } finally {
-    await Promise.allSettled(captures.map((process) => process.stop('INT')));
+    await Promise.allSettled(captures.filter(Boolean).map((process) => process.stop('INT')));
   }
 }
 

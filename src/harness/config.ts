@@ -1,6 +1,7 @@
 // The run's configuration, from the environment, checked once in the global setup and handed to every suite.
 import { resolve } from 'node:path';
 import type { HostBackend } from '../hosts/host.ts';
+import type { KeepMode } from '../hosts/keep.ts';
 import { HarnessSetupError } from '../setup-error.ts';
 import type { IptablesCommand } from '../net/firewall.ts';
 import { DEFAULT_TOPOLOGY } from '../implementations/guide/topology.ts';
@@ -22,6 +23,10 @@ export interface HarnessConfig {
   privileged: boolean;
   /** NETNS_IMPL: the implementations the conformance suite judges ('guide', 'script:PATH') */
   implementations: string[];
+  /** NETNS_KEEP: which hosts stay up after the run */
+  keep: KeepMode;
+  /** where workers note the hosts they kept (keptFileOf(runId)) */
+  keptFile: string;
 }
 
 export const BACKEND_REQUESTS = ['auto', 'container', 'netns'] as const;

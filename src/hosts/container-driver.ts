@@ -1,5 +1,6 @@
 // The container backend: a Testcontainers container with network mode `none` (nothing it does can reach the
 // machine's network), the least capabilities that the guide's commands need, and the run's labels.
+import { execa } from 'execa';
 import { GenericContainer, Wait } from 'testcontainers';
 import type { HostDriver } from './host.ts';
 
@@ -51,5 +52,9 @@ export async function startContainerDriver(opts: ContainerHostOptions): Promise<
     processGuard: [], // removing the container ends every process in it
     initArgv: ['sh', '-c', INIT],
     destroy: () => (destroyed ??= container.stop({ timeout: 0, remove: true, removeVolumes: true })).then(() => undefined),
+    // renamed, so that the run's sweeps pass it by; the id in reproduce lines still reaches it
+    keep: async (name) => {
+      await execa('docker', ['rename', container.getId(), name]);
+    },
   };
 }

@@ -4,6 +4,7 @@ import { spawn as spawnLocal, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { $ as zx, type Shell } from 'zx';
 import { BackgroundProcess } from './background.ts';
+import { KEPT_PREFIX, type KeptHost } from './keep.ts';
 import { CommandError, displayArgv, exitAccepted, type CommandResult, type ExpectedExit } from './command.ts';
 
 export type HostBackend = 'container' | 'netns';
@@ -19,6 +20,8 @@ export interface HostDriver {
   readonly processGuard: readonly string[];
   /** removes the sandbox and everything in it; safe to call twice */
   destroy(): Promise<void>;
+  /** leaves the sandbox up past the run under this name (only where it can outlive the run) */
+  keep?(name: string): Promise<void>;
 }
 
 export interface ExecOptions {
@@ -106,6 +109,21 @@ export class Host implements AsyncDisposable {
       await this.#driver.destroy();
     })();
     return this.#stopping;
+  }
+
+  /**
+   * Leaves the host up past the run (NETNS_KEEP), without the harness's own background processes, and says
+   * how to get in and how to remove it. Undefined where the backend cannot keep a host.
+   */
+  async keep(what: string): Promise<KeptHost | undefined> {
+    const keepDriver = this.#driver.keep?.bind(this.#driver);
+    if (!keepDriver) return undefined;
+    await Promise.allSettled([...this.#background].map((background) => background.stop()));
+    const name = `${KEPT_PREFIX}${this.name}`;
+    await keepDriver(name);
+    this.#destroyed = true; // this run is done with it
+    this.#stopping = Promise.resolve();
+    return { what, name, enter: displayArgv(['docker', 'exec', '-it', name, 'bash']), remove: displayArgv(['docker', 'rm', '-f', name]) };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -6,6 +6,7 @@ import { probe } from '../probes/probe.ts';
 import { startResponder } from '../probes/responder.ts';
 import type { Cell, ResultRow } from '../results/row.ts';
 import type { Roles } from '../roles/roles.ts';
+import { diagnose, type DiagnosisContext } from '../diagnosis/diagnose.ts';
 import { explain } from './explain.ts';
 import { describeRule, rulePackets, type RuleRef } from '../evidence/counters.ts';
 import type { Check, PropertyTable } from './properties.ts';
@@ -16,7 +17,8 @@ export interface Judgement {
   row: ResultRow;
 }
 
-export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell): Promise<Judgement[]> {
+/** diagnosis: given, each failed check is run again with evidence armed and its row's `why` names the cause. */
+export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell, diagnosis?: DiagnosisContext): Promise<Judgement[]> {
   const responders = [];
   try {
     for (const { ns, port } of table.responders) responders.push(await startResponder(host, ns, port));
@@ -25,11 +27,23 @@ export async function judge(host: Host, table: PropertyTable, roles: Roles, cell
       const before = check.droppedBy && (await rulePackets(host, check.droppedBy));
       const result = await probe(host, check.probe);
       const matched = check.droppedBy && ruleMatched(check.droppedBy, before, await rulePackets(host, check.droppedBy));
-      judgements.push({ check, result, row: row(check, result, roles, cell, matched) });
+      const judged = row(check, result, roles, cell, matched);
+      if (judged.verdict === 'fail' && diagnosis) judged.why = await diagnosed(host, check, roles, diagnosis, judged.why!);
+      judgements.push({ check, result, row: judged });
     }
     return judgements;
   } finally {
     await Promise.allSettled(responders.map((responder) => responder.stop()));
+  }
+}
+
+/** The cause the diagnosis names, or else what the probe itself tells (`explained`), with the packets' path. */
+async function diagnosed(host: Host, check: Check, roles: Roles, diagnosis: DiagnosisContext, explained: string): Promise<string> {
+  try {
+    const { causes, seen } = await diagnose(host, check.probe, roles, diagnosis);
+    return [...(causes.length ? causes : [explained]), ...(seen ? [seen] : [])].join('; ');
+  } catch (error) {
+    return `${explained} (the diagnosis could not run: ${(error as Error).message.split('\n')[0]})`;
   }
 }
 

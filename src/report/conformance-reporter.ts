@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import './task-meta.ts';
+import { KEPT_PREFIX, takeKept, type KeptHost } from '../hosts/keep.ts';
 import type { ResultRow } from '../results/row.ts';
 import { summaryTable } from './rows-table.ts';
 
@@ -14,12 +15,27 @@ export function collectRows(modules: ReadonlyArray<TestModule>): ResultRow[] {
   return modules.flatMap((module) => [...module.children.allTests()].flatMap((test) => test.meta().conformance ?? []));
 }
 
+/** A row's reproduce line stays only where its host is still up (kept): elsewhere it would not work. */
+export function reproducibleRows(rows: readonly ResultRow[], kept: readonly KeptHost[]): ResultRow[] {
+  return rows.map(({ reproduce, ...row }) => (reproduce && kept.some((host) => reproduce.includes(host.name.slice(KEPT_PREFIX.length))) ? { ...row, reproduce } : row));
+}
+
+/** How to get back into each kept host, or how to keep one. */
+export function keptText(kept: readonly KeptHost[], failed: boolean): string {
+  if (kept.length) {
+    return ['', 'Kept hosts (NETNS_KEEP); `npm run sweep` removes them all:', ...kept.map((host) => `  ${host.what}: enter: ${host.enter}   remove: ${host.remove}`)].join('\n');
+  }
+  return failed ? '\n(the hosts are removed with the run, so its reproduce lines no longer work; NETNS_KEEP=on-failure keeps a failed host up)' : '';
+}
+
 export default class ConformanceReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
-    const results = collectRows(modules);
+    const kept = takeKept(process.env.NETNS_KEPT_FILE);
+    const results = reproducibleRows(collectRows(modules), kept);
     mkdirSync(dirname(CONFORMANCE_JSON), { recursive: true });
-    writeFileSync(CONFORMANCE_JSON, `${JSON.stringify({ results }, null, 2)}\n`);
-    if (results.length === 0) return;
-    process.stdout.write(`\nConformance (${results.length} probes, reports/conformance.json)\n${summaryTable(results)}\n`);
+    writeFileSync(CONFORMANCE_JSON, `${JSON.stringify({ results, kept }, null, 2)}\n`);
+    if (results.length === 0 && kept.length === 0) return;
+    const failed = results.some((row) => row.verdict === 'fail');
+    process.stdout.write(`\nConformance (${results.length} probes, reports/conformance.json)\n${summaryTable(results)}\n${keptText(kept, failed)}\n`);
   }
 }

@@ -15,7 +15,7 @@ export function checksTable(rows: readonly ResultRow[]): string {
   return [lines[0]!, ...rows.flatMap((row, index) => [
     lines[index + 1]!,
     ...(row.why && row.verdict === 'fail' ? [`   why: ${row.why}`] : []),
-    ...(row.reproduce ? [`   reproduce: ${row.reproduce}`] : []),
+    ...(row.reproduce ? [`   reproduce (while its host is up): ${row.reproduce}`] : []),
   ])].join('\n');
 }
 

@@ -1,0 +1,40 @@
+// Why a probe failed, as specific as the kernel lets us be, in one line: the plain-state causes along its
+// path, then the probe run again with counters and captures armed — which rule or policy dropped it, which NAT
+// rule never matched, where its packets were last seen. Runs only for a failed check, so passing runs pay
+// nothing for it.
+import type { Host } from '../hosts/host.ts';
+import type { IptablesCommand } from '../net/firewall.ts';
+import type { ProbeSpec } from '../probes/outcome.ts';
+import type { Roles } from '../roles/roles.ts';
+import { uplinkAddress, type World } from '../world/world.ts';
+import { pathOf } from './path.ts';
+import { describeSeen, rerun, type NatNeed } from './rerun.ts';
+import { stateCauses } from './state.ts';
+
+export interface DiagnosisContext {
+  world: World;
+  iptables: IptablesCommand;
+}
+
+export interface Diagnosis {
+  /** causes the harness can name: state, the rule or policy that dropped it, the NAT that is missing */
+  causes: string[];
+  /** where its packets went: "last seen on br0, never on eth0" */
+  seen?: string;
+}
+
+export async function diagnose(host: Host, spec: ProbeSpec, roles: Roles, { world, iptables }: DiagnosisContext): Promise<Diagnosis> {
+  const causes = await stateCauses(host, spec, roles, world);
+  const path = await pathOf(host, spec, roles, world);
+  const again = await rerun(host, spec, iptables, path, natNeed(spec, roles, world));
+  const seen = describeSeen(again.seen);
+  return { causes: [...causes, ...again.drops, ...again.nat], ...(seen ? { seen } : {}) };
+}
+
+/** A workload's probe to the internet needs source NAT; the internet's probe to the uplink, destination NAT. */
+function natNeed(spec: ProbeSpec, roles: Roles, world: World): NatNeed {
+  const fromWorkload = roles.workloads.some((w) => w.netns === spec.from);
+  const toInternet = [world.internet.publicHost, world.internet.outsideClient].includes(spec.to);
+  if (fromWorkload && toInternet) return 'source';
+  return spec.from === world.internet.namespace && spec.to === uplinkAddress(world) ? 'destination' : undefined;
+}

@@ -1,0 +1,58 @@
+// Where a probe's packets should pass, derived from the roles alone: the workload's own interface, the bridge
+// (the host's link that holds the gateway address), the uplink and the internet's end of it — in the order a
+// request travels, so that "last seen on br0, never on eth0" can be said.
+import type { CapturePoint } from '../evidence/capture.ts';
+import type { Host } from '../hosts/host.ts';
+import type { ProbeSpec } from '../probes/outcome.ts';
+import type { Roles, Workload } from '../roles/roles.ts';
+import { uplinkAddress, type World } from '../world/world.ts';
+
+export interface PathPoint extends CapturePoint {
+  /** how reports name it: "netns1/ceth0", "br0", "eth0", "internet/isp0" */
+  label: string;
+}
+
+interface AddressOnLink {
+  ifname: string;
+  addr_info: Array<{ family: string; local: string; prefixlen: number }>;
+}
+
+/** The links of a namespace with their IPv4 addresses (`ip -j addr`). */
+export async function addressesIn(host: Host, ns: string | undefined): Promise<AddressOnLink[]> {
+  return JSON.parse((await host.exec(['ip', '-j', '-4', 'addr'], { ns })).stdout || '[]') as AddressOnLink[];
+}
+
+/** The link in a namespace that holds an address, if any. */
+export async function linkWithAddress(host: Host, ns: string | undefined, address: string): Promise<string | undefined> {
+  return (await addressesIn(host, ns)).find((link) => link.addr_info.some((info) => info.local === address))?.ifname;
+}
+
+async function workloadPoint(host: Host, workload: Workload): Promise<PathPoint[]> {
+  const iface = await linkWithAddress(host, workload.netns, workload.address);
+  return iface ? [{ ns: workload.netns, iface, label: `${workload.label}/${iface}` }] : [];
+}
+
+/** The capture points of a probe's path, in the order its request passes them; a link that is down cannot be captured on, and is left out (the state causes name it). */
+export async function pathOf(host: Host, probe: ProbeSpec, roles: Roles, world: World): Promise<PathPoint[]> {
+  const points = await pointsOf(host, probe, roles, world);
+  const up = await Promise.all(points.map(async (point) => (await host.exec(['ip', '-j', 'link', 'show', 'dev', point.iface], { ns: point.ns, expectExit: 'any' })).stdout.includes('"UP"')));
+  return points.filter((_, index) => up[index]);
+}
+
+async function pointsOf(host: Host, probe: ProbeSpec, roles: Roles, world: World): Promise<PathPoint[]> {
+  const bridge = await linkWithAddress(host, undefined, roles.gateway);
+  const bridgePoint: PathPoint[] = bridge ? [{ iface: bridge, label: bridge }] : [];
+  const uplink: PathPoint = { iface: world.uplink.name, label: world.uplink.name };
+  const internet: PathPoint = { ns: world.internet.namespace, iface: world.internet.link, label: `${world.internet.namespace}/${world.internet.link}` };
+  const source = roles.workloads.find((w) => w.netns === probe.from);
+  const target = roles.workloads.find((w) => w.address === probe.to) ?? (probe.to === uplinkAddress(world) && roles.published ? roles.workloads.find((w) => w.label === roles.published!.workload) : undefined);
+  const towardsTarget = target ? [...bridgePoint, ...(await workloadPoint(host, target))] : [];
+  if (source) {
+    const start = await workloadPoint(host, source);
+    if (target && probe.to === target.address) return [...start, ...towardsTarget];
+    const hostLocal = [roles.gateway, uplinkAddress(world)].includes(probe.to);
+    return hostLocal ? [...start, ...bridgePoint] : [...start, ...bridgePoint, uplink, internet];
+  }
+  if (probe.from === world.internet.namespace) return [internet, uplink, ...towardsTarget];
+  return towardsTarget.length ? towardsTarget : [uplink, internet];
+}

@@ -1,0 +1,88 @@
+// The plain-state causes of a failed probe, read from the kernel (ip -j, sysctl) along its path: a link or
+// bridge down, a cable that is not a port of the bridge, no route or a route via an address nobody answers
+// for, an address outside the bridge's network, forwarding off globally or on one interface.
+import type { Host } from '../hosts/host.ts';
+import { contains } from '../net/ipv4.ts';
+import { neighbourState, routeGet, sysctl } from '../evidence/links.ts';
+import type { ProbeSpec } from '../probes/outcome.ts';
+import type { Roles, Workload } from '../roles/roles.ts';
+import { uplinkAddress, type World } from '../world/world.ts';
+import { addressesIn } from './path.ts';
+
+interface Link {
+  ifindex: number;
+  ifname: string;
+  flags: string[];
+  operstate: string;
+  master?: string;
+  /** a veth's peer, by its index in the peer's namespace */
+  link_index?: number;
+}
+
+async function linksIn(host: Host, ns: string | undefined): Promise<Link[]> {
+  return JSON.parse((await host.exec(['ip', '-j', 'link'], { ns })).stdout || '[]') as Link[];
+}
+
+const isDown = (link: Link) => !link.flags.includes('UP');
+
+/** What is wrong along the probe's path, in words; empty when the state looks right. */
+export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, world: World): Promise<string[]> {
+  const causes: string[] = [];
+  const hostLinks = await linksIn(host, undefined);
+  const hostAddresses = await addressesIn(host, undefined);
+  const bridge = hostAddresses.find((link) => link.addr_info.some((info) => info.local === roles.gateway))?.ifname;
+  const bridgeLink = hostLinks.find((link) => link.ifname === bridge);
+  if (!bridgeLink) causes.push(`no link in the host has the gateway address ${roles.gateway}`);
+  else if (isDown(bridgeLink)) causes.push(`bridge ${bridgeLink.ifname} is down`);
+  else if (bridgeLink.operstate === 'DOWN') causes.push(`bridge ${bridgeLink.ifname} has no port that is up`);
+  const uplink = hostLinks.find((link) => link.ifname === world.uplink.name);
+  if (uplink && isDown(uplink)) causes.push(`uplink ${uplink.ifname} is down`);
+
+  const source = roles.workloads.find((w) => w.netns === probe.from);
+  const target = roles.workloads.find((w) => w.address === probe.to);
+  for (const workload of [source, target]) {
+    if (workload) causes.push(...(await workloadCauses(host, workload, roles, hostLinks, bridge)));
+  }
+  if (source) causes.push(...(await routeCauses(host, source, probe.to, 'to')));
+  // an inbound connection also needs the server's way back to the client
+  const server = probe.from === world.internet.namespace && probe.source && roles.published ? roles.workloads.find((w) => w.label === roles.published!.workload) : undefined;
+  if (server && probe.to === uplinkAddress(world)) {
+    causes.push(...(await routeCauses(host, server, probe.source!, 'back to')));
+  }
+  // forwarding matters to what crosses the host: a workload to the internet, the internet to a workload
+  const hostLocal = [roles.gateway, uplinkAddress(world)].includes(probe.to) || probe.from === undefined;
+  const crossesHost = (source && !target && !hostLocal) || probe.from === world.internet.namespace;
+  if (crossesHost) {
+    if ((await sysctl(host, undefined, 'net.ipv4.ip_forward')) === '0') causes.push('forwarding is off in the host (net.ipv4.ip_forward=0)');
+    for (const link of [bridge, world.uplink.name]) {
+      if (link && (await sysctl(host, undefined, `net.ipv4.conf.${link}.forwarding`)) === '0') causes.push(`forwarding is off on ${link} (net.ipv4.conf.${link}.forwarding=0)`);
+    }
+  }
+  return causes;
+}
+
+/** No route from a workload to an address, or one via a next hop that does not answer ARP. */
+async function routeCauses(host: Host, workload: Workload, address: string, way: 'to' | 'back to'): Promise<string[]> {
+  const route = await routeGet(host, workload.netns, address);
+  if (!route.ok) return [`${workload.label} has no route ${way} ${address} (${route.error})`];
+  if (!route.gateway) return [];
+  const state = await neighbourState(host, workload.netns, route.gateway);
+  const silent = state.includes('FAILED') || state.includes('INCOMPLETE');
+  return silent ? [`${workload.label} routes ${address} via ${route.gateway}, which nobody answers for (ARP ${state.join(' ')})`] : [];
+}
+
+async function workloadCauses(host: Host, workload: Workload, roles: Roles, hostLinks: Link[], bridge: string | undefined): Promise<string[]> {
+  const own = (await addressesIn(host, workload.netns)).flatMap((link) => link.addr_info.filter((info) => info.family === 'inet' && info.local === workload.address).map((info) => ({ link: link.ifname, ...info })));
+  if (own.length === 0) return [`${workload.label} has no interface with its address ${workload.address}`];
+  const { link: ifname, prefixlen } = own[0]!;
+  const causes: string[] = [];
+  if (!contains({ address: workload.address, prefix: prefixlen }, roles.gateway)) {
+    causes.push(`${workload.label}'s address ${workload.address}/${prefixlen} is outside the gateway ${roles.gateway}'s network`);
+  }
+  const link = (await linksIn(host, workload.netns)).find((candidate) => candidate.ifname === ifname)!;
+  if (isDown(link)) causes.push(`${workload.label}'s ${ifname} is down`);
+  const cable = link.link_index === undefined ? undefined : hostLinks.find((candidate) => candidate.ifindex === link.link_index);
+  if (cable && bridge && cable.master !== bridge) causes.push(`${cable.ifname} (${workload.label}'s cable) is not a port of ${bridge}${cable.master ? ` but of ${cable.master}` : ''}`);
+  if (cable && isDown(cable)) causes.push(`${cable.ifname} (${workload.label}'s cable) is down`);
+  return causes;
+}
