@@ -15,9 +15,12 @@ import { expectProperty, PropertyFailure, recordRows } from '../fixtures/expect-
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { implementationFor } from '../src/implementations/registry.ts';
 import { skippedRow } from '../src/properties/judge.ts';
+import { rolesPicture } from '../src/report/topology-picture.ts';
 import { PROPERTIES, PROPERTY_IDS } from '../src/properties/properties.ts';
 
 const harness = inject('harness');
+// each failed check is diagnosed (state, counters, captures around a re-run): a broken implementation takes longer
+const PROPERTY_TIMEOUT_MS = 180_000;
 const topology = loadTopology(harness.topologyPath);
 
 describe.each(harness.implementations)('%s', (id) => {
@@ -46,9 +49,10 @@ describe.each(harness.implementations)('%s', (id) => {
       if (property === PROPERTY_IDS[0]) {
         await allure.attachment('set-up commands', it.setUpLog || '(none)', 'text/plain');
         await allure.attachment('roles', JSON.stringify(it.judged.roles, null, 2), 'application/json');
+        await allure.attachment('topology', await rolesPicture(it.judged.roles, it.judged.world), 'image/svg+xml');
       }
       await expectProperty(it.judged, property, { task, skip });
-    });
+    }, PROPERTY_TIMEOUT_MS);
   }
 
   // an implementation that names its rules (Docker's) is also held to its golden ruleset

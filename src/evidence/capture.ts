@@ -2,7 +2,6 @@
 // negative result fails where the guide says it does (seen on br0, not on eth0), not for some other reason.
 import type { BackgroundProcess } from '../hosts/background.ts';
 import type { Host } from '../hosts/host.ts';
-import { waitUntil } from '../wait.ts';
 
 export interface CapturePoint {
   /** namespace inside the host; undefined is the host's own */
@@ -40,23 +39,15 @@ export async function capture<T>(host: Host, points: CapturePoint[], filter: str
         const argv = ['tcpdump', '-Z', 'root', '-i', point.iface, '-n', '-l', '--immediate-mode', '-tt', ...filter];
         const process = await host.spawn(argv, { ns: point.ns });
         captures[index] = process;
-        await waitUntil(
-          async () => {
-            const { stderr } = await process.output();
-            if (process.exited) throw new Error(`tcpdump on ${pointKey(point)} exited: ${stderr.trim()}`);
-            return stderr;
-          },
-          (stderr) => stderr.includes('listening on'),
-          { what: `tcpdump to listen on ${pointKey(point)}`, deadlineMs: 10_000, intervalMs: 50 },
-        );
+        await process.waitForStderr('listening on', `tcpdump on ${pointKey(point)}`);
       }),
     );
     const result = await action();
+    // SIGINT makes tcpdump flush what it has and exit; all stopped at once
+    const outputs = await Promise.all(captures.map((process) => process.stop('INT')));
     const packets: Record<string, Packet[]> = {};
     for (const [index, point] of points.entries()) {
-      // SIGINT makes tcpdump flush what it has and exit
-      const { stdout } = await captures[index]!.stop('INT');
-      packets[pointKey(point)] = stdout.split('\n').map(parsePacket).filter((packet): packet is Packet => packet !== undefined);
+      packets[pointKey(point)] = outputs[index]!.stdout.split('\n').map(parsePacket).filter((packet): packet is Packet => packet !== undefined);
     }
     return { result, packets };
   } finally {

@@ -1,7 +1,7 @@
 // A long-running process inside a host (an HTTP server, a packet capture). Its pid and output live in files
 // inside the host, so it can be read while it runs and signalled where it lives.
 import type { CommandResult, CommandRunner } from './command.ts';
-import { waitUntil, within } from '../wait.ts';
+import { within } from '../wait.ts';
 
 export interface BackgroundOutput {
   stdout: string;
@@ -31,14 +31,13 @@ export class BackgroundProcess {
   static async started(host: CommandRunner, files: string, done: Promise<CommandResult>, ns: string | undefined): Promise<BackgroundProcess> {
     let exitedEarly: CommandResult | undefined;
     void done.then((result) => (exitedEarly = result));
-    const pid = await waitUntil(
-      async () => {
-        if (exitedEarly && exitedEarly.exitCode !== 0) throw new Error(`\`${exitedEarly.display}\` exited ${exitedEarly.exitCode} at start: ${exitedEarly.stderr.trim()}`);
-        return (await host.exec(['cat', `${files}.pid`], { expectExit: 'any' })).stdout.trim();
-      },
-      (seen) => /^\d+$/.test(seen),
-      { what: `a pid in ${files}.pid`, deadlineMs: 10_000, intervalMs: 20 },
-    );
+    // one command that waits inside the host (a poll from outside costs a `docker exec` each time)
+    const waited = await host.exec(['timeout', '10', 'sh', '-c', 'until [ -s "$0.pid" ]; do sleep 0.01; done; cat "$0.pid"', files], { expectExit: 'any' });
+    const pid = waited.stdout.trim();
+    if (!/^\d+$/.test(pid)) {
+      const early = exitedEarly ?? (await within(done, 1_000));
+      throw new Error(early ? `\`${early.display}\` exited ${early.exitCode} at start: ${early.stderr.trim()}` : `no pid in ${files}.pid after 10 s`);
+    }
     return new BackgroundProcess(host, files, done, pid, ns);
   }
 
@@ -47,12 +46,25 @@ export class BackgroundProcess {
     return this.#exited;
   }
 
-  /** What it wrote so far. */
-  async output(): Promise<BackgroundOutput> {
-    const [stdout, stderr] = await Promise.all(
-      ['out', 'err'].map(async (stream) => (await this.#host.exec(['cat', `${this.#files}.${stream}`], { expectExit: 'any' })).stdout),
-    );
-    return { stdout: stdout!, stderr: stderr! };
+  /** What it wrote so far (and, with `remove`, its files go with the reading): one command in the host. */
+  async output(remove: 'keep files' | 'remove files' = 'keep files'): Promise<BackgroundOutput> {
+    const script = `cat "$0.out"; printf '\\0'; cat "$0.err"${remove === 'remove files' ? '; rm -f "$0.pid" "$0.out" "$0.err"' : ''}`;
+    const { stdout } = await this.#host.exec(['sh', '-c', script, this.#files], { expectExit: 'any' });
+    const [out = '', err = ''] = stdout.split('\0');
+    return { stdout: out, stderr: err };
+  }
+
+  /**
+   * Waits, inside the host, until its standard error holds `text` ("listening on"); throws with what it wrote
+   * when it ended first or the deadline passed.
+   */
+  async waitForStderr(text: string, what: string, deadlineSeconds = 10): Promise<void> {
+    const script = 'until grep -qF -- "$1" "$0.err"; do kill -0 "$2" 2>/dev/null || exit 3; sleep 0.01; done';
+    const waited = await this.#host.exec(['timeout', String(deadlineSeconds), 'sh', '-c', script, this.#files, text, this.#pid], { expectExit: 'any' });
+    if (waited.exitCode !== 0) {
+      const { stderr } = await this.output();
+      throw new Error(`${what}: ${waited.exitCode === 3 ? 'it exited' : `not within ${deadlineSeconds} s`}: ${stderr.trim()}`);
+    }
   }
 
   /** Signals the process (TERM unless told), waits for it to end (KILL after 5 s) and returns its output. Idempotent. */
@@ -62,8 +74,7 @@ export class BackgroundProcess {
       const ended = await within(this.#done, 5_000);
       if (!ended) await this.#host.exec(['kill', '-KILL', this.#pid], { expectExit: 'any' });
       const result = await this.#done;
-      const output = await this.output();
-      await this.#host.exec(['rm', '-f', `${this.#files}.pid`, `${this.#files}.out`, `${this.#files}.err`], { expectExit: 'any' });
+      const output = await this.output('remove files');
       for (const callback of this.#onStopped) callback();
       return { ...result, ...output };
     })();

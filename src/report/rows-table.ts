@@ -20,20 +20,29 @@ export function checksTable(rows: readonly ResultRow[]): string {
 }
 
 /** A property's verdict for one implementation: fail if any row failed, skip if all skipped. */
-function verdictOf(rows: readonly ResultRow[]): Verdict | undefined {
+export function verdictOf(rows: readonly ResultRow[]): Verdict | undefined {
   if (rows.length === 0) return undefined;
   if (rows.some((row) => row.verdict === 'fail')) return 'fail';
   return rows.every((row) => row.verdict === 'skip') ? 'skip' : 'pass';
 }
 
-/** Properties x implementations, then one line per failed check with its cause. */
-export function summaryTable(rows: readonly ResultRow[]): string {
+/** The truth table's cells: a header row, then a row per property with each implementation's verdict. */
+export function verdictGrid(rows: readonly ResultRow[]): string[][] {
   const implementations = [...new Set(rows.map((row) => row.implementation))];
   const properties = [...PROPERTY_IDS, ...new Set(rows.map((row) => row.property).filter((p) => !PROPERTY_IDS.includes(p as never)))];
-  const grid = columns([
+  return [
     ['property', ...implementations],
     ...properties.map((property) => [property, ...implementations.map((implementation) => verdictOf(rows.filter((r) => r.implementation === implementation && r.property === property)) ?? '')]),
-  ]);
-  const causes = rows.filter((row) => row.verdict !== 'pass').map((row) => `${MARK[row.verdict]} ${row.implementation} ${row.property}: ${row.probe === '-' ? '' : `${row.probe}: expected ${row.expected}, observed ${row.observed} — `}${row.why ?? ''}`);
-  return [...grid, ...(causes.length ? ['', ...causes] : [])].join('\n');
+  ];
+}
+
+/** "3-egress: ping a → 8.8.8.8: expected reachable, observed timeout — <why>" */
+export function causeLine(row: ResultRow): string {
+  return `${row.property}: ${row.probe === '-' ? '' : `${row.probe}: expected ${row.expected}, observed ${row.observed} — `}${row.why ?? ''}`;
+}
+
+/** Properties x implementations, then one line per failed check with its cause. */
+export function summaryTable(rows: readonly ResultRow[]): string {
+  const causes = rows.filter((row) => row.verdict !== 'pass').map((row) => `${MARK[row.verdict]} ${row.implementation} ${causeLine(row)}`);
+  return [...columns(verdictGrid(rows)), ...(causes.length ? ['', ...causes] : [])].join('\n');
 }

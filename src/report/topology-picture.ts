@@ -1,0 +1,32 @@
+// A picture of what an implementation built, drawn from its roles alone by Graphviz (its WebAssembly build,
+// @viz-js/viz): the workloads on their bridge's gateway, the host's uplink, the simulated internet, and the
+// published port's path. Attached to the report per implementation.
+import { instance } from '@viz-js/viz';
+import type { Roles } from '../roles/roles.ts';
+import { uplinkAddress, type World } from '../world/world.ts';
+
+const quote = (text: string) => JSON.stringify(text); // a DOT string is a JSON string, escapes included
+
+/** The roles as a Graphviz graph, in DOT. */
+export function rolesDot(roles: Roles, world: World): string {
+  const { internet, uplink } = world;
+  const lines = [
+    'graph roles {',
+    '  rankdir=LR; node [shape=box, fontname="Helvetica", fontsize=11]; edge [fontname="Helvetica", fontsize=10];',
+    `  gateway [label=${quote(`bridge\ngateway ${roles.gateway}`)}, shape=ellipse];`,
+    `  host [label=${quote(`host\n${uplink.name} ${uplinkAddress(world)}`)}];`,
+    `  internet [label=${quote(`internet\n${uplink.gateway} (ISP gateway)\n${internet.publicHost}, client ${internet.outsideClient}\nneighbour ${internet.neighbour}`)}];`,
+    '  gateway -- host [label="routed by the host"];',
+    `  host -- internet [label=${quote(uplink.name)}];`,
+    ...roles.workloads.map((w, index) => `  w${index} [label=${quote([w.label, w.address, ...(w.netns === w.label ? [] : [w.netns])].join('\n'))}];\n  w${index} -- gateway;`),
+  ];
+  if (roles.published) {
+    const server = roles.workloads.findIndex((w) => w.label === roles.published!.workload);
+    lines.push(`  internet -- w${server} [style=dashed, dir=forward, constraint=false, label=${quote(`${uplinkAddress(world)}:${roles.published.port} → :${roles.published.targetPort}`)}];`);
+  }
+  return [...lines, '}'].join('\n');
+}
+
+export async function rolesPicture(roles: Roles, world: World): Promise<string> {
+  return (await instance()).renderString(rolesDot(roles, world), { format: 'svg' });
+}
