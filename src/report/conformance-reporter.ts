@@ -28,6 +28,14 @@ export function keptText(kept: readonly KeptHost[], failed: boolean): string {
   return failed ? '\n(the hosts are removed with the run, so its reproduce lines no longer work; NETNS_KEEP=on-failure keeps a failed host up)' : '';
 }
 
+/** The harness's own tests, counted apart from the conformance verdict they do not take part in. */
+export function selfTestsLine(modules: ReadonlyArray<TestModule>): string | undefined {
+  const states = modules.filter((module) => /\/selftests\//.test(module.moduleId)).flatMap((module) => [...module.children.allTests()].map((test) => test.result().state));
+  if (states.length === 0) return undefined;
+  const count = (state: string) => states.filter((candidate) => candidate === state).length;
+  return `Self-tests of the harness (selftests/, not part of the verdict above): ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`;
+}
+
 export default class ConformanceReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     const kept = takeKept(process.env.NETNS_KEPT_FILE);
@@ -36,6 +44,7 @@ export default class ConformanceReporter implements Reporter {
     writeFileSync(CONFORMANCE_JSON, `${JSON.stringify({ results, kept }, null, 2)}\n`);
     if (results.length === 0 && kept.length === 0) return;
     const failed = results.some((row) => row.verdict === 'fail');
-    process.stdout.write(`\nConformance (${results.length} probes, reports/conformance.json)\n${summaryTable(results)}\n${keptText(kept, failed)}\n`);
+    const selfTests = selfTestsLine(modules);
+    process.stdout.write(`\nConformance (${results.length} probes, reports/conformance.json)\n${summaryTable(results)}\n${keptText(kept, failed)}${selfTests ? `\n${selfTests}` : ''}\n`);
   }
 }
