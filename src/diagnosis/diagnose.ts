@@ -28,7 +28,10 @@ export async function diagnose(host: Host, spec: ProbeSpec, roles: Roles, { worl
   const path = await pathOf(host, spec, roles, world);
   const again = await rerun(host, spec, iptables, path, natNeed(spec, roles, world));
   const seen = describeSeen(again.seen);
-  return { causes: [...causes, ...again.drops, ...again.nat], ...(seen ? { seen } : {}) };
+  // a NAT rule that "never matched" says nothing when the packet never reached the uplink
+  const uplink = again.seen.find((point) => point.label === world.uplink.name);
+  const nat = uplink && uplink.packets === 0 ? again.nat.filter((finding) => !finding.endsWith('never matched')) : again.nat;
+  return { causes: [...causes, ...again.drops, ...nat], ...(seen ? { seen } : {}) };
 }
 
 /** A workload's probe to the internet needs source NAT; the internet's probe to the uplink, destination NAT. */

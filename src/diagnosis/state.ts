@@ -65,10 +65,11 @@ export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, wo
 async function routeCauses(host: Host, workload: Workload, address: string, way: 'to' | 'back to'): Promise<string[]> {
   const route = await routeGet(host, workload.netns, address);
   if (!route.ok) return [`${workload.label} has no route ${way} ${address} (${route.error})`];
-  if (!route.gateway) return [];
-  const state = await neighbourState(host, workload.netns, route.gateway);
-  const silent = state.includes('FAILED') || state.includes('INCOMPLETE');
-  return silent ? [`${workload.label} routes ${address} via ${route.gateway}, which nobody answers for (ARP ${state.join(' ')})`] : [];
+  // the next hop, or the address itself when it is on-link, must answer ARP
+  const state = await neighbourState(host, workload.netns, route.gateway ?? address);
+  if (!state.includes('FAILED') && !state.includes('INCOMPLETE')) return [];
+  const arp = `ARP ${state.join(' ')}`;
+  return [route.gateway ? `${workload.label} routes ${address} via ${route.gateway}, which nobody answers for (${arp})` : `${workload.label} gets no ARP answer for ${address} on ${route.dev} (${arp})`];
 }
 
 async function workloadCauses(host: Host, workload: Workload, roles: Roles, hostLinks: Link[], bridge: string | undefined): Promise<string[]> {
