@@ -1,0 +1,99 @@
+// `npm run bench`: figures, not verdicts. From one run on this machine, side by side: the guide's four scenarios
+// as a plain bash script (bench/guide-as-bash.sh) and the harness judging the same four properties, both in a
+// netns host (its start not counted), each several times (NETNS_BENCH_RUNS, default 5), min and median, and their
+// ratio; how long each negative ("must not reach") takes to decide; host start and teardown per host kind.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { machineAbilities } from '../harness/backend-choice.ts';
+import { ensureImage } from '../hosts/host-image.ts';
+import type { Host } from '../hosts/host.ts';
+import { LABEL_OWNER, LABEL_RUN, ownerOf } from '../hosts/run-labels.ts';
+import { startHost, type HostSpec } from '../hosts/start-host.ts';
+import { guideImplementation, guideRoles } from '../implementations/guide/guide.ts';
+import { loadTopology } from '../implementations/guide/topology.ts';
+import { describeProbe } from '../probes/outcome.ts';
+import { judge, type Judgement } from '../properties/judge.ts';
+import { PROPERTY_IDS, propertyTable } from '../properties/properties.ts';
+import { buildSimulatedInternet } from '../world/simulated-internet.ts';
+
+const RUNS = Number(process.env.NETNS_BENCH_RUNS ?? 5);
+const GUIDE_AS_BASH = readFileSync(resolve(import.meta.dirname, '../../bench/guide-as-bash.sh'), 'utf8');
+const topology = loadTopology();
+const cell = { implementation: 'guide', host: 'netns', kernel: '', firewall: 'iptables-nft', family: 'ipv4' as const };
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const minMedian = (values: number[], unit = seconds) => `min ${unit(Math.min(...values))}  median ${unit(median(values))}`;
+
+async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const value = await work();
+  return [performance.now() - started, value];
+}
+
+/** One run in a fresh host of its own; the host's start and teardown are not part of the figure. */
+async function inFreshHost<T>(spec: HostSpec, work: (host: Host) => Promise<T>): Promise<[number, T]> {
+  const host = await startHost(spec);
+  try {
+    return await timed(() => work(host));
+  } finally {
+    await host.stop();
+  }
+}
+
+async function bashScript(host: Host): Promise<void> {
+  const result = await host.exec(['bash', '-s'], { stdin: GUIDE_AS_BASH, expectExit: 'any', timeoutMs: 120_000 });
+  if (result.exitCode !== 0) throw new Error(`bench/guide-as-bash.sh failed (exit ${result.exitCode}): ${result.stdout}${result.stderr}`);
+}
+
+async function harness(host: Host): Promise<Judgement[]> {
+  await buildSimulatedInternet(host, topology);
+  const roles = await guideImplementation(topology).setUp({ host, world: topology, iptables: 'iptables-nft' });
+  const judgements: Judgement[] = [];
+  for (const property of PROPERTY_IDS) judgements.push(...(await judge(host, propertyTable(property, roles, topology), roles, cell)));
+  const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
+  if (failed.length) throw new Error(`the guide failed ${failed.map((judgement) => judgement.row.probe).join(', ')}: the figures would mean nothing`);
+  return judgements;
+}
+
+const netns: HostSpec = { backend: 'netns' };
+const bash: number[] = [];
+const judged: number[] = [];
+const negatives = new Map<string, number[]>();
+console.log(`netns-conformance benchmark: ${RUNS} runs each, this machine (guide topology, ${guideRoles(topology).workloads.length} namespaces)`);
+for (let run = 0; run < RUNS; run++) {
+  bash.push((await inFreshHost(netns, bashScript))[0]);
+  const [ms, judgements] = await inFreshHost(netns, harness);
+  judged.push(ms);
+  for (const { check, result } of judgements.filter((judgement) => judgement.check.expect !== 'reachable')) {
+    const name = `${describeProbe(check.probe)}  ${check.expect}`;
+    negatives.set(name, [...(negatives.get(name) ?? []), result.command.durationMs]);
+  }
+}
+console.log('\nThe four properties on a netns host (topology built, every check made; host start not counted)');
+console.log(`  bash script (bench/guide-as-bash.sh)  ${minMedian(bash)}`);
+console.log(`  harness (build + 4 property tables)   ${minMedian(judged)}`);
+console.log(`ratio harness / bash: ${(median(judged) / median(bash)).toFixed(2)} (medians; the harness also checks who each server saw)`);
+
+console.log('\nNegatives: time to decide "must not reach"');
+for (const [name, values] of negatives) console.log(`  ${name}  ${minMedian(values, (ms) => `${Math.round(ms)} ms`)}`);
+
+console.log('\nHost start and teardown, per host kind');
+const kinds: Array<[string, HostSpec | string]> = [['netns', netns]];
+const { engineProblem } = await machineAbilities();
+kinds.push(['container', engineProblem ? `skipped: ${engineProblem}` : { backend: 'container', image: (await ensureImage()).tag, labels: { [LABEL_RUN]: 'bench', [LABEL_OWNER]: ownerOf() } }]);
+for (const [kind, spec] of kinds) {
+  if (typeof spec === 'string') {
+    console.log(`  ${kind.padEnd(10)} ${spec}`);
+    continue;
+  }
+  const starts: number[] = [];
+  const stops: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const [start, host] = await timed(() => startHost(spec));
+    starts.push(start);
+    stops.push((await timed(() => host.stop()))[0]);
+  }
+  console.log(`  ${kind.padEnd(10)} start ${minMedian(starts)}   teardown ${minMedian(stops)}`);
+}
+console.log('\nScale (10, 100, 1,000 namespaces): not measured yet');
