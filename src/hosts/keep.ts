@@ -6,13 +6,12 @@ import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarnessSetupError } from '../setup-error.ts';
-import type { HostBackend } from './host.ts';
 
 export const KEEP_MODES = ['never', 'on-failure', 'always'] as const;
 export type KeepMode = (typeof KEEP_MODES)[number];
 export const KEPT_PREFIX = 'netns-conformance-kept-';
 
-export function keepMode(backend: HostBackend, env = process.env): KeepMode {
+export function keepMode(backend: string, env = process.env): KeepMode {
   const mode = (env.NETNS_KEEP ?? 'never') as KeepMode;
   if (!KEEP_MODES.includes(mode)) throw new HarnessSetupError(`NETNS_KEEP=${env.NETNS_KEEP} is not one of ${KEEP_MODES.join(', ')}`);
   if (mode !== 'never' && backend !== 'container') {
