@@ -3,7 +3,8 @@ import type { CommandResult } from '../hosts/command.ts';
 import type { Outcome, ProbeSpec } from './outcome.ts';
 
 export function pingArgv(spec: ProbeSpec, timeoutMs: number): string[] {
-  const wait = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
+  // iputils takes a fraction of a second (-W 0.3): a negative decided by evidence waits no longer than that
+  const wait = String(Math.max(100, timeoutMs) / 1000);
   return ['ping', '-n', '-c', '1', '-W', wait, ...(spec.source ? ['-I', spec.source] : []), spec.to];
 }
 

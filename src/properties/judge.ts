@@ -17,6 +17,14 @@ export interface Judgement {
   row: ResultRow;
 }
 
+/**
+ * A drop that a named rule must count is decided by that counter, not by waiting out a full deadline: a request
+ * the rule dropped cannot be answered, and the check passes only if the counter moved. The short deadline only
+ * bounds how long the probe waits for what cannot come (replies on these virtual links take milliseconds).
+ */
+const EVIDENCE_DEADLINE_MS = 300;
+const decidedByEvidence = (check: Check) => check.droppedBy !== undefined && check.expect === 'timeout';
+
 /** diagnosis: given, each failed check is run again with evidence armed and its row's `why` names the cause. */
 export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell, diagnosis?: DiagnosisContext): Promise<Judgement[]> {
   const responders = [];
@@ -25,7 +33,7 @@ export async function judge(host: Host, table: PropertyTable, roles: Roles, cell
     const judgements: Judgement[] = [];
     for (const check of table.checks) {
       const before = check.droppedBy && (await rulePackets(host, check.droppedBy));
-      const result = await probe(host, check.probe);
+      const result = await probe(host, decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe);
       const matched = check.droppedBy && ruleMatched(check.droppedBy, before, await rulePackets(host, check.droppedBy));
       const judged = row(check, result, roles, cell, matched);
       if (judged.verdict === 'fail' && diagnosis) judged.why = await diagnosed(host, check, roles, diagnosis, judged.why!);
