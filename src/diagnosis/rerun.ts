@@ -2,40 +2,15 @@
 // REJECT rule, or which chain's DROP policy, took the packets; which NAT rule never matched) and captures at
 // each point of its path (where its packets were last seen).
 import { capture, pointKey } from '../evidence/capture.ts';
+import { countedLines, type Counted } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
 import type { IptablesCommand } from '../net/firewall.ts';
 import type { ProbeResult, ProbeSpec } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
 import type { PathPoint } from './path.ts';
 
-/** One counted line of `iptables-save -c`: a rule or a chain's policy, with its position in its chain. */
-interface Counted {
-  table: string;
-  chain: string;
-  /** 1-based position among the chain's rules; 0 for the policy */
-  position: number;
-  /** the rule after "-A CHAIN", or the policy ("DROP") */
-  text: string;
-  packets: number;
-}
-
 async function counted(host: Host, iptables: IptablesCommand): Promise<Counted[]> {
-  const { stdout } = await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' });
-  const lines: Counted[] = [];
-  let table = '';
-  const positions = new Map<string, number>();
-  for (const line of stdout.split('\n')) {
-    if (line.startsWith('*')) table = line.slice(1);
-    const policy = /^:(\S+) (ACCEPT|DROP) \[(\d+):\d+\]$/.exec(line);
-    if (policy) lines.push({ table, chain: policy[1]!, position: 0, text: policy[2]!, packets: Number(policy[3]) });
-    const rule = /^\[(\d+):\d+\] -A (\S+) (.*)$/.exec(line);
-    if (rule) {
-      const key = `${table} ${rule[2]}`;
-      positions.set(key, (positions.get(key) ?? 0) + 1);
-      lines.push({ table, chain: rule[2]!, position: positions.get(key)!, text: rule[3]!, packets: Number(rule[1]) });
-    }
-  }
-  return lines;
+  return countedLines((await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' })).stdout);
 }
 
 const RERUN_DEADLINE_MS = 1_000;
@@ -52,10 +27,10 @@ export interface Rerun {
 
 /** The NAT a probe needs on its way: source NAT out of the uplink, destination NAT in from it. */
 export type NatNeed = 'source' | 'destination' | undefined;
-const NAT_RULES = { source: { chain: 'POSTROUTING', targets: /-j (MASQUERADE|SNAT)\b/, none: 'no MASQUERADE or SNAT rule in nat POSTROUTING' }, destination: { chain: 'PREROUTING', targets: /-j DNAT\b/, none: 'no DNAT rule in nat PREROUTING' } };
+// Docker and others jump from the built-in chain to chains of their own: a NAT rule of that kind in any chain counts.
+const NAT_RULES = { source: { targets: /-j (MASQUERADE|SNAT)\b/, none: 'no MASQUERADE or SNAT rule in nat POSTROUTING' }, destination: { targets: /-j DNAT\b/, none: 'no DNAT rule in nat PREROUTING' } };
 
-/** Docker and others jump from the built-in chain to their own: any NAT rule of that kind counts. */
-// A rule that "never matched" says something only when nothing dropped the packet before it got there.
+/** The NAT a probe needed: missing, or never matched (said only when nothing dropped the packet before it got there). */
 function natFindings(need: NatNeed, moved: Array<{ line: Counted; delta: number }>, dropped: boolean): string[] {
   if (!need) return [];
   const { targets, none } = NAT_RULES[need];

@@ -2,20 +2,38 @@
 import type { Host } from '../hosts/host.ts';
 import type { IptablesCommand } from '../net/firewall.ts';
 
-export interface RuleCounter {
+/** One counted line of `iptables-save -c`: a rule, or a built-in chain's policy, with its position in its chain. */
+export interface Counted {
+  table: string;
   chain: string;
-  /** the rule as iptables-save prints it after "-A CHAIN " */
-  rule: string;
+  /** 1-based position among the chain's rules; 0 for the policy */
+  position: number;
+  /** the rule as iptables-save prints it after "-A CHAIN ", or the policy ("DROP") */
+  text: string;
   packets: number;
-  bytes: number;
 }
 
-export async function ruleCounters(host: Host, iptables: IptablesCommand, table: string): Promise<RuleCounter[]> {
-  const { stdout } = await host.exec([`${iptables}-save`, '-c', '-t', table]);
-  return stdout.split('\n').flatMap((line) => {
-    const match = /^\[(\d+):(\d+)\] -A (\S+) (.*)$/.exec(line);
-    return match ? [{ packets: Number(match[1]), bytes: Number(match[2]), chain: match[3]!, rule: match[4]! }] : [];
-  });
+/** Every counted rule and policy of an `iptables-save -c` output, in its order. */
+export function countedLines(saved: string): Counted[] {
+  const lines: Counted[] = [];
+  let table = '';
+  const positions = new Map<string, number>();
+  for (const line of saved.split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1);
+    const policy = /^:(\S+) (ACCEPT|DROP) \[(\d+):\d+\]$/.exec(line);
+    if (policy) lines.push({ table, chain: policy[1]!, position: 0, text: policy[2]!, packets: Number(policy[3]) });
+    const rule = /^\[(\d+):\d+\] -A (\S+) (.*)$/.exec(line);
+    if (rule) {
+      const key = `${table} ${rule[2]}`;
+      positions.set(key, (positions.get(key) ?? 0) + 1);
+      lines.push({ table, chain: rule[2]!, position: positions.get(key)!, text: rule[3]!, packets: Number(rule[1]) });
+    }
+  }
+  return lines;
+}
+
+async function countedTable(host: Host, iptables: IptablesCommand, table: string): Promise<Counted[]> {
+  return countedLines((await host.exec([`${iptables}-save`, '-c', '-t', table])).stdout);
 }
 
 /** One iptables rule, as added (the words after "-A CHAIN"), in one table of one iptables. */
@@ -28,8 +46,8 @@ export interface RuleRef {
 
 /** Packets matched so far by the rule (as added); undefined when no such rule exists. */
 export async function rulePackets(host: Host, { iptables, table, chain, rule: words }: RuleRef): Promise<number | undefined> {
-  const rules = await ruleCounters(host, iptables, table);
-  return rules.find((rule) => rule.chain === chain && sameRule(rule.rule, words))?.packets;
+  const lines = await countedTable(host, iptables, table);
+  return lines.find((line) => line.position > 0 && line.chain === chain && sameRule(line.text, words))?.packets;
 }
 
 /** 'raw PREROUTING "-d 172.17.0.2/32 ! -i docker0 -j DROP"' */
@@ -47,7 +65,6 @@ function sameRule(saved: string, words: string[]): boolean {
 
 /** A built-in chain's policy and the packets it has decided so far: ":FORWARD DROP [12:1008]". */
 export async function chainPolicy(host: Host, iptables: IptablesCommand, table: string, chain: string): Promise<{ policy: string; packets: number } | undefined> {
-  const { stdout } = await host.exec([`${iptables}-save`, '-c', '-t', table]);
-  const match = new RegExp(`^:${chain} (\\S+) \\[(\\d+):\\d+\\]$`, 'm').exec(stdout);
-  return match ? { policy: match[1]!, packets: Number(match[2]) } : undefined;
+  const policy = (await countedTable(host, iptables, table)).find((line) => line.position === 0 && line.chain === chain);
+  return policy && { policy: policy.text, packets: policy.packets };
 }
