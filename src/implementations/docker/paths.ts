@@ -39,6 +39,17 @@ interface DockerPath {
 const fromHost = { fromLabel: 'host' };
 const fromNeighbour = (world: World) => ({ source: world.internet.neighbour, fromLabel: 'neighbour' });
 
+/**
+ * A path a LAN neighbour could take before 28.0 (the server sees the neighbour), and that 28.0 closes with a raw
+ * PREROUTING DROP matching `match`, whose counter must move.
+ */
+function openUntil28(open: string, match: (server: Workload) => string[], closed: string): Expectation[] {
+  return [
+    { versions: ['20.10', '26.1'], expect: 'reachable', seenAs: 'neighbour', because: open },
+    { versions: ['28.5'], expect: 'timeout', droppedBy: (server) => ({ table: 'raw', chain: 'PREROUTING', rule: [...match(server), '-j', 'DROP'] }), because: closed },
+  ];
+}
+
 export const DOCKER_PATHS: readonly DockerPath[] = [
   {
     probe: () => http(undefined, '127.0.0.1', PUBLISHED.port, fromHost),
@@ -64,37 +75,19 @@ export const DOCKER_PATHS: readonly DockerPath[] = [
   },
   {
     probe: (server, world) => http(world.internet.namespace, server.address, PUBLISHED.targetPort, fromNeighbour(world)),
-    expectations: [
-      {
-        versions: ['20.10', '26.1'],
-        expect: 'reachable',
-        seenAs: 'neighbour',
-        because: "before 28.0 the DOCKER chain accepts forwarded packets to a published container port from any interface: a LAN neighbour with a route reaches the container's own address",
-      },
-      {
-        versions: ['28.5'],
-        expect: 'timeout',
-        droppedBy: (server) => ({ table: 'raw', chain: 'PREROUTING', rule: ['-d', `${server.address}/32`, '!', '-i', 'docker0', '-j', 'DROP'] }),
-        because: "from 28.0 raw PREROUTING drops packets for a container's address that do not come from its bridge",
-      },
-    ],
+    expectations: openUntil28(
+      "before 28.0 the DOCKER chain accepts forwarded packets to a published container port from any interface: a LAN neighbour with a route reaches the container's own address",
+      (server) => ['-d', `${server.address}/32`, '!', '-i', 'docker0'],
+      "from 28.0 raw PREROUTING drops packets for a container's address that do not come from its bridge",
+    ),
   },
   {
     probe: (_server, world) => http(world.internet.namespace, LOOPBACK_PUBLISHED.address, LOOPBACK_PUBLISHED.port, fromNeighbour(world)),
-    expectations: [
-      {
-        versions: ['20.10', '26.1'],
-        expect: 'reachable',
-        seenAs: 'neighbour',
-        because: 'before 28.0 a port published on 127.0.0.1 is DNATed in nat PREROUTING before the kernel drops 127.0.0.1 from a wire as martian: a LAN neighbour that routes 127.0.0.1 to the host reaches it (moby#45610)',
-      },
-      {
-        versions: ['28.5'],
-        expect: 'timeout',
-        droppedBy: () => ({ table: 'raw', chain: 'PREROUTING', rule: ['-d', `${LOOPBACK_PUBLISHED.address}/32`, '!', '-i', 'lo', '-p', 'tcp', '--dport', String(LOOPBACK_PUBLISHED.port), '-j', 'DROP'] }),
-        because: 'from 28.0 raw PREROUTING drops packets for a port published on 127.0.0.1 that do not come from lo',
-      },
-    ],
+    expectations: openUntil28(
+      'before 28.0 a port published on 127.0.0.1 is DNATed in nat PREROUTING before the kernel drops 127.0.0.1 from a wire as martian: a LAN neighbour that routes 127.0.0.1 to the host reaches it (moby#45610)',
+      () => ['-d', `${LOOPBACK_PUBLISHED.address}/32`, '!', '-i', 'lo', '-p', 'tcp', '--dport', String(LOOPBACK_PUBLISHED.port)],
+      'from 28.0 raw PREROUTING drops packets for a port published on 127.0.0.1 that do not come from lo',
+    ),
   },
   {
     probe: (_server, world) => http(world.internet.namespace, uplinkAddress(world), LOOPBACK_PUBLISHED.port, fromNeighbour(world)),
