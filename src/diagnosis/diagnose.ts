@@ -7,7 +7,7 @@ import type { IptablesCommand } from '../net/firewall.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import type { Roles } from '../roles/roles.ts';
 import { uplinkAddress, type World } from '../world/world.ts';
-import { pathOf } from './path.ts';
+import { linkWithAddress, pathOf } from './path.ts';
 import { describeSeen, rerun, type NatNeed } from './rerun.ts';
 import { stateCauses } from './state.ts';
 
@@ -24,8 +24,10 @@ export interface Diagnosis {
 }
 
 export async function diagnose(host: Host, spec: ProbeSpec, roles: Roles, { world, iptables }: DiagnosisContext): Promise<Diagnosis> {
-  const causes = await stateCauses(host, spec, roles, world);
-  const path = await pathOf(host, spec, roles, world);
+  // the bridge: the host's link that holds the gateway address
+  const bridge = await linkWithAddress(host, undefined, roles.gateway);
+  const causes = await stateCauses(host, spec, roles, world, bridge);
+  const path = await pathOf(host, spec, roles, world, bridge);
   const again = await rerun(host, spec, iptables, path, natNeed(spec, roles, world));
   const seen = describeSeen(again.seen);
   // a NAT rule that "never matched" says nothing when the packet never reached the uplink

@@ -33,14 +33,13 @@ async function workloadPoint(host: Host, workload: Workload): Promise<PathPoint[
 }
 
 /** The capture points of a probe's path, in the order its request passes them; a link that is down cannot be captured on, and is left out (the state causes name it). */
-export async function pathOf(host: Host, probe: ProbeSpec, roles: Roles, world: World): Promise<PathPoint[]> {
-  const points = await pointsOf(host, probe, roles, world);
+export async function pathOf(host: Host, probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined): Promise<PathPoint[]> {
+  const points = await pointsOf(host, probe, roles, world, bridge);
   const up = await Promise.all(points.map(async (point) => (await host.exec(['ip', '-j', 'link', 'show', 'dev', point.iface], { ns: point.ns, expectExit: 'any' })).stdout.includes('"UP"')));
   return points.filter((_, index) => up[index]);
 }
 
-async function pointsOf(host: Host, probe: ProbeSpec, roles: Roles, world: World): Promise<PathPoint[]> {
-  const bridge = await linkWithAddress(host, undefined, roles.gateway);
+async function pointsOf(host: Host, probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined): Promise<PathPoint[]> {
   const bridgePoint: PathPoint[] = bridge ? [{ iface: bridge, label: bridge }] : [];
   const uplink: PathPoint = { iface: world.uplink.name, label: world.uplink.name };
   const internet: PathPoint = { ns: world.internet.namespace, iface: world.internet.link, label: `${world.internet.namespace}/${world.internet.link}` };

@@ -26,11 +26,10 @@ async function linksIn(host: Host, ns: string | undefined): Promise<Link[]> {
 const isDown = (link: Link) => !link.flags.includes('UP');
 
 /** What is wrong along the probe's path, in words; empty when the state looks right. */
-export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, world: World): Promise<string[]> {
+/** bridge: the host's link that holds the gateway address, if any. */
+export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined): Promise<string[]> {
   const causes: string[] = [];
   const hostLinks = await linksIn(host, undefined);
-  const hostAddresses = await addressesIn(host, undefined);
-  const bridge = hostAddresses.find((link) => link.addr_info.some((info) => info.local === roles.gateway))?.ifname;
   const bridgeLink = hostLinks.find((link) => link.ifname === bridge);
   if (!bridgeLink) causes.push(`no link in the host has the gateway address ${roles.gateway}`);
   else if (isDown(bridgeLink)) causes.push(`bridge ${bridgeLink.ifname} is down`);

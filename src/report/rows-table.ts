@@ -20,7 +20,7 @@ export function checksTable(rows: readonly ResultRow[]): string {
 }
 
 /** A property's verdict for one implementation: fail if any row failed, skip if all skipped. */
-export function verdictOf(rows: readonly ResultRow[]): Verdict | undefined {
+function verdictOf(rows: readonly ResultRow[]): Verdict | undefined {
   if (rows.length === 0) return undefined;
   if (rows.some((row) => row.verdict === 'fail')) return 'fail';
   return rows.every((row) => row.verdict === 'skip') ? 'skip' : 'pass';
