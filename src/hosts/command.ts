@@ -27,6 +27,12 @@ export interface CommandRunner {
   exec(argv: readonly string[], opts?: { expectExit?: ExpectedExit }): Promise<CommandResult>;
 }
 
+/** The command text of a shell template: each interpolation quoted, an array word by word (zx's rule). */
+export function shellText(pieces: TemplateStringsArray, values: readonly unknown[]): string {
+  const word = (value: unknown): string => (Array.isArray(value) ? value.map((item) => quote(String(item))).join(' ') : quote(String(value)));
+  return pieces.reduce((text, piece, index) => text + piece + (index < values.length ? word(values[index]) : ''), '');
+}
+
 /** Shell-quoted text of an argv, for display only: commands themselves never go through a string. */
 export function displayArgv(argv: readonly string[]): string {
   return argv.map((arg) => quote(arg)).join(' ');

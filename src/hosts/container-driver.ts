@@ -3,6 +3,7 @@
 import { execa } from 'execa';
 import { GenericContainer, Wait } from 'testcontainers';
 import type { HostDriver } from './host.ts';
+import { runLocally } from './local-transport.ts';
 
 // The harness sweeps its own containers by label, so Ryuk is not needed; its image often cannot be pulled.
 // Set TESTCONTAINERS_RYUK_DISABLED=false to use it where it can.
@@ -44,11 +45,13 @@ export async function startContainerDriver(opts: ContainerHostOptions): Promise<
   if (opts.tmpfs) spec = spec.withTmpFs(opts.tmpfs);
   spec = opts.privileged ? spec.withPrivilegedMode() : spec.withAddedCapabilities(...HOST_CAPABILITIES, ...(opts.capabilities ?? []));
   const container = await spec.start();
+  const prefix = ['docker', 'exec', '--interactive', container.getId()]; // --interactive: stdin reaches the command
   let destroyed: Promise<unknown> | undefined;
   return {
     backend: 'container',
     name: container.getId().slice(0, 12),
-    prefix: ['docker', 'exec', '--interactive', container.getId()], // --interactive: stdin reaches the command
+    run: (argv, opts) => runLocally(prefix, argv, opts),
+    reproduce: (argv) => [...prefix, ...argv],
     processGuard: [], // removing the container ends every process in it
     initArgv: ['sh', '-c', INIT],
     destroy: () => (destroyed ??= container.stop({ timeout: 0, remove: true, removeVolumes: true })).then(() => undefined),

@@ -1,21 +1,36 @@
-// A host is where a topology lives: a sandbox (container or private namespace) seen through one interface.
+// A host is where a topology lives: a sandbox (container, private namespace or VM) seen through one interface.
 // Every command that runs inside it goes through #launch: one place that adds the deadline, the namespace and the log.
-import { spawn as spawnLocal, type ChildProcess } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
-import { $ as zx, type Shell } from 'zx';
 import { BackgroundProcess } from './background.ts';
 import { KEPT_PREFIX, type KeptHost } from './keep.ts';
-import { CommandError, displayArgv, exitAccepted, type CommandResult, type ExpectedExit } from './command.ts';
+import { CommandError, displayArgv, exitAccepted, shellText, type CommandResult, type ExpectedExit } from './command.ts';
 
-export type HostBackend = 'container' | 'netns';
+export type HostBackend = 'container' | 'netns' | 'vm';
 
-/** What a backend provides: how to run a command inside the sandbox, and how to tear the sandbox down. */
+/** What a transport hands back for one command: never a rejection, a transport failure is exit -1 with its cause. */
+export interface RawResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  stdin?: string;
+  /** the transport's own last resort; the deadline proper is enforced inside the host */
+  backstopMs: number;
+}
+
+/** A shell inside the host, as a template tag: interpolations are quoted (arrays word by word), like zx's `$`. */
+export type HostShell = (pieces: TemplateStringsArray, ...values: unknown[]) => Promise<CommandResult>;
+
+/** What a backend provides: how a command reaches the inside of the sandbox, and how to tear the sandbox down. */
 export interface HostDriver {
   readonly backend: HostBackend;
-  /** short name for messages: the container id, or the namespace holder's pid */
+  /** short name for messages: the container id, the namespace holder's pid, the VM's kernel and pid */
   readonly name: string;
-  /** local argv prefix that runs the rest of an argv inside the host's root namespace */
-  readonly prefix: readonly string[];
+  /** runs argv inside the host's root namespace (a local argv prefix, or a VM's agent) */
+  run(argv: readonly string[], opts: RunOptions): Promise<RawResult>;
+  /** the argv a person runs on this machine to do the same (or, for a VM, inside it) */
+  reproduce(argv: readonly string[]): readonly string[];
   /** argv prefix for the process itself, inside the host (netns: die with the parent, so nothing outlives a run) */
   readonly processGuard: readonly string[];
   /** removes the sandbox and everything in it; safe to call twice */
@@ -52,8 +67,8 @@ export const HOST_SCRATCH = '/run/netns-conformance';
 export class Host implements AsyncDisposable {
   /** every command that ran in this host, in order: the report attaches the slice of each step */
   readonly log: CommandResult[] = [];
-  /** a zx shell whose commands run inside this host (bash, set -e -o pipefail), for the guide's step scripts */
-  readonly $: Shell;
+  /** a shell whose commands run inside this host (bash, set -e -o pipefail), for the guide's step scripts */
+  readonly $: HostShell;
   readonly #driver: HostDriver;
   readonly #background = new Set<BackgroundProcess>();
   #backgroundCount = 0;
@@ -62,9 +77,12 @@ export class Host implements AsyncDisposable {
 
   constructor(driver: HostDriver) {
     this.#driver = driver;
-    const spawn = (command: string) =>
-      this.#launch(['bash', '-e', '-o', 'pipefail', '-c', command], { display: command, timeoutMs: DEFAULT_TIMEOUT_MS }).child;
-    this.$ = zx({ quiet: true, verbose: false, prefix: '', postfix: '', spawn: spawn as never });
+    this.$ = async (pieces, ...values) => {
+      const command = shellText(pieces, values);
+      const result = await this.#launch(['bash', '-e', '-o', 'pipefail', '-c', command], { display: command, timeoutMs: DEFAULT_TIMEOUT_MS });
+      if (result.exitCode !== 0) throw new CommandError(this.name, result, 0);
+      return result;
+    };
   }
 
   get backend(): HostBackend {
@@ -77,7 +95,7 @@ export class Host implements AsyncDisposable {
 
   /** Runs argv inside the host (or one of its namespaces) and checks its exit status. */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<CommandResult> {
-    const result = await this.#launch(argv, { ns: opts.ns, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, stdin: opts.stdin }).done;
+    const result = await this.#launch(argv, { ns: opts.ns, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, stdin: opts.stdin });
     const expected = opts.expectExit ?? 0;
     if (!exitAccepted(expected, result.exitCode)) throw new CommandError(this.name, result, expected);
     return result;
@@ -89,7 +107,7 @@ export class Host implements AsyncDisposable {
     // The wrapper records the pid and sends output to files, so both backends can read output while it runs
     // and signal the process inside the host (killing a local `docker exec` client would not reach it).
     const wrapper = ['sh', '-c', 'echo $$ > "$0.pid" && exec "$@" > "$0.out" 2> "$0.err"', files];
-    const { done } = this.#launch([...wrapper, ...argv], { ns: opts.ns, timeoutMs: 3_600_000, display: displayArgv(argv) });
+    const done = this.#launch([...wrapper, ...argv], { ns: opts.ns, timeoutMs: 3_600_000, display: displayArgv(argv) });
     const background = await BackgroundProcess.started(this, files, done, opts.ns);
     this.#background.add(background);
     background.onStopped(() => this.#background.delete(background));
@@ -98,7 +116,7 @@ export class Host implements AsyncDisposable {
 
   /** A command a person can paste on this machine to run argv the way the harness did. */
   reproduce(argv: readonly string[], ns?: NetnsRef): string {
-    return displayArgv([...this.#driver.prefix, ...(ns ? enterNamespace(ns) : []), ...argv]);
+    return displayArgv(this.#driver.reproduce([...(ns ? enterNamespace(ns) : []), ...argv]));
   }
 
   /** Stops background processes, then removes the sandbox. Idempotent. */
@@ -130,40 +148,18 @@ export class Host implements AsyncDisposable {
     await this.stop();
   }
 
-  #launch(argv: readonly string[], opts: { ns?: NetnsRef; timeoutMs: number; display?: string; stdin?: string }): {
-    child: ChildProcess;
-    done: Promise<CommandResult>;
-  } {
+  /** Throws at once (not as a rejection) on a stopped host: a background process must not start half-way. */
+  #launch(argv: readonly string[], opts: { ns?: NetnsRef; timeoutMs: number; display?: string; stdin?: string }): Promise<CommandResult> {
     if (this.#destroyed) throw new Error(`host ${this.name} is stopped; cannot run \`${opts.display ?? displayArgv(argv)}\``);
     const inner = [...(opts.ns ? enterNamespace(opts.ns) : []), ...argv];
-    // The deadline is enforced inside the host, where the process lives; the local one is only a backstop.
+    // The deadline is enforced inside the host, where the process lives; the transport's is only a backstop.
     const seconds = String(Math.ceil(opts.timeoutMs / 1000));
-    const [file, ...args] = [...this.#driver.prefix, 'timeout', '--kill-after=2', seconds, ...this.#driver.processGuard, ...inner];
     const started = Date.now();
-    // A plain ChildProcess (no shell): zx drives the same object for the step scripts.
-    const child = spawnLocal(file!, args, { stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], timeout: opts.timeoutMs + 15_000 });
-    child.stdin?.end(opts.stdin);
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
-    const done = new Promise<CommandResult>((resolve) => {
-      const finish = (exitCode: number, failure = '') => {
-        const result: CommandResult = {
-          display: opts.display ?? displayArgv(argv),
-          ns: opts.ns,
-          exitCode,
-          stdout: Buffer.concat(stdout).toString(),
-          stderr: Buffer.concat(stderr).toString() + failure,
-          durationMs: Date.now() - started,
-          timedOut: exitCode === 124,
-        };
-        this.log.push(result);
-        resolve(result);
-      };
-      child.once('error', (error) => finish(-1, `${file}: ${error.message}`));
-      child.once('close', (code, signal) => finish(code ?? 128 + (signal ? osConstants.signals[signal] : 0)));
+    const running = this.#driver.run(['timeout', '--kill-after=2', seconds, ...this.#driver.processGuard, ...inner], { stdin: opts.stdin, backstopMs: opts.timeoutMs + 15_000 });
+    return running.then((raw) => {
+      const result: CommandResult = { display: opts.display ?? displayArgv(argv), ns: opts.ns, ...raw, durationMs: Date.now() - started, timedOut: raw.exitCode === 124 };
+      this.log.push(result);
+      return result;
     });
-    return { child, done };
   }
 }

@@ -2,6 +2,7 @@
 // shell process. Commands enter it with nsenter. For machines with root and no Docker, and for kernels in a VM.
 import { execa } from 'execa';
 import type { HostDriver } from './host.ts';
+import { runLocally } from './local-transport.ts';
 import { waitUntil, within } from '../wait.ts';
 
 // Inside the new mount namespace (propagation private, so nothing is seen outside): a tmpfs on /run keeps
@@ -46,11 +47,13 @@ export async function startNetnsDriver(): Promise<HostDriver> {
     { what: 'the namespace holder to print "ready"', deadlineMs: 10_000, intervalMs: 10 },
   );
   const pid = String(holder.pid);
+  const prefix = [...DIE_WITH_HARNESS, 'nsenter', '--target', pid, '--net', '--mount', '--'];
   let destroyed: Promise<unknown> | undefined;
   return {
     backend: 'netns',
     name: `netns-${pid}`,
-    prefix: [...DIE_WITH_HARNESS, 'nsenter', '--target', pid, '--net', '--mount', '--'],
+    run: (argv, opts) => runLocally(prefix, argv, opts),
+    reproduce: (argv) => [...prefix, ...argv],
     processGuard: DIE_WITH_HARNESS, // `timeout` forks: its child must die with it too
     destroy: () =>
       (destroyed ??= (async () => {
