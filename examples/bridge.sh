@@ -24,8 +24,17 @@ for workload in a:10.88.0.2 b:10.88.0.3; do
 done
 
 sysctl -qw net.ipv4.ip_forward=1
-"$NC_IPTABLES" -t nat -A POSTROUTING -s 10.88.0.0/24 ! -o "$bridge" -j MASQUERADE
-"$NC_IPTABLES" -t nat -A PREROUTING -d "$uplink_address" -p tcp --dport 8080 -j DNAT --to-destination 10.88.0.2:5000
+if [ "$NC_FIREWALL" = nft ]; then # the same two rules as a native nft ruleset
+  nft -f - <<NFT
+table ip bridge_example {
+  chain postrouting { type nat hook postrouting priority srcnat; ip saddr 10.88.0.0/24 oifname != "$bridge" counter masquerade; }
+  chain prerouting { type nat hook prerouting priority dstnat; ip daddr $uplink_address tcp dport 8080 counter dnat to 10.88.0.2:5000; }
+}
+NFT
+else
+  "$NC_IPTABLES" -t nat -A POSTROUTING -s 10.88.0.0/24 ! -o "$bridge" -j MASQUERADE
+  "$NC_IPTABLES" -t nat -A PREROUTING -d "$uplink_address" -p tcp --dport 8080 -j DNAT --to-destination 10.88.0.2:5000
+fi
 
 cat > "$NC_ROLES" <<JSON
 {

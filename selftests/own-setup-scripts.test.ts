@@ -39,9 +39,10 @@ function script(name: string, text: string): string {
 }
 
 /** Runs the conformance suite on these scripts in one nested run; its rows, by script name. */
-async function judgeScripts(paths: Record<string, string>, backend: string = inject('harness').backend): Promise<Record<string, ResultRow[]>> {
+async function judgeScripts(paths: Record<string, string>, backend: string = inject('harness').backend, firewall?: string): Promise<Record<string, ResultRow[]>> {
   const run = startNestedRun(['suites/conformance.test.ts'], {
     NETNS_HOST: backend,
+    ...(firewall ? { NETNS_FIREWALLS: firewall } : {}),
     NETNS_IMPL: Object.values(paths).map((path) => `script:${path}`).join(','),
   });
   const result = await run.subprocess;
@@ -60,7 +61,7 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
   'the example itself': { path: () => script('example', EXAMPLE), fails: [], why: /^$/ },
   'no MASQUERADE': { path: () => variant('no-masquerade', [/^.*MASQUERADE\n/m, '']), fails: ['3-egress'], why: /no MASQUERADE or SNAT rule in nat POSTROUTING/ },
   'MASQUERADE out of a link that does not exist': { path: () => variant('masquerade-wrong-link', ['! -o "$bridge" -j MASQUERADE', '-o eth9 -j MASQUERADE']), fails: ['3-egress'], why: /nat POSTROUTING rule 1 "-s 10\.88\.0\.0\/24 -o eth9 -j MASQUERADE" never matched/ },
-  'DNAT to the wrong port': { path: () => variant('dnat-wrong-port', ['10.88.0.2:5000', '10.88.0.2:5001']), fails: ['4-inbound'], why: /^172\.31\.8\.154:8080 answered with a TCP reset/ },
+  'DNAT to the wrong port': { path: () => variant('dnat-wrong-port', ['--to-destination 10.88.0.2:5000', '--to-destination 10.88.0.2:5001']), fails: ['4-inbound'], why: /^172\.31\.8\.154:8080 answered with a TCP reset/ },
   'DNAT for an address the host does not have': { path: () => variant('dnat-wrong-address', ['-d "$uplink_address"', '-d 172.31.8.200']), fails: ['4-inbound'], why: /nat PREROUTING rule 1 "-d 172\.31\.8\.200\/32 .*-j DNAT --to-destination 10\.88\.0\.2:5000" never matched/ },
   'b not cabled to the bridge': {
     path: () => variant('b-not-cabled', ['ip link set "veth-$label" master "$bridge" up', 'ip link set "veth-$label" up; [ "$label" = b ] || ip link set "veth-$label" master "$bridge"']),
@@ -108,6 +109,23 @@ describe.concurrent('own setup scripts', () => {
     for (const row of rows.filter((r) => r.verdict === 'fail')) {
       expect(row.why, row.probe).toMatch(breakage.why);
       expect(row.reproduce, row.probe).toBeTruthy();
+    }
+  }, 300_000);
+
+  test('with a native nft ruleset (NC_FIREWALL=nft), a breakage is diagnosed from the nft counters', async () => {
+    const judged = await judgeScripts({
+      'the example in nft': script('example-nft', EXAMPLE),
+      'a forgotten masquerade': variant('nft-no-masquerade', [' counter masquerade;', ' counter;']),
+      'a counted drop in forward': variant('nft-drop', [/^NFT$/m, 'NFT\nnft add table ip filter_example\nnft \'add chain ip filter_example forward { type filter hook forward priority filter; }\'\nnft add rule ip filter_example forward ip daddr "$NC_PUBLIC_HOST" counter drop']),
+    }, await catalogueBackend(), 'nft');
+    expect(failing(judged['the example in nft']!)).toEqual([]);
+    expect(judged['the example in nft']!.every((row) => row.firewall === 'nft')).toBe(true);
+    const egress = (name: string) => judged[name]!.filter((row) => row.verdict === 'fail');
+    expect(failing(judged['a forgotten masquerade']!)).toEqual(['3-egress']);
+    for (const row of egress('a forgotten masquerade')) expect(row.why).toMatch(/no counted masquerade or snat rule in the nft ruleset/);
+    expect(failing(judged['a counted drop in forward']!)).toEqual(['3-egress']);
+    for (const row of egress('a counted drop in forward').filter((r) => r.probe.includes('8.8.8.8'))) {
+      expect(row.why).toMatch(/dropped in ip filter_example forward by rule 1 "ip daddr 8\.8\.8\.8 drop"/);
     }
   }, 300_000);
 

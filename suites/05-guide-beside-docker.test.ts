@@ -42,12 +42,12 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
 
   beforeAll(async () => {
     host = await startHarnessHost(harness, harness.backend === 'container' ? docker.host : undefined);
-    unavailable = await docker.unavailable?.(host);
+    unavailable = await docker.unavailable?.(host, DOCKER_IPTABLES);
     if (unavailable) return;
-    const { kernel } = await describeHost(host, harness);
+    const { kernel } = await describeHost(host, DOCKER_IPTABLES);
     // the guide writes with Docker's iptables, as it would on that machine, so both rule sets meet in one place
     const cell = { implementation: `guide beside ${docker.id}`, host: harness.backend, kernel, firewall: DOCKER_IPTABLES, family: 'ipv4' as const };
-    judged = { host, roles: guideRoles(topology), world: topology, cell, iptables: DOCKER_IPTABLES };
+    judged = { host, roles: guideRoles(topology), world: topology, cell, firewall: DOCKER_IPTABLES };
     await buildSimulatedInternet(host, topology);
   }, 120_000);
   afterAll(async ({}, suite) => { // vitest 5: the first argument must be destructured
@@ -64,7 +64,7 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
 
   test(`the guide's setup, unchanged: ${expected.holds.join(', ')} ${expected.holds.length === 1 ? 'holds' : 'hold'}; ${expected.breaks.join(', ')} break, dropped by FORWARD's policy`, async () => {
     await allure.parameter('implementation', docker.id);
-    await guideImplementation(topology).setUp({ host: host!, world: topology, iptables: DOCKER_IPTABLES });
+    await guideImplementation(topology).setUp({ host: host!, world: topology, firewall: DOCKER_IPTABLES, iptables: DOCKER_IPTABLES });
     const dropsBefore = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets;
     const seen = [];
     for (const property of PROPERTY_IDS) {

@@ -9,6 +9,7 @@
 import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import { buildImplementation, hostOf, type Built } from '../fixtures/built-implementation.ts';
+import { matrixCells } from '../fixtures/matrix-cells.ts';
 import { expectGolden } from '../fixtures/expect-golden.ts';
 import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
 import { expectProperty, PropertyFailure, recordRows } from '../fixtures/expect-property.ts';
@@ -23,10 +24,11 @@ const harness = inject('harness');
 const PROPERTY_TIMEOUT_MS = 180_000;
 const topology = loadTopology(harness.topologyPath);
 
-describe.each(harness.implementations)('%s', (id) => {
+describe.each(matrixCells(harness))('$title', (cell) => {
+  const id = cell.implementation;
   let built: Built | undefined;
   beforeAll(async () => {
-    built = await buildImplementation(id, harness, topology);
+    built = await buildImplementation(cell, harness, topology);
   }, 300_000);
   afterAll(async ({}, suite) => { // vitest 5: the first argument must be destructured
     if (built) await releaseHost(hostOf(built), harness, id, anyFailed(suite));
@@ -36,7 +38,8 @@ describe.each(harness.implementations)('%s', (id) => {
     test(`${property}: ${PROPERTIES[property]}`, async ({ task, skip }) => {
       await allure.parameter('implementation', id);
       await allure.parameter('host backend', harness.backend);
-      await allure.parameter('iptables', harness.iptables);
+      await allure.parameter('firewall', cell.firewall);
+      if (cell.kernel) await allure.parameter('kernel', cell.kernel.release);
       const it = built!;
       if (it.state === 'unavailable') {
         recordRows(task, [skippedRow(it.cell, property, it.reason)]);

@@ -48,7 +48,7 @@ async function bashScript(host: Host): Promise<void> {
 
 async function harness(host: Host): Promise<Judgement[]> {
   await buildSimulatedInternet(host, topology);
-  const roles = await guideImplementation(topology).setUp({ host, world: topology, iptables: 'iptables-nft' });
+  const roles = await guideImplementation(topology).setUp({ host, world: topology, firewall: 'iptables-nft', iptables: 'iptables-nft' });
   const judgements: Judgement[] = [];
   for (const property of PROPERTY_IDS) judgements.push(...(await judge(host, propertyTable(property, roles, topology), roles, cell)));
   const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');

@@ -3,7 +3,7 @@
 // rule never matched, where its packets were last seen. Runs only for a failed check, so passing runs pay
 // nothing for it.
 import type { Host } from '../hosts/host.ts';
-import type { IptablesCommand } from '../net/firewall.ts';
+import type { Firewall } from '../net/firewall.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import type { Roles } from '../roles/roles.ts';
 import { uplinkAddress, type World } from '../world/world.ts';
@@ -13,7 +13,8 @@ import { stateCauses } from './state.ts';
 
 export interface DiagnosisContext {
   world: World;
-  iptables: IptablesCommand;
+  /** the cell's firewall backend: whose rules and counters the re-run reads */
+  firewall: Firewall;
 }
 
 export interface Diagnosis {
@@ -23,12 +24,12 @@ export interface Diagnosis {
   seen?: string;
 }
 
-export async function diagnose(host: Host, spec: ProbeSpec, roles: Roles, { world, iptables }: DiagnosisContext): Promise<Diagnosis> {
+export async function diagnose(host: Host, spec: ProbeSpec, roles: Roles, { world, firewall }: DiagnosisContext): Promise<Diagnosis> {
   // the bridge: the host's link that holds the gateway address
   const bridge = await linkWithAddress(host, undefined, roles.gateway);
   const causes = await stateCauses(host, spec, roles, world, bridge);
   const path = await pathOf(host, spec, roles, world, bridge);
-  const again = await rerun(host, spec, iptables, path, natNeed(spec, roles, world));
+  const again = await rerun(host, spec, firewall, path, natNeed(spec, roles, world));
   const seen = describeSeen(again.seen);
   // a NAT rule that "never matched" says nothing when the packet never reached the uplink
   const uplink = again.seen.find((point) => point.label === world.uplink.name);

@@ -4,14 +4,41 @@
 import { capture, pointKey } from '../evidence/capture.ts';
 import { countedLines, type Counted } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
-import type { IptablesCommand } from '../net/firewall.ts';
+import { nftCountedLines } from '../evidence/nft-counters.ts';
+import { iptablesOf, type Firewall } from '../net/firewall.ts';
 import type { ProbeResult, ProbeSpec } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
 import type { PathPoint } from './path.ts';
 
-async function counted(host: Host, iptables: IptablesCommand): Promise<Counted[]> {
-  return countedLines((await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' })).stdout);
+/** How a firewall backend's rules are read with their counters, and which of them drop or translate. */
+interface RuleDialect {
+  read(host: Host): Promise<Counted[]>;
+  drops: (line: Counted) => boolean;
+  nat: Record<'source' | 'destination', { is: (line: Counted) => boolean; none: string }>;
 }
+
+// iptables: Docker and others jump from the built-in chain to chains of their own, so a NAT rule of that kind in
+// any chain of the nat table counts.
+const iptablesDialect = (iptables: string): RuleDialect => ({
+  read: async (host) => countedLines((await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' })).stdout),
+  drops: (line) => (line.position === 0 ? line.text === 'DROP' : /-j (DROP|REJECT)\b/.test(line.text)),
+  nat: {
+    source: { is: (line) => line.table === 'nat' && /-j (MASQUERADE|SNAT)\b/.test(line.text), none: 'no MASQUERADE or SNAT rule in nat POSTROUTING' },
+    destination: { is: (line) => line.table === 'nat' && /-j DNAT\b/.test(line.text), none: 'no DNAT rule in nat PREROUTING' },
+  },
+});
+
+// a native nft ruleset: any table may translate; only rules with a counter say what they matched
+const NFT_DIALECT: RuleDialect = {
+  read: async (host) => nftCountedLines((await host.exec(['nft', 'list', 'ruleset'], { expectExit: 'any' })).stdout),
+  drops: (line) => /\b(drop|reject)\b/.test(line.text),
+  nat: {
+    source: { is: (line) => /\b(masquerade|snat)\b/.test(line.text), none: 'no counted masquerade or snat rule in the nft ruleset' },
+    destination: { is: (line) => /\bdnat\b/.test(line.text), none: 'no counted dnat rule in the nft ruleset' },
+  },
+};
+
+const dialectOf = (firewall: Firewall): RuleDialect => (firewall === 'nft' ? NFT_DIALECT : iptablesDialect(iptablesOf(firewall)));
 
 const RERUN_DEADLINE_MS = 1_000;
 
@@ -27,30 +54,28 @@ export interface Rerun {
 
 /** The NAT a probe needs on its way: source NAT out of the uplink, destination NAT in from it. */
 export type NatNeed = 'source' | 'destination' | undefined;
-// Docker and others jump from the built-in chain to chains of their own: a NAT rule of that kind in any chain counts.
-const NAT_RULES = { source: { targets: /-j (MASQUERADE|SNAT)\b/, none: 'no MASQUERADE or SNAT rule in nat POSTROUTING' }, destination: { targets: /-j DNAT\b/, none: 'no DNAT rule in nat PREROUTING' } };
-
 /** The NAT a probe needed: missing, or never matched (said only when nothing dropped the packet before it got there). */
-function natFindings(need: NatNeed, moved: Array<{ line: Counted; delta: number }>, dropped: boolean): string[] {
+function natFindings(dialect: RuleDialect, need: NatNeed, moved: Array<{ line: Counted; delta: number }>, dropped: boolean): string[] {
   if (!need) return [];
-  const { targets, none } = NAT_RULES[need];
-  const rules = moved.filter(({ line }) => line.table === 'nat' && targets.test(line.text));
+  const { is, none } = dialect.nat[need];
+  const rules = moved.filter(({ line }) => is(line));
   if (rules.length === 0) return [none];
   if (dropped || rules.some(({ delta }) => delta > 0)) return [];
   return rules.map(({ line }) => `nat ${line.chain} rule ${line.position} "${line.text}" never matched`);
 }
 
-export async function rerun(host: Host, spec: ProbeSpec, iptables: IptablesCommand, path: readonly PathPoint[], nat: NatNeed): Promise<Rerun> {
-  const before = await counted(host, iptables);
+export async function rerun(host: Host, spec: ProbeSpec, firewall: Firewall, path: readonly PathPoint[], nat: NatNeed): Promise<Rerun> {
+  const dialect = dialectOf(firewall);
+  const before = await dialect.read(host);
   const filter = spec.kind === 'ping' ? ['icmp'] : ['tcp'];
   // the first run already waited its full deadline; here a second is plenty for an answer on a virtual link
   const { result, packets } = await capture(host, [...path], filter, () => probe(host, { ...spec, timeoutMs: Math.min(spec.timeoutMs ?? RERUN_DEADLINE_MS, RERUN_DEADLINE_MS) }));
-  const after = await counted(host, iptables);
+  const after = await dialect.read(host);
   const moved = after.map((line, index) => ({ line, delta: line.packets - (before[index]?.packets ?? 0) }));
   const drops = moved
-    .filter(({ line, delta }) => delta > 0 && (line.position === 0 ? line.text === 'DROP' : /-j (DROP|REJECT)\b/.test(line.text)))
+    .filter(({ line, delta }) => delta > 0 && dialect.drops(line))
     .map(({ line, delta }) => (line.position === 0 ? `dropped by ${line.table} ${line.chain}'s policy DROP (${delta} packet(s))` : `dropped in ${line.table} ${line.chain} by rule ${line.position} "${line.text}" (${delta} packet(s))`));
-  return { result, drops, nat: natFindings(nat, moved, drops.length > 0), seen: path.map((point) => ({ label: point.label, packets: packets[pointKey(point)]?.length ?? 0 })) };
+  return { result, drops, nat: natFindings(dialect, nat, moved, drops.length > 0), seen: path.map((point) => ({ label: point.label, packets: packets[pointKey(point)]?.length ?? 0 })) };
 }
 
 /** "last seen on br0, never on eth0, internet/isp0"; "seen on every point of its path: …" */

@@ -40,6 +40,7 @@ export function chooseBackend(request: BackendRequest, abilities: MachineAbiliti
     if (engineProblem) throw new HarnessSetupError(`NETNS_HOST=container needs a Docker engine (${engineProblem}); ${engineFix(engineProblem)}, or use NETNS_HOST=netns as root`);
     return 'container';
   }
+  if (request === 'vm') return 'vm'; // qemu needs no root; its tools are checked with the host's
   if (request === 'netns') {
     if (!root) throw new HarnessSetupError('NETNS_HOST=netns needs root (unshare of a network and mount namespace); run as root or use NETNS_HOST=container');
     return 'netns';
@@ -48,6 +49,9 @@ export function chooseBackend(request: BackendRequest, abilities: MachineAbiliti
   if (root) return 'netns';
   throw new HarnessSetupError(`no host backend: this is not root, and ${engineFix(engineProblem)} (${engineProblem}); or run as root`);
 }
+
+/** What the vm backend runs on the machine, beyond the tools its guests run (the netns backend's, seen over 9p). */
+export const VM_TOOLS = ['qemu-system-x86_64', '/usr/bin/busybox', 'xz'];
 
 /** The machine's own tools the netns backend runs (it has no image of its own). */
 export const NETNS_TOOLS = ['ip', 'unshare', 'nsenter', 'setpriv', 'timeout', 'sysctl', 'ss', 'ping', 'curl', 'tcpdump', 'nft', 'conntrack', '/usr/bin/python3'];

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import type { HostBackend } from '../hosts/host.ts';
 import type { KeepMode } from '../hosts/keep.ts';
 import { HarnessSetupError } from '../setup-error.ts';
-import type { IptablesCommand } from '../net/firewall.ts';
+import { FIREWALLS, type Firewall, type IptablesCommand } from '../net/firewall.ts';
+import type { Acceleration } from '../hosts/vm/accel.ts';
+import { KERNEL_SERIES, kernelSeries, type Kernel, type KernelSeries } from '../hosts/vm/kernels.ts';
 import { DEFAULT_TOPOLOGY } from '../implementations/guide/topology.ts';
 
 export interface HarnessConfig {
@@ -18,7 +20,14 @@ export interface HarnessConfig {
   owner: string;
   /** when the run began (ms since the epoch): files older than that belong to earlier runs */
   startedAt: number;
+  /** NETNS_IPTABLES: the iptables the guide's walkthrough writes with */
   iptables: IptablesCommand;
+  /** NETNS_FIREWALLS: the firewall backends the conformance suite judges each implementation with */
+  firewalls: Firewall[];
+  /** vm backend (NETNS_KERNELS): the kernels the hosts boot, unpacked in the cache; empty for other backends */
+  kernels: Kernel[];
+  /** vm backend: KVM or TCG, and why */
+  accel?: Acceleration;
   topologyPath: string;
   privileged: boolean;
   /** NETNS_IMPL: the implementations the conformance suite judges ('guide', 'script:PATH') */
@@ -29,7 +38,7 @@ export interface HarnessConfig {
   keptFile: string;
 }
 
-export const BACKEND_REQUESTS = ['auto', 'container', 'netns'] as const;
+export const BACKEND_REQUESTS = ['auto', 'container', 'netns', 'vm'] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
 
 export function backendRequest(env = process.env): BackendRequest {
@@ -44,6 +53,21 @@ export function iptablesCommand(env = process.env): IptablesCommand {
   const value = env.NETNS_IPTABLES ?? 'nft';
   if (value !== 'nft' && value !== 'legacy') throw new HarnessSetupError(`NETNS_IPTABLES=${value} is not an iptables backend; use nft or legacy`);
   return `iptables-${value}`;
+}
+
+/** NETNS_FIREWALLS, a comma list of iptables-nft, iptables-legacy, nft; default: the one NETNS_IPTABLES names. */
+export function firewallsOf(env = process.env): Firewall[] {
+  if (!env.NETNS_FIREWALLS) return [iptablesCommand(env)];
+  const names = env.NETNS_FIREWALLS.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.find((name) => !FIREWALLS.includes(name as Firewall));
+  if (unknown || names.length === 0) throw new HarnessSetupError(`NETNS_FIREWALLS=${env.NETNS_FIREWALLS}: ${unknown ? `"${unknown}" is not a firewall backend` : 'empty'}; use a comma list of ${FIREWALLS.join(', ')}`);
+  return [...new Set(names)] as Firewall[];
+}
+
+/** NETNS_KERNELS, a comma list of kernel series the vm backend boots; default: all it knows. */
+export function kernelsOf(env = process.env): KernelSeries[] {
+  if (!env.NETNS_KERNELS) return [...KERNEL_SERIES];
+  return [...new Set(env.NETNS_KERNELS.split(',').map((name) => name.trim()).filter(Boolean).map((name) => kernelSeries(name)))];
 }
 
 export function topologyPath(env = process.env): string {

@@ -2,6 +2,9 @@
 import { startContainerDriver } from './container-driver.ts';
 import { Host, type HostBackend } from './host.ts';
 import { startNetnsDriver } from './netns-driver.ts';
+import { startVmDriver } from './vm-driver.ts';
+import type { Acceleration } from './vm/accel.ts';
+import type { Kernel } from './vm/kernels.ts';
 
 export interface HostSpec {
   backend: HostBackend;
@@ -14,6 +17,9 @@ export interface HostSpec {
   /** container backend: what an implementation needs of its host beyond the defaults */
   capabilities?: readonly string[];
   tmpfs?: Record<string, string>;
+  /** vm backend: the kernel it boots, and how qemu runs it */
+  kernel?: Kernel;
+  accel?: Acceleration;
 }
 
 export async function startHost(spec: HostSpec): Promise<Host> {
@@ -28,6 +34,10 @@ export async function startHost(spec: HostSpec): Promise<Host> {
       throw error;
     }
     return host;
+  }
+  if (spec.backend === 'vm') {
+    if (!spec.kernel) throw new Error('vm host: no kernel given (the global setup fetches them; run through `npm run matrix` or NETNS_HOST=vm)');
+    return new Host(await startVmDriver({ kernel: spec.kernel, accel: spec.accel }));
   }
   return new Host(await startNetnsDriver());
 }

@@ -2,7 +2,7 @@
 // and hands back roles; the properties then judge it, knowing nothing of how it was built.
 import type { ImageRecipe } from '../hosts/host-image.ts';
 import type { Host } from '../hosts/host.ts';
-import type { IptablesCommand } from '../net/firewall.ts';
+import type { Firewall, IptablesCommand } from '../net/firewall.ts';
 import type { Check } from '../properties/properties.ts';
 import type { Roles } from '../roles/roles.ts';
 import type { World } from '../world/world.ts';
@@ -10,7 +10,9 @@ import type { World } from '../world/world.ts';
 export interface SetUpContext {
   host: Host;
   world: World;
-  /** the iptables an implementation should write its rules with (NETNS_IPTABLES) */
+  /** the firewall backend of the cell (NETNS_FIREWALLS): iptables-nft, iptables-legacy or a native nft ruleset */
+  firewall: Firewall;
+  /** the iptables for an implementation that only speaks iptables: the cell's, or iptables-nft in an nft cell */
   iptables: IptablesCommand;
 }
 
@@ -26,8 +28,8 @@ export interface Implementation {
   id: string;
   /** undefined: the default host of the run's backend */
   host?: HostNeeds;
-  /** why it cannot run in this host (a SKIP, never a FAIL), or undefined */
-  unavailable?(host: Host): Promise<string | undefined>;
+  /** why it cannot run in this host or with this firewall backend (a SKIP, never a FAIL), or undefined */
+  unavailable?(host: Host, firewall: Firewall): Promise<string | undefined>;
   setUp(ctx: SetUpContext): Promise<Roles>;
   /**
    * The rules it made, normalised (no counters, handles or comments), by name ('iptables-save', 'nft'): a run

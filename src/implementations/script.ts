@@ -1,7 +1,7 @@
 // A user's own setup script as an implementation (NETNS_IMPL=script:PATH). The contract, also in the README:
 // the harness builds the simulated internet and sets the host's net.ipv4.ip_forward=0, then runs `bash PATH`
 // in the host's own namespace with NC_UPLINK, NC_UPLINK_ADDRESS, NC_GATEWAY, NC_PUBLIC_HOST,
-// NC_OUTSIDE_CLIENT, NC_IPTABLES and NC_ROLES; the script builds what it likes and writes its roles, as JSON,
+// NC_OUTSIDE_CLIENT, NC_IPTABLES, NC_FIREWALL and NC_ROLES; the script builds what it likes and writes its roles, as JSON,
 // to the file NC_ROLES names.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -18,7 +18,7 @@ const SCRIPT_TIMEOUT_MS = 120_000;
 export function scriptImplementation(id: string, path: string): Implementation {
   return {
     id,
-    async setUp({ host, world, iptables }: SetUpContext): Promise<Roles> {
+    async setUp({ host, world, iptables, firewall }: SetUpContext): Promise<Roles> {
       // handed in on stdin, so it runs the same way in every kind of host (the host may not see this machine's files)
       const script = `${HOST_SCRATCH}/implementation/${basename(path)}`;
       const rolesFile = `${HOST_SCRATCH}/implementation/roles.json`;
@@ -30,6 +30,7 @@ export function scriptImplementation(id: string, path: string): Implementation {
         NC_PUBLIC_HOST: world.internet.publicHost,
         NC_OUTSIDE_CLIENT: world.internet.outsideClient,
         NC_IPTABLES: iptables,
+        NC_FIREWALL: firewall,
         NC_ROLES: rolesFile,
       };
       const run = await host.exec(['env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), 'bash', script], { expectExit: 'any', timeoutMs: SCRIPT_TIMEOUT_MS });

@@ -1,3 +1,11 @@
-// The firewall backend a host's rules are written with (NETNS_IPTABLES): which iptables binary, and so whether
-// the rules land in nf_tables or in the legacy xtables tables.
+// The firewall backends rules are written with: iptables through nf_tables (iptables-nft), the legacy xtables
+// tables (iptables-legacy), or a native nft ruleset (nft). A run's cells take one each (NETNS_FIREWALLS).
 export type IptablesCommand = 'iptables-nft' | 'iptables-legacy';
+export type Firewall = IptablesCommand | 'nft';
+export const FIREWALLS: readonly Firewall[] = ['iptables-nft', 'iptables-legacy', 'nft'];
+
+/**
+ * The iptables that reads a cell's rules and counters for evidence: the one it wrote with; for native nft,
+ * iptables-nft (it shows the xtables-compatible tables, and an implementation's own nft tables are read with nft).
+ */
+export const iptablesOf = (firewall: Firewall): IptablesCommand => (firewall === 'nft' ? 'iptables-nft' : firewall);

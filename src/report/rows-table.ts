@@ -1,5 +1,6 @@
 // Rows as text: the checks of one property (✓/✗, probe, expected, observed, and under a failure its cause and
-// a command to run it again), and the run's summary, properties as rows and implementations as columns.
+// a command to run it again), and the run's summary, properties as rows and cells (implementation, and kernel and
+// firewall where they vary) as columns.
 import { PROPERTY_IDS } from '../properties/properties.ts';
 import type { ResultRow, Verdict } from '../results/row.ts';
 
@@ -26,14 +27,24 @@ function verdictOf(rows: readonly ResultRow[]): Verdict | undefined {
   return rows.every((row) => row.verdict === 'skip') ? 'skip' : 'pass';
 }
 
-/** The truth table's cells: a header row, then a row per property with each implementation's verdict. */
+/** A row's column: its implementation, and its kernel and firewall where the run has more than one of them. */
+function cellLabeller(rows: readonly ResultRow[]): (row: ResultRow) => string {
+  const several = (key: 'kernel' | 'firewall') => new Set(rows.map((row) => row[key])).size > 1;
+  const [kernels, firewalls] = [several('kernel'), several('firewall')];
+  return (row) => [row.implementation, ...(kernels ? [row.kernel] : []), ...(firewalls ? [row.firewall] : [])].join(' · ');
+}
+
+/** beyond this many cells the table turns: cells as rows, properties as columns (a kernel matrix stays readable) */
+const MOST_COLUMNS = 4;
+
+/** The truth table's cells: a header row, then a row per property with each cell's verdict (or turned). */
 export function verdictGrid(rows: readonly ResultRow[]): string[][] {
-  const implementations = [...new Set(rows.map((row) => row.implementation))];
+  const labelOf = cellLabeller(rows);
+  const cells = [...new Set(rows.map(labelOf))];
   const properties = [...PROPERTY_IDS, ...new Set(rows.map((row) => row.property).filter((p) => !PROPERTY_IDS.includes(p as never)))];
-  return [
-    ['property', ...implementations],
-    ...properties.map((property) => [property, ...implementations.map((implementation) => verdictOf(rows.filter((r) => r.implementation === implementation && r.property === property)) ?? '')]),
-  ];
+  const verdict = (cell: string, property: string) => verdictOf(rows.filter((r) => labelOf(r) === cell && r.property === property)) ?? '';
+  if (cells.length > MOST_COLUMNS) return [['cell', ...properties], ...cells.map((cell) => [cell, ...properties.map((property) => verdict(cell, property))])];
+  return [['property', ...cells], ...properties.map((property) => [property, ...cells.map((cell) => verdict(cell, property))])];
 }
 
 /** "3-egress: ping a → 8.8.8.8: expected reachable, observed timeout — <why>" */
@@ -43,6 +54,7 @@ export function causeLine(row: ResultRow): string {
 
 /** Properties x implementations, then one line per failed check with its cause. */
 export function summaryTable(rows: readonly ResultRow[]): string {
-  const causes = rows.filter((row) => row.verdict !== 'pass').map((row) => `${MARK[row.verdict]} ${row.implementation} ${causeLine(row)}`);
+  const labelOf = cellLabeller(rows);
+  const causes = rows.filter((row) => row.verdict !== 'pass').map((row) => `${MARK[row.verdict]} ${labelOf(row)} ${causeLine(row)}`);
   return [...columns(verdictGrid(rows)), ...(causes.length ? ['', ...causes] : [])].join('\n');
 }

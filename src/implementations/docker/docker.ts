@@ -14,7 +14,7 @@ import { waitUntil } from '../../wait.ts';
 import { ImplementationError, type Implementation } from '../implementation.ts';
 import { dockerChecks, LOOPBACK_PUBLISHED, PUBLISHED } from './paths.ts';
 import { dockerRulesets } from './rulesets.ts';
-import { DOCKER_PREFIX, DOCKER_VERSIONS, type DockerVersion } from './versions.ts';
+import { DOCKER_IPTABLES, DOCKER_PREFIX, DOCKER_VERSIONS, type DockerVersion } from './versions.ts';
 
 
 const IMAGES = resolve(import.meta.dirname, '../../../fixtures/images');
@@ -36,8 +36,9 @@ export function dockerImplementation(version: DockerVersion): Implementation {
       // dockerd and runc need no more than the host's NET_ADMIN NET_RAW SYS_ADMIN and Docker's default set
       tmpfs: { '/var/lib/docker': 'rw,exec' },
     },
-    async unavailable(host) {
-      return host.backend === 'container' ? undefined : `${id} runs its engine in a Docker-in-Docker host; run it with NETNS_HOST=container`;
+    async unavailable(host, firewall) {
+      if (host.backend !== 'container') return `${id} runs its engine in a Docker-in-Docker host; run it with NETNS_HOST=container`;
+      return firewall === DOCKER_IPTABLES ? undefined : `${id} writes its rules with ${DOCKER_IPTABLES} (its image's iptables), not ${firewall}`;
     },
     async setUp({ host }) {
       await startDockerd(host, id);

@@ -34,8 +34,8 @@ export function guideRoles(topology: Topology, namespaces: readonly NamespaceSpe
 export function guideImplementation(topology: Topology): Implementation {
   return {
     id: 'guide',
-    async setUp({ host, iptables }) {
-      const ctx = { host, $: host.$, topology, iptables };
+    async setUp({ host, iptables, firewall }) {
+      const ctx = { host, $: host.$, topology, iptables, firewall };
       for (const step of guideBuild(topology)) if (!topology.omitSteps.includes(step.id)) await step.run(ctx);
       return guideRoles(topology);
     },

@@ -1,6 +1,6 @@
 // A guide step: an id (so a topology can omit it), the sentence the report shows, and the commands that do it.
 import type { Host, HostShell } from '../../hosts/host.ts';
-import type { IptablesCommand } from '../../net/firewall.ts';
+import type { Firewall, IptablesCommand } from '../../net/firewall.ts';
 import type { StepId } from './step-ids.ts';
 import type { Topology } from './topology.ts';
 
@@ -10,6 +10,8 @@ export interface StepContext {
   $: HostShell;
   topology: Topology;
   iptables: IptablesCommand;
+  /** what the NAT rules are written with: iptables (the guide's own words) or a native nft ruleset */
+  firewall: Firewall;
 }
 
 export interface Step<T = void> {

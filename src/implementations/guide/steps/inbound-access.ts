@@ -3,6 +3,7 @@ import type { BackgroundProcess } from '../../../hosts/background.ts';
 import { startResponder } from '../../../probes/responder.ts';
 import type { Step } from '../step.ts';
 import { addressOf, namespaceOf, type Topology } from '../topology.ts';
+import { nftDnat } from '../nft-ruleset.ts';
 
 export const startHttpServer = (topology: Topology): Step<BackgroundProcess> => {
   const ns = namespaceOf(topology, topology.server.namespace);
@@ -26,7 +27,8 @@ export const dnatRule = (topology: Topology): string[] => {
 export const addDnat = (topology: Topology): Step => ({
   id: 'dnat',
   title: `DNAT ${addressOf(topology.uplink.address)}:${topology.server.port} to the server in ${topology.server.namespace}`,
-  run: async ({ $, iptables }) => {
-    await $`${iptables} -t nat -A PREROUTING ${dnatRule(topology)}`;
+  run: async ({ $, host, iptables, firewall }) => {
+    if (firewall === 'nft') await host.exec(['nft', '-f', '-'], { stdin: nftDnat(topology) });
+    else await $`${iptables} -t nat -A PREROUTING ${dnatRule(topology)}`;
   },
 });

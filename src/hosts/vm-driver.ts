@@ -1,0 +1,89 @@
+// The vm backend: a qemu guest booting a chosen Debian kernel on the machine's own root (read-only, under an
+// overlay in guest memory), reached through an agent on a virtio-serial port. Killing qemu ends everything in it:
+// nothing the guest did outlives it, and qemu itself dies with the harness.
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import type { Duplex } from 'node:stream';
+import type { HostDriver } from './host.ts';
+import { DIE_WITH_HARNESS } from './netns-driver.ts';
+import { progress } from '../progress.ts';
+import { within } from '../wait.ts';
+import { chooseAcceleration, type Acceleration } from './vm/accel.ts';
+import { AgentChannel } from './vm/agent-channel.ts';
+import { initramfsFor } from './vm/initramfs.ts';
+import type { Kernel } from './vm/kernels.ts';
+import { AGENT_FD, qemuArgv } from './vm/qemu-argv.ts';
+
+const AGENT = resolve(import.meta.dirname, 'vm/agent.ts');
+/** what a boot may take: 4–6 s to the agent under TCG here, more on a loaded machine */
+const BOOT_DEADLINE_MS = { kvm: 30_000, tcg: 120_000 };
+const CONSOLE_LINES = 20;
+
+export interface VmHostOptions {
+  kernel: Kernel;
+  accel?: Acceleration;
+  memoryMb?: number;
+  cpus?: number;
+}
+
+export async function startVmDriver(opts: VmHostOptions): Promise<HostDriver> {
+  const { kernel } = opts;
+  const accel = opts.accel ?? chooseAcceleration();
+  const task = `vm ${kernel.series}`;
+  const argv = qemuArgv({
+    vmlinuz: kernel.vmlinuz,
+    initramfs: await initramfsFor(kernel),
+    accel,
+    node: process.execPath,
+    agent: AGENT,
+    modules: kernel.modules,
+    memoryMb: opts.memoryMb ?? 1024,
+    cpus: opts.cpus ?? 2,
+  });
+  const [file, ...args] = [...DIE_WITH_HARNESS, ...argv];
+  const qemu = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] as const });
+  const agentSocket = qemu.stdio[AGENT_FD] as Duplex;
+  const channel = new AgentChannel(agentSocket, agentSocket);
+  const consoleTail: string[] = [];
+  const keepConsole = (chunk: Buffer) => {
+    consoleTail.push(...chunk.toString().split(/\r?\n/).filter(Boolean));
+    consoleTail.splice(0, Math.max(0, consoleTail.length - CONSOLE_LINES));
+  };
+  // the guest's console (stdout) and qemu's own complaints (stderr): the last lines explain a failed boot
+  qemu.stdout!.on('data', keepConsole);
+  qemu.stderr!.on('data', keepConsole);
+  const ended = new Promise<string>((resolveEnd) => {
+    const end = (why: string) => {
+      const cause = `the VM (kernel ${kernel.release}) ended: ${why}${consoleTail.length ? `; its console: ${consoleTail.slice(-5).join(' | ')}` : ''}`;
+      channel.end(cause);
+      resolveEnd(cause);
+    };
+    qemu.once('error', (error) => end(`${argv[0]}: ${error.message} (install qemu-system-x86)`));
+    qemu.once('close', (code, signal) => end(signal ? `qemu killed by ${signal}` : `qemu exited ${code}`));
+  });
+  const name = `vm-${kernel.series}-${qemu.pid}`;
+  const destroy = async () => {
+    qemu.kill('SIGKILL');
+    await ended;
+  };
+  const started = Date.now();
+  progress(task, `booting ${kernel.release} (${accel.kind}: ${accel.why})`);
+  const booted = await within(Promise.race([channel.ready, ended.then((cause) => Promise.reject(new Error(cause)))]), BOOT_DEADLINE_MS[accel.kind]).catch(async (error: Error) => {
+    await destroy();
+    throw error;
+  });
+  if (!booted) {
+    await destroy();
+    throw new Error(`the VM (kernel ${kernel.release}) did not start its agent in ${BOOT_DEADLINE_MS[accel.kind] / 1000} s; its console: ${consoleTail.slice(-5).join(' | ')}`);
+  }
+  progress(task, `agent ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return {
+    backend: 'vm',
+    name,
+    run: (command, runOpts) => channel.run(command, runOpts),
+    // no command on the machine reaches into the VM: the line is what runs inside it
+    reproduce: (command) => command,
+    processGuard: [], // killing qemu ends every process in the guest
+    destroy,
+  };
+}

@@ -1,0 +1,52 @@
+// The harness's end of a VM host's agent: requests out on qemu's stdin, replies in on its stdout, matched by id.
+// When the VM ends, every command still waiting is answered with exit -1 and why.
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { RawResult, RunOptions } from '../host.ts';
+import type { AgentMessage, AgentRequest } from './agent-protocol.ts';
+
+export class AgentChannel {
+  readonly #requests: Writable;
+  readonly #waiting = new Map<number, (result: RawResult) => void>();
+  #nextId = 0;
+  #ended: string | undefined;
+  /** resolves with the guest's kernel release once the agent has said it is ready */
+  readonly ready: Promise<string>;
+
+  constructor(requests: Writable, replies: Readable) {
+    this.#requests = requests;
+    let becameReady: (release: string) => void;
+    this.ready = new Promise((resolve) => (becameReady = resolve));
+    createInterface({ input: replies }).on('line', (line) => {
+      if (!line.startsWith('{')) return; // not the agent's (the guest's console goes to stderr)
+      const message = JSON.parse(line) as AgentMessage;
+      if ('ready' in message) return becameReady(message.release);
+      this.#waiting.get(message.id)?.(message);
+      this.#waiting.delete(message.id);
+    });
+  }
+
+  run(argv: readonly string[], opts: RunOptions): Promise<RawResult> {
+    if (this.#ended) return Promise.resolve({ exitCode: -1, stdout: '', stderr: this.#ended });
+    const request: AgentRequest = { id: ++this.#nextId, argv: [...argv], stdin: opts.stdin };
+    return new Promise((resolve) => {
+      const backstop = setTimeout(() => this.#answer(request.id, `the VM's agent gave no answer in ${opts.backstopMs / 1000} s`), opts.backstopMs);
+      this.#waiting.set(request.id, (result) => {
+        clearTimeout(backstop);
+        resolve(result);
+      });
+      this.#requests.write(`${JSON.stringify(request)}\n`);
+    });
+  }
+
+  /** The VM is gone: every command still waiting, and every later one, gets exit -1 with this cause. */
+  end(cause: string): void {
+    this.#ended ??= cause;
+    for (const id of [...this.#waiting.keys()]) this.#answer(id, cause);
+  }
+
+  #answer(id: number, cause: string): void {
+    this.#waiting.get(id)?.({ exitCode: -1, stdout: '', stderr: cause });
+    this.#waiting.delete(id);
+  }
+}

@@ -1,0 +1,41 @@
+// The one place qemu's command line is built for a VM host: no network device (-nic none: the guest has only lo,
+// it can reach nothing), the machine's root shared read-only over 9p, the agent on a virtio-serial port carried by
+// a socket qemu inherits as its fd 3, the guest's console on qemu's stdout.
+import { existsSync } from 'node:fs';
+import { AGENT_PORT } from './agent-protocol.ts';
+import type { Acceleration } from './accel.ts';
+
+/** the descriptor qemu inherits the agent's socket on (node's stdio 'pipe' is a socketpair) */
+export const AGENT_FD = 3;
+
+const QBOOT = '/usr/share/qemu/qboot.rom';
+
+export interface QemuPlan {
+  vmlinuz: string;
+  initramfs: string;
+  accel: Acceleration;
+  /** handed to the guest's init: the node binary and agent script to run, the kernel's modules folder */
+  node: string;
+  agent: string;
+  modules: string;
+  memoryMb: number;
+  cpus: number;
+}
+
+export function qemuArgv(plan: QemuPlan): string[] {
+  const cmdline = ['console=ttyS0', 'quiet', 'panic=-1', 'rdinit=/init', `nc_node=${plan.node}`, `nc_agent=${plan.agent}`, `nc_modules=${plan.modules}`];
+  return [
+    'qemu-system-x86_64',
+    '-M', 'pc', ...(existsSync(QBOOT) ? ['-bios', QBOOT] : []), // qboot: the fastest firmware to a kernel, where packaged
+    '-nodefaults', '-display', 'none', '-no-reboot',
+    ...plan.accel.argv,
+    '-m', String(plan.memoryMb), '-smp', String(plan.cpus),
+    '-nic', 'none',
+    '-kernel', plan.vmlinuz, '-initrd', plan.initramfs, '-append', cmdline.join(' '),
+    '-virtfs', 'local,path=/,mount_tag=root,security_model=none,readonly=on,multidevs=remap',
+    '-serial', 'stdio',
+    '-device', 'virtio-serial-pci',
+    '-chardev', `socket,id=agent,fd=${AGENT_FD}`,
+    '-device', `virtserialport,chardev=agent,name=${AGENT_PORT}`,
+  ];
+}

@@ -1,0 +1,20 @@
+// Whether a host's kernel can give a firewall backend at all, asked of the kernel itself: legacy xtables is gone
+// from kernels built without CONFIG_IP_NF_IPTABLES_LEGACY, nf_tables from kernels without CONFIG_NF_TABLES.
+// A cell whose backend the kernel lacks is a SKIP with this reason, never a FAIL.
+import type { Host } from '../hosts/host.ts';
+import type { Firewall } from './firewall.ts';
+
+/** The command that needs the backend's kernel side (the nat table, which every implementation here uses). */
+const ASK: Record<Firewall, string[]> = {
+  'iptables-legacy': ['iptables-legacy', '-t', 'nat', '-L', '-n'],
+  'iptables-nft': ['iptables-nft', '-t', 'nat', '-L', '-n'],
+  nft: ['nft', 'list', 'tables'],
+};
+
+export async function firewallMissing(host: Host, firewall: Firewall): Promise<string | undefined> {
+  const asked = await host.exec(ASK[firewall], { expectExit: 'any' });
+  if (asked.exitCode === 0) return undefined;
+  const { stdout: release } = await host.exec(['uname', '-r']);
+  const said = (asked.stderr || asked.stdout).trim().split('\n')[0];
+  return `kernel ${release.trim()} gives no ${firewall}: \`${asked.display}\` exited ${asked.exitCode} (${said})`;
+}
