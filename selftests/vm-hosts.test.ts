@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { missingTools, VM_TOOLS } from '../src/harness/backend-choice.ts';
 import { startHost } from '../src/hosts/start-host.ts';
 import { cachedKernel, KERNEL_CACHE, KERNEL_SERIES } from '../src/hosts/vm/kernels.ts';
+import { initramfsFor } from '../src/hosts/vm/initramfs.ts';
 import { waitUntil } from '../src/wait.ts';
 import { startNestedRun } from './nested-run.ts';
 import { descendants, processTable, stillRunning } from './process-tree.ts';
@@ -20,6 +21,8 @@ const cannot = missing.length
   : !kernel
     ? `no kernel in ${KERNEL_CACHE}; fetch one with npm run kernels -- 6.1`
     : undefined;
+// made once per kernel on first use, and kept: made here, before the cache is compared
+if (!cannot) await initramfsFor(kernel!);
 const qemuOf = (pid: number) => descendants(pid).filter((proc) => proc.cmdline.startsWith('qemu-system'));
 const cacheListing = () => readdirSync(KERNEL_CACHE, { recursive: true }).map(String).sort();
 

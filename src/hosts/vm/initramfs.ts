@@ -57,8 +57,17 @@ async function bootModules(kernel: Kernel): Promise<Array<{ name: string; bytes:
   return ordered;
 }
 
+const building = new Map<string, Promise<string>>();
+
 /** The initramfs for this kernel: built on first use, then taken from beside the kernel. */
-export async function initramfsFor(kernel: Kernel): Promise<string> {
+export function initramfsFor(kernel: Kernel): Promise<string> {
+  // callers in one process share one build; another process builds its own and the rename decides
+  let built = building.get(kernel.vmlinuz);
+  if (!built) building.set(kernel.vmlinuz, (built = buildInitramfs(kernel).finally(() => building.delete(kernel.vmlinuz))));
+  return built;
+}
+
+async function buildInitramfs(kernel: Kernel): Promise<string> {
   if (!existsSync(BUSYBOX)) throw new HarnessSetupError(`VM hosts need a static busybox at ${BUSYBOX}; install it: apt-get install busybox-static`);
   const init = await readFile(INIT);
   const busybox = await readFile(BUSYBOX);
@@ -76,8 +85,10 @@ export async function initramfsFor(kernel: Kernel): Promise<string> {
     await writeFile(join(staging, 'modules/order'), modules.map(({ name }) => name).join('\n'));
     const list = ['init', 'bin', 'bin/busybox', 'modules', 'modules/order', ...modules.map(({ name }) => `modules/${name}.ko`)];
     const { stdout } = await execa(BUSYBOX, ['cpio', '-o', '-H', 'newc'], { cwd: staging, input: list.join('\n'), encoding: 'buffer' });
-    await writeFile(`${target}.partial`, stdout);
-    await rename(`${target}.partial`, target);
+    // two runs may build it at once: each writes its own file, and the rename makes either one the initramfs
+    const partial = join(staging, 'initramfs.cpio');
+    await writeFile(partial, stdout);
+    await rename(partial, target);
     return target;
   } finally {
     await rm(staging, { recursive: true, force: true });
