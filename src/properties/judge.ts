@@ -1,5 +1,7 @@
-// Runs a property table in a host: starts the responders it needs, runs its probes one after the other (so
-// counters and captures stay attributable), stops the responders, and turns each observation into a row.
+// Runs a property table in a host: starts the responders it needs, runs its probes, stops the responders, and
+// turns each observation into a row. Probes whose verdict needs no counter run side by side; a probe decided by a
+// rule's counter runs alone (no other packet may move that counter), and so does each diagnosis re-run (its
+// captures and counters must be its own).
 import type { Host } from '../hosts/host.ts';
 import { describeOutcome, describeProbe, type ProbeResult } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
@@ -24,20 +26,45 @@ export interface Judgement {
  */
 const EVIDENCE_DEADLINE_MS = 300;
 const decidedByEvidence = (check: Check) => check.droppedBy !== undefined && check.expect === 'timeout';
+/** probes at once: each is a process in the host; more would only queue on 2 cores */
+const PROBES_AT_ONCE = 8;
+
+/** Runs fn on each item, at most `limit` at a time; results in the items' order. */
+async function eachAtMost<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
 
 /** diagnosis: given, each failed check is run again with evidence armed and its row's `why` names the cause. */
 export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell, diagnosis?: DiagnosisContext): Promise<Judgement[]> {
   const responders = [];
   try {
     for (const { ns, port } of table.responders) responders.push(await startResponder(host, ns, port));
-    const judgements: Judgement[] = [];
-    for (const check of table.checks) {
-      const before = check.droppedBy && (await rulePackets(host, check.droppedBy));
+    const once = async (check: Check): Promise<Judgement> => {
+      const result = await probe(host, check.probe);
+      return { check, result, row: row(check, result, roles, cell) };
+    };
+    const counted = async (check: Check): Promise<Judgement> => {
+      const before = await rulePackets(host, check.droppedBy!);
       const result = await probe(host, decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe);
-      const matched = check.droppedBy && ruleMatched(check.droppedBy, before, await rulePackets(host, check.droppedBy));
-      const judged = row(check, result, roles, cell, matched);
-      if (judged.verdict === 'fail' && diagnosis) judged.why = await diagnosed(host, check, roles, diagnosis, judged.why!);
-      judgements.push({ check, result, row: judged });
+      const matched = ruleMatched(check.droppedBy!, before, await rulePackets(host, check.droppedBy!));
+      return { check, result, row: row(check, result, roles, cell, matched) };
+    };
+    const free = await eachAtMost(table.checks.filter((check) => !check.droppedBy), PROBES_AT_ONCE, once);
+    const alone = await eachAtMost(table.checks.filter((check) => check.droppedBy), 1, counted);
+    const judgements = table.checks.map((check) => (check.droppedBy ? alone.shift()! : free.shift()!));
+    if (diagnosis) {
+      for (const { check, row: judged } of judgements.filter((judgement) => judgement.row.verdict === 'fail')) {
+        judged.why = await diagnosed(host, check, roles, diagnosis, judged.why!);
+      }
     }
     return judgements;
   } finally {
