@@ -1,7 +1,8 @@
 // `npm run bench`: figures, not verdicts. From one run on this machine, side by side: the guide's four scenarios
 // as a plain bash script (bench/guide-as-bash.sh) and the harness judging the same four properties, both in a
 // netns host (its start not counted), each several times (NETNS_BENCH_RUNS, default 5), min and median, and their
-// ratio; how long each negative ("must not reach") takes to decide; host start and teardown per host kind.
+// ratio; how long each negative ("must not reach") takes to decide; host start and teardown per host kind; and
+// 10, 100 and 1,000 namespaces built and probed (`1000 namespaces: <s> s`).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { machineAbilities } from '../harness/backend-choice.ts';
@@ -15,8 +16,11 @@ import { describeProbe } from '../probes/outcome.ts';
 import { judge, type Judgement } from '../properties/judge.ts';
 import { PROPERTY_IDS, propertyTable } from '../properties/properties.ts';
 import { buildSimulatedInternet } from '../world/simulated-internet.ts';
+import { scaleImplementation } from '../implementations/scale.ts';
+import { cachedKernel, KERNEL_SERIES } from '../hosts/vm/kernels.ts';
 
 const RUNS = Number(process.env.NETNS_BENCH_RUNS ?? 5);
+const SCALE_SIZES = [10, 100, 1000];
 const GUIDE_AS_BASH = readFileSync(resolve(import.meta.dirname, '../../bench/guide-as-bash.sh'), 'utf8');
 const topology = loadTopology();
 const cell = { implementation: 'guide', host: 'netns', kernel: '', firewall: 'iptables-nft', family: 'ipv4' as const };
@@ -82,6 +86,10 @@ console.log('\nHost start and teardown, per host kind');
 const kinds: Array<[string, HostSpec | string]> = [['netns', netns]];
 const { engineProblem } = await machineAbilities();
 kinds.push(['container', engineProblem ? `skipped: ${engineProblem}` : { backend: 'container', image: (await ensureImage()).tag, labels: { [LABEL_RUN]: 'bench', [LABEL_OWNER]: ownerOf() } }]);
+// a vm host too, where a kernel is in the cache (npm run kernels): its boot is most of a matrix cell
+const kernel = KERNEL_SERIES.map((series) => cachedKernel(series)).find((found) => found !== undefined);
+const vm: HostSpec | string = kernel ? { backend: 'vm', kernel } : 'skipped: no kernel in the cache (npm run kernels -- 6.1)';
+kinds.push([`vm ${kernel?.series ?? ''}`.trim(), vm]);
 for (const [kind, spec] of kinds) {
   if (typeof spec === 'string') {
     console.log(`  ${kind.padEnd(10)} ${spec}`);
@@ -96,4 +104,25 @@ for (const [kind, spec] of kinds) {
   }
   console.log(`  ${kind.padEnd(10)} start ${minMedian(starts)}   teardown ${minMedian(stops)}`);
 }
-console.log('\nScale (10, 100, 1,000 namespaces): not measured yet');
+
+// Scale: scale:N (N namespaces built in batches) judged with the same four property tables, each table's probes
+// by one in-host prober; every check must pass, or the figure would mean nothing.
+console.log('\nScale: N namespaces on a netns host, built (ip -batch) and fully probed (the four property tables, batched)');
+const cost: Record<number, number> = {};
+for (const size of SCALE_SIZES) {
+  const [total, { buildMs, probeMs, checks }] = await inFreshHost(netns, async (host) => {
+    const [buildMs, roles] = await timed(async () => {
+      await buildSimulatedInternet(host, topology);
+      return scaleImplementation(`scale:${size}`).setUp({ host, world: topology, firewall: 'iptables-nft', iptables: 'iptables-nft' });
+    });
+    const [probeMs, judgements] = await timed(async () => (await Promise.all(PROPERTY_IDS.map((property) => judge(host, propertyTable(property, roles, topology), roles, cell, undefined, 'batch')))).flat());
+    const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
+    if (failed.length) throw new Error(`scale:${size} failed ${failed.length} checks (${failed.slice(0, 3).map((judgement) => `${judgement.row.probe}: ${judgement.row.observed}`).join('; ')}): the figures would mean nothing`);
+    return { buildMs, probeMs, checks: judgements.length };
+  });
+  cost[size] = total / size;
+  console.log(`${size} namespaces: ${(total / 1000).toFixed(2)} s`);
+  console.log(`  build ${seconds(buildMs)}, ${checks} checks probed in ${seconds(probeMs)}; ${(total / size).toFixed(1)} ms per namespace`);
+}
+const [small, large] = [SCALE_SIZES.at(-2)!, SCALE_SIZES.at(-1)!];
+console.log(`per-namespace cost ${large} / ${small}: ${(cost[large]! / cost[small]!).toFixed(2)} (1.00 is flat)`);

@@ -47,6 +47,8 @@ export interface ExecOptions {
   expectExit?: ExpectedExit;
   /** written to the command's standard input (`ip -batch -`, `nft -f -`, a script for `bash -s`) */
   stdin?: string;
+  /** how it shows in the log and in errors, when its argv would be unreadable (an inline script) */
+  display?: string;
 }
 
 /**
@@ -95,7 +97,7 @@ export class Host implements AsyncDisposable {
 
   /** Runs argv inside the host (or one of its namespaces) and checks its exit status. */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<CommandResult> {
-    const result = await this.#launch(argv, { ns: opts.ns, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, stdin: opts.stdin });
+    const result = await this.#launch(argv, { ns: opts.ns, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, stdin: opts.stdin, display: opts.display });
     const expected = opts.expectExit ?? 0;
     if (!exitAccepted(expected, result.exitCode)) throw new CommandError(this.name, result, expected);
     return result;

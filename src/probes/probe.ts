@@ -14,10 +14,15 @@ const PROBES: Record<ProbeKind, { argv: (spec: ProbeSpec, timeoutMs: number) => 
   http: { argv: httpArgv, classify: classifyHttp },
 };
 
+/** The command that runs one probe (also how a batched probe is reproduced on its own). */
+export function probeArgv(spec: ProbeSpec): string[] {
+  return PROBES[spec.kind].argv(spec, spec.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+}
+
 export async function probe(host: Host, spec: ProbeSpec): Promise<ProbeResult> {
   const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const { argv, classify } = PROBES[spec.kind];
-  const command = argv(spec, timeoutMs);
+  const { classify } = PROBES[spec.kind];
+  const command = probeArgv(spec);
   const result = await host.exec(command, { ns: spec.from, timeoutMs: timeoutMs + 5_000, expectExit: 'any' });
   return { spec, outcome: classify(result), command: result, reproduce: host.reproduce(command, spec.from) };
 }

@@ -5,6 +5,7 @@
 import type { Host } from '../hosts/host.ts';
 import { describeOutcome, describeProbe, type ProbeResult } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
+import { probeBatch } from '../probes/batch.ts';
 import { startResponder } from '../probes/responder.ts';
 import type { Cell, ResultRow } from '../results/row.ts';
 import type { Roles } from '../roles/roles.ts';
@@ -43,8 +44,14 @@ async function eachAtMost<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
-/** diagnosis: given, each failed check is run again with evidence armed and its row's `why` names the cause. */
-export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell, diagnosis?: DiagnosisContext): Promise<Judgement[]> {
+/** How the checks that need no counter are probed: each by its own command (default), or all by one (scale). */
+export type ProbeMode = 'each' | 'batch';
+
+/**
+ * diagnosis: given, each failed check is run again with evidence armed and its row's `why` names the cause.
+ * mode 'batch': the checks that need no counter go to one in-host prober at once (probes/batch.ts).
+ */
+export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell, diagnosis?: DiagnosisContext, mode: ProbeMode = 'each'): Promise<Judgement[]> {
   const responders = [];
   try {
     for (const { ns, port } of table.responders) responders.push(await startResponder(host, ns, port));
@@ -58,7 +65,11 @@ export async function judge(host: Host, table: PropertyTable, roles: Roles, cell
       const matched = ruleMatched(check.droppedBy!, before, await rulePackets(host, check.droppedBy!));
       return { check, result, row: row(check, result, roles, cell, matched) };
     };
-    const free = await eachAtMost(table.checks.filter((check) => !check.droppedBy), PROBES_AT_ONCE, once);
+    const freeChecks = table.checks.filter((check) => !check.droppedBy);
+    const free =
+      mode === 'batch'
+        ? (await probeBatch(host, freeChecks.map((check) => check.probe))).map((result, index) => ({ check: freeChecks[index]!, result, row: row(freeChecks[index]!, result, roles, cell) }))
+        : await eachAtMost(freeChecks, PROBES_AT_ONCE, once);
     const alone = await eachAtMost(table.checks.filter((check) => check.droppedBy), 1, counted);
     const judgements = table.checks.map((check) => (check.droppedBy ? alone.shift()! : free.shift()!));
     if (diagnosis) {

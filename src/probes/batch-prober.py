@@ -1,0 +1,160 @@
+# Many probes by one process inside a host (scale): ICMP echo and HTTP GET from any of the host's network
+# namespaces, all in flight at once. A socket belongs to the namespace it was made in, so the prober enters each
+# namespace (setns) only to make its sockets, then waits on all of them with one selector.
+# stdin: {"timeoutMs": 1000, "probes": [{"kind": "ping"|"http", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1",
+#          "port": 80, "source": "198.51.100.7"|null}, ...]}
+# stdout: one JSON outcome per probe, in order: {"kind": "reachable", "rttMs": 0.3, "seenAs": "172.31.8.154"}, ...
+import ctypes, errno, json, os, selectors, socket, struct, sys, time
+
+CLONE_NEWNET = 0x40000000
+libc = ctypes.CDLL(None, use_errno=True)
+home = os.open("/proc/self/ns/net", os.O_RDONLY)
+SO_RCVBUFFORCE = 33  # as root (CAP_NET_ADMIN) beyond net.core.rmem_max, for this socket only
+RAW_BUFFER = 16 << 20
+HTTP_AT_ONCE = 64  # connections in flight: the responder accepts one at a time, its backlog holds 128
+
+
+def enter(ns):
+    path = home if ns is None else os.open(ns if "/" in ns else f"/run/netns/{ns}", os.O_RDONLY)
+    if libc.setns(path, CLONE_NEWNET) != 0:
+        raise OSError(ctypes.get_errno(), f"setns {ns}")
+    if path != home:
+        os.close(path)
+
+
+def made_in(ns, make):
+    enter(ns)
+    try:
+        return make()
+    finally:
+        enter(None)
+
+
+ERRNO_OUTCOME = {errno.ENETUNREACH: "network-unreachable", errno.EHOSTUNREACH: "host-unreachable", errno.ECONNREFUSED: "refused"}
+# ICMP destination-unreachable codes, as ping reports them
+ICMP_CODE = {0: "network-unreachable", 1: "host-unreachable", 9: "filtered", 10: "filtered", 13: "filtered"}
+
+
+def checksum(data):
+    data += b"\0" * (len(data) % 2)
+    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    total = (total >> 16) + (total & 0xFFFF)
+    return ~(total + (total >> 16)) & 0xFFFF
+
+
+def echo(ident, seq):
+    header = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
+    payload = b"netns-conformance"
+    return struct.pack("!BBHHH", 8, 0, checksum(header + payload), ident, seq) + payload
+
+
+def main():
+    request = json.load(sys.stdin)
+    probes = request["probes"]
+    deadline = time.monotonic() + request["timeoutMs"] / 1000
+    outcomes = [None] * len(probes)
+    started = [0.0] * len(probes)
+    selector = selectors.DefaultSelector()
+    pings = {}  # namespace -> raw ICMP socket (one per namespace; replies matched by id and sequence)
+    waiting = {}  # (namespace, id, seq) -> probe index
+
+    for index, probe in enumerate(probes):
+        if probe["kind"] != "ping":
+            continue
+        ns = probe.get("ns")
+        if ns not in pings:
+            sock = made_in(ns, lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP))
+            # a raw socket gets every ICMP packet its namespace receives: a thousand replies (and the requests
+            # other workloads send here) overflow the default buffer, so this socket's own is made large
+            sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RAW_BUFFER)
+            sock.setblocking(False)
+            pings[ns] = sock
+            selector.register(sock, selectors.EVENT_READ, ("ping", ns))
+        ident, seq = index & 0xFFFF, index >> 16
+        try:
+            started[index] = time.monotonic()
+            pings[ns].sendto(echo(ident, seq), (probe["to"], 0))
+            waiting[(ns, ident, seq)] = index
+        except OSError as error:
+            outcomes[index] = {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror}
+
+    http_queue = [index for index, probe in enumerate(probes) if probe["kind"] == "http"]
+    http_open = {}  # socket -> [index, phase, received bytes]
+
+    def open_http():
+        while http_queue and len(http_open) < HTTP_AT_ONCE:
+            index = http_queue.pop(0)
+            probe = probes[index]
+            sock = made_in(probe.get("ns"), lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            sock.setblocking(False)
+            try:
+                if probe.get("source"):
+                    sock.bind((probe["source"], 0))
+                started[index] = time.monotonic()
+                code = sock.connect_ex((probe["to"], probe["port"]))
+                if code not in (0, errno.EINPROGRESS):
+                    raise OSError(code, os.strerror(code))
+            except OSError as error:
+                outcomes[index] = {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror}
+                sock.close()
+                continue
+            http_open[sock] = [index, "connecting", b""]
+            selector.register(sock, selectors.EVENT_WRITE, ("http", None))
+
+    def close_http(sock, outcome):
+        index = http_open.pop(sock)[0]
+        outcomes[index] = outcome
+        selector.unregister(sock)
+        sock.close()
+
+    open_http()
+    while (waiting or http_open or http_queue) and time.monotonic() < deadline:
+        for key, _ in selector.select(timeout=max(0.0, deadline - time.monotonic())):
+            kind, ns = key.data
+            sock = key.fileobj
+            if kind == "ping":
+                packet = sock.recv(2048)
+                header = (packet[0] & 0x0F) * 4
+                icmp_type, code = packet[header], packet[header + 1]
+                if icmp_type == 0:
+                    ident, seq = struct.unpack("!HH", packet[header + 4 : header + 8])
+                    index = waiting.pop((ns, ident, seq), None)
+                    if index is not None:
+                        outcomes[index] = {"kind": "reachable", "rttMs": (time.monotonic() - started[index]) * 1000}
+                elif icmp_type == 3:  # the original datagram follows: its ICMP id and sequence say whose it was
+                    inner = header + 8 + (packet[header + 8] & 0x0F) * 4
+                    ident, seq = struct.unpack("!HH", packet[inner + 4 : inner + 8])
+                    index = waiting.pop((ns, ident, seq), None)
+                    if index is not None:
+                        src = socket.inet_ntoa(packet[12:16])
+                        outcomes[index] = {"kind": ICMP_CODE.get(code, "error"), "from": src, "detail": f"ICMP type 3 code {code}"}
+                continue
+            index, phase, received = http_open[sock]
+            if phase == "connecting":
+                code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                if code:
+                    close_http(sock, {"kind": ERRNO_OUTCOME.get(code, "error"), "detail": os.strerror(code)})
+                else:
+                    sock.send(f"GET / HTTP/1.0\r\nHost: {probes[index]['to']}\r\n\r\n".encode())
+                    http_open[sock][1] = "reading"
+                    selector.modify(sock, selectors.EVENT_READ, ("http", None))
+            else:
+                chunk = sock.recv(4096)
+                if chunk:
+                    http_open[sock][2] = received + chunk
+                    continue
+                body = received.split(b"\r\n\r\n", 1)[-1]
+                try:
+                    seen = json.loads(body).get("peer")
+                except ValueError:
+                    seen = None
+                outcome = {"kind": "reachable", "rttMs": (time.monotonic() - started[index]) * 1000, "detail": received.split(b"\r\n", 1)[0].decode(errors="replace")}
+                if isinstance(seen, str):
+                    outcome["seenAs"] = seen
+                close_http(sock, outcome)
+            open_http()
+    for index, outcome in enumerate(outcomes):
+        print(json.dumps(outcome or {"kind": "timeout", "detail": "no answer before the batch's deadline"}))
+
+
+main()
