@@ -27,6 +27,8 @@ export interface Judgement {
  */
 const EVIDENCE_DEADLINE_MS = 300;
 const decidedByEvidence = (check: Check) => check.droppedBy !== undefined && check.expect === 'timeout';
+/** failures diagnosed per table: a re-run with captures takes a second or more, and a broken scale:1000 has thousands */
+const MOST_DIAGNOSED = 10;
 /** probes at once: each is a process in the host; more would only queue on 2 cores */
 const PROBES_AT_ONCE = 8;
 
@@ -73,9 +75,9 @@ export async function judge(host: Host, table: PropertyTable, roles: Roles, cell
     const alone = await eachAtMost(table.checks.filter((check) => check.droppedBy), 1, counted);
     const judgements = table.checks.map((check) => (check.droppedBy ? alone.shift()! : free.shift()!));
     if (diagnosis) {
-      for (const { check, row: judged } of judgements.filter((judgement) => judgement.row.verdict === 'fail')) {
-        judged.why = await diagnosed(host, check, roles, diagnosis, judged.why!);
-      }
+      const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
+      for (const { check, row: judged } of failed.slice(0, MOST_DIAGNOSED)) judged.why = await diagnosed(host, check, roles, diagnosis, judged.why!);
+      for (const { row: judged } of failed.slice(MOST_DIAGNOSED)) judged.why = `${judged.why} (not diagnosed: only the first ${MOST_DIAGNOSED} failures of a table are)`;
     }
     return judgements;
   } finally {
