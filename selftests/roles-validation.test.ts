@@ -49,10 +49,12 @@ describe('NETNS_IMPL', () => {
   test('defaults to the guide; a script keeps the path as given', () => {
     expect(implementationIds({})).toEqual(['guide']);
     expect(implementationIds({ NETNS_IMPL: 'guide, script:examples/bridge.sh', INIT_CWD: process.cwd() })).toEqual(['guide', 'script:examples/bridge.sh']);
+    expect(implementationIds({ NETNS_IMPL: 'scale:1000' })).toEqual(['scale:1000']);
   });
 
   test.each([
-    ['an unknown implementation', 'docker-99', /^NETNS_IMPL has unknown implementation "docker-99"; known: guide, docker-20\.10, docker-26\.1, docker-28\.5, script:PATH$/],
+    ['an unknown implementation', 'docker-99', /^NETNS_IMPL has unknown implementation "docker-99"; known: guide, docker-20\.10, docker-26\.1, docker-28\.5, script:PATH, scale:N$/],
+    ['a scale that is not a number of workloads', 'scale:lots', /^NETNS_IMPL=scale:lots: "lots" is not a number of workloads from 1 to 60000; write scale:100$/],
     ['a script that is not there', 'script:no/such.sh', /^NETNS_IMPL=script:no\/such\.sh: no such file .*no\/such\.sh; give the path of your setup script, like script:examples\/bridge\.sh$/],
     ['a script without a path', 'script:', /^NETNS_IMPL=script:: no path after "script:"/],
     ['nothing at all', ' , ', /^NETNS_IMPL is empty; name at least one implementation/],
