@@ -27,10 +27,13 @@ function verdictOf(rows: readonly ResultRow[]): Verdict | undefined {
   return rows.every((row) => row.verdict === 'skip') ? 'skip' : 'pass';
 }
 
-/** A row's column: its implementation, and its kernel and firewall where the run has more than one of them. */
+/**
+ * A row's column: its implementation, and its kernel and firewall where the run has more than one of them (the
+ * kernel always on vm hosts: it is what the run chose).
+ */
 function cellLabeller(rows: readonly ResultRow[]): (row: ResultRow) => string {
   const several = (key: 'kernel' | 'firewall') => new Set(rows.map((row) => row[key])).size > 1;
-  const [kernels, firewalls] = [several('kernel'), several('firewall')];
+  const [kernels, firewalls] = [several('kernel') || rows.some((row) => row.host === 'vm'), several('firewall')];
   return (row) => [row.implementation, ...(kernels ? [row.kernel] : []), ...(firewalls ? [row.firewall] : [])].join(' · ');
 }
 

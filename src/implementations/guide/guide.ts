@@ -1,6 +1,7 @@
 // The guide's own build as an implementation: every step of its four scenarios in order (the walkthrough
 // suites run the same steps one by one, with the "before the fix" states between them), and roles read off
 // its topology. The server is the judge's responder, so the guide's server step is left out here.
+import { scriptShell } from '../../hosts/script-shell.ts';
 import type { Implementation } from '../implementation.ts';
 import type { Roles } from '../../roles/roles.ts';
 import type { Step } from './step.ts';
@@ -35,8 +36,11 @@ export function guideImplementation(topology: Topology): Implementation {
   return {
     id: 'guide',
     async setUp({ host, iptables, firewall }) {
-      const ctx = { host, $: host.$, topology, iptables, firewall };
+      // only the final state is judged here: every step's lines go to the host as one script
+      const script = scriptShell(host);
+      const ctx = { host, $: script.$, topology, iptables, firewall };
       for (const step of guideBuild(topology)) if (!topology.omitSteps.includes(step.id)) await step.run(ctx);
+      await script.run();
       return guideRoles(topology);
     },
   };

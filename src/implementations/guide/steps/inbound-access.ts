@@ -27,8 +27,8 @@ export const dnatRule = (topology: Topology): string[] => {
 export const addDnat = (topology: Topology): Step => ({
   id: 'dnat',
   title: `DNAT ${addressOf(topology.uplink.address)}:${topology.server.port} to the server in ${topology.server.namespace}`,
-  run: async ({ $, host, iptables, firewall }) => {
-    if (firewall === 'nft') await host.exec(['nft', '-f', '-'], { stdin: nftDnat(topology) });
+  run: async ({ $, iptables, firewall }) => {
+    if (firewall === 'nft') await $`nft -f - <<< ${nftDnat(topology)}`;
     else await $`${iptables} -t nat -A PREROUTING ${dnatRule(topology)}`;
   },
 });
