@@ -4,6 +4,10 @@
 # modprobe looks, and runs the harness's agent. The kernel hands it nc_node, nc_agent and nc_modules as variables.
 set -e
 bb=/bin/busybox
+# a line that fails ends init and the kernel panics: each line is traced to the console (only the harness reads
+# it, and shows its last lines when a boot fails), and the failure is said before the panic
+set -x
+trap 'status=$?; [ $status -eq 0 ] || echo "netns-conformance: init of the VM failed (exit $status)" >&2' EXIT
 $bb mkdir -p /proc /dev /lower /upper /newroot
 $bb mount -t proc proc /proc
 $bb mount -t devtmpfs dev /dev
