@@ -31,8 +31,9 @@ export class BackgroundProcess {
   static async started(host: CommandRunner, files: string, done: Promise<CommandResult>, ns: string | undefined): Promise<BackgroundProcess> {
     let exitedEarly: CommandResult | undefined;
     void done.then((result) => (exitedEarly = result));
-    // one command that waits inside the host (a poll from outside costs a `docker exec` each time)
-    const waited = await host.exec(['timeout', '10', 'sh', '-c', 'until [ -s "$0.pid" ]; do sleep 0.01; done; cat "$0.pid"', files], { expectExit: 'any' });
+    // one command that waits inside the host (a poll from outside costs a `docker exec` each time), under the
+    // host's own deadline: a `timeout` of its own would fork the loop out of reach of the run's death signal
+    const waited = await host.exec(['sh', '-c', 'until [ -s "$0.pid" ]; do sleep 0.01; done; cat "$0.pid"', files], { expectExit: 'any', timeoutMs: 10_000 });
     const pid = waited.stdout.trim();
     if (!/^\d+$/.test(pid)) {
       const early = exitedEarly ?? (await within(done, 1_000));
@@ -60,7 +61,7 @@ export class BackgroundProcess {
    */
   async waitForStderr(text: string, what: string, deadlineSeconds = 10): Promise<void> {
     const script = 'until grep -qF -- "$1" "$0.err"; do kill -0 "$2" 2>/dev/null || exit 3; sleep 0.01; done';
-    const waited = await this.#host.exec(['timeout', String(deadlineSeconds), 'sh', '-c', script, this.#files, text, this.#pid], { expectExit: 'any' });
+    const waited = await this.#host.exec(['sh', '-c', script, this.#files, text, this.#pid], { expectExit: 'any', timeoutMs: deadlineSeconds * 1000 });
     if (waited.exitCode !== 0) {
       const { stderr } = await this.output();
       throw new Error(`${what}: ${waited.exitCode === 3 ? 'it exited' : `not within ${deadlineSeconds} s`}: ${stderr.trim()}`);

@@ -24,7 +24,7 @@ export function exitAccepted(expected: ExpectedExit, exitCode: number): boolean 
 
 /** What runs commands inside a host: all that a background process needs of it (so it does not import Host). */
 export interface CommandRunner {
-  exec(argv: readonly string[], opts?: { expectExit?: ExpectedExit }): Promise<CommandResult>;
+  exec(argv: readonly string[], opts?: { expectExit?: ExpectedExit; timeoutMs?: number }): Promise<CommandResult>;
 }
 
 /** The command text of a shell template: each interpolation quoted, an array word by word (zx's rule). */
