@@ -5,7 +5,7 @@ import { capture, pointKey } from '../evidence/capture.ts';
 import { countedLines, type Counted } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
 import { nftCountedLines } from '../evidence/nft-counters.ts';
-import { iptablesOf, type Firewall } from '../net/firewall.ts';
+import { iptablesOf, type Firewall, type IptablesCommand } from '../net/firewall.ts';
 import type { ProbeResult, ProbeSpec } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
 import type { PathPoint } from './path.ts';
@@ -19,7 +19,7 @@ interface RuleDialect {
 
 // iptables: Docker and others jump from the built-in chain to chains of their own, so a NAT rule of that kind in
 // any chain of the nat table counts.
-const iptablesDialect = (iptables: string): RuleDialect => ({
+const iptablesDialect = (iptables: IptablesCommand): RuleDialect => ({
   read: async (host) => countedLines((await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' })).stdout),
   drops: (line) => (line.position === 0 ? line.text === 'DROP' : /-j (DROP|REJECT)\b/.test(line.text)),
   nat: {

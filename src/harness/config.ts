@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { HostBackend } from '../hosts/host.ts';
 import type { KeepMode } from '../hosts/keep.ts';
 import { HarnessSetupError } from '../setup-error.ts';
+import { commaList } from '../env-list.ts';
 import { FIREWALLS, type Firewall, type IptablesCommand } from '../net/firewall.ts';
 import type { Acceleration } from '../hosts/vm/accel.ts';
 import { KERNEL_SERIES, kernelSeries, type Kernel, type KernelSeries } from '../hosts/vm/kernels.ts';
@@ -58,7 +59,7 @@ export function iptablesCommand(env = process.env): IptablesCommand {
 /** NETNS_FIREWALLS, a comma list of iptables-nft, iptables-legacy, nft; default: the one NETNS_IPTABLES names. */
 export function firewallsOf(env = process.env): Firewall[] {
   if (!env.NETNS_FIREWALLS) return [iptablesCommand(env)];
-  const names = env.NETNS_FIREWALLS.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = commaList(env.NETNS_FIREWALLS);
   const unknown = names.find((name) => !FIREWALLS.includes(name as Firewall));
   if (unknown || names.length === 0) throw new HarnessSetupError(`NETNS_FIREWALLS=${env.NETNS_FIREWALLS}: ${unknown ? `"${unknown}" is not a firewall backend` : 'empty'}; use a comma list of ${FIREWALLS.join(', ')}`);
   return [...new Set(names)] as Firewall[];
@@ -67,7 +68,7 @@ export function firewallsOf(env = process.env): Firewall[] {
 /** NETNS_KERNELS, a comma list of kernel series the vm backend boots; default: all it knows. */
 export function kernelsOf(env = process.env): KernelSeries[] {
   if (!env.NETNS_KERNELS) return [...KERNEL_SERIES];
-  return [...new Set(env.NETNS_KERNELS.split(',').map((name) => name.trim()).filter(Boolean).map((name) => kernelSeries(name)))];
+  return [...new Set(commaList(env.NETNS_KERNELS).map((name) => kernelSeries(name)))];
 }
 
 export function topologyPath(env = process.env): string {

@@ -71,8 +71,7 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
   });
   const [file, ...args] = [...DIE_WITH_HARNESS, ...argv];
   const qemu = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] as const });
-  const agentSocket = qemu.stdio[AGENT_FD] as Duplex;
-  const channel = new AgentChannel(agentSocket, agentSocket);
+  const channel = new AgentChannel(qemu.stdio[AGENT_FD] as Duplex);
   const consoleTail: string[] = [];
   const keepConsole = (line: string) => {
     if (line.trim()) consoleTail.push(line.trim());

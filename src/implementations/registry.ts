@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HarnessSetupError } from '../setup-error.ts';
+import { commaList } from '../env-list.ts';
 import type { Topology } from './guide/topology.ts';
 import { guideImplementation } from './guide/guide.ts';
 import type { Implementation } from './implementation.ts';
@@ -22,7 +23,7 @@ function scriptPath(id: string, env = process.env): string {
 
 /** The ids of NETNS_IMPL, checked: a script must be a file. Ids keep the path as given, for reports. */
 export function implementationIds(env = process.env): string[] {
-  const ids = (env.NETNS_IMPL ?? 'guide').split(',').map((id) => id.trim()).filter(Boolean);
+  const ids = commaList(env.NETNS_IMPL ?? 'guide');
   if (ids.length === 0) throw new HarnessSetupError(`NETNS_IMPL is empty; name at least one implementation (${KNOWN_IMPLEMENTATIONS.join(', ')})`);
   return ids.map((id) => {
     if (id === 'guide' || DOCKER_IDS.includes(id)) return id;

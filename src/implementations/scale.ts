@@ -8,13 +8,13 @@
 import type { Host } from '../hosts/host.ts';
 import type { Roles } from '../roles/roles.ts';
 import { ImplementationError, type Implementation } from './implementation.ts';
+import type { Firewall, IptablesCommand } from '../net/firewall.ts';
 import { nftDnatRule, nftNatRule } from '../net/nft-nat.ts';
+import { uplinkAddress } from '../world/world.ts';
 
 export const SCALE_PREFIX = 'scale:';
 /** a bridge's ports (BR_MAX_PORTS 1024, port 0 unused): the 1,024th `master` fails with "Exchange full" */
 export const BRIDGE_PORTS = 1023;
-/** Ports per bridge: the kernel's limit, unless NETNS_SCALE_SHARD asks for fewer (to try sharding with fewer workloads). */
-export const SHARD_PORTS = Math.min(BRIDGE_PORTS, Number(process.env.NETNS_SCALE_SHARD ?? BRIDGE_PORTS));
 const SHELLS_AT_ONCE = 4;
 const MOST_WORKLOADS = 60_000; // addresses in 10.64.0.0/16 after the gateway
 const GATEWAY = '10.64.0.1';
@@ -35,7 +35,7 @@ export function scaleWorkload(index: number): { netns: string; link: string; add
  * Which bridge each workload's port goes to, at most `ports` ports a bridge: the first also holds one port per
  * extra bridge (their links), each extra bridge one for its link to the first.
  */
-export function shardBridges(workloads: number, ports = SHARD_PORTS): number[] {
+export function shardBridges(workloads: number, ports = BRIDGE_PORTS): number[] {
   const bridges: number[] = [];
   let count = 1;
   while (count * ports - (count - 1) * 2 < workloads) count += 1;
@@ -87,7 +87,7 @@ function namespacesScripts(workloads: number, scripts: number): string[] {
   return Array.from({ length: scripts }, (_, part) => `set -e\n${blocks.filter((_, index) => index % scripts === part).join('\n')}\n`);
 }
 
-async function build(host: Host, id: string, count: number, ports: number, firewall: string, iptables: string, uplink: { name: string; address: string }): Promise<void> {
+async function build(host: Host, id: string, count: number, ports: number, firewall: Firewall, iptables: IptablesCommand, uplink: { name: string; address: string }): Promise<void> {
   const bridgeOf = shardBridges(count, ports);
   const hostSide = await host.exec(['ip', '-batch', '-'], { stdin: hostBatch(bridgeOf), expectExit: 'any', timeoutMs: 600_000 });
   if (hostSide.exitCode !== 0) throw new ImplementationError(id, `ip -batch (host side) failed: ${hostSide.stderr.trim().split('\n').slice(-2).join(' | ')}`);
@@ -112,12 +112,12 @@ async function build(host: Host, id: string, count: number, ports: number, firew
 }
 
 /** ports: per bridge (fewer than the kernel's limit to shard a few hundred workloads, as the self-tests do) */
-export function scaleImplementation(id: string, ports = SHARD_PORTS): Implementation {
+export function scaleImplementation(id: string, ports = BRIDGE_PORTS): Implementation {
   const count = workloadCount(id);
   return {
     id,
     async setUp({ host, world, firewall, iptables }): Promise<Roles> {
-      await build(host, id, count, ports, firewall, iptables, { name: world.uplink.name, address: world.uplink.address.split('/')[0]! });
+      await build(host, id, count, ports, firewall, iptables, { name: world.uplink.name, address: uplinkAddress(world) });
       const workloads = Array.from({ length: count }, (_, index) => {
         const { netns, address } = scaleWorkload(index);
         return { label: netns, netns, address };

@@ -11,10 +11,10 @@ const ASK: Record<Firewall, string[]> = {
   nft: ['nft', 'list', 'tables'],
 };
 
-export async function firewallMissing(host: Host, firewall: Firewall): Promise<string | undefined> {
+/** kernel: the host's `uname -r`, which the caller has already read. */
+export async function firewallMissing(host: Host, firewall: Firewall, kernel: string): Promise<string | undefined> {
   const asked = await host.exec(ASK[firewall], { expectExit: 'any' });
   if (asked.exitCode === 0) return undefined;
-  const { stdout: release } = await host.exec(['uname', '-r']);
   const said = (asked.stderr || asked.stdout).trim().split('\n')[0];
-  return `kernel ${release.trim()} gives no ${firewall}: \`${asked.display}\` exited ${asked.exitCode} (${said})`;
+  return `kernel ${kernel} gives no ${firewall}: \`${asked.display}\` exited ${asked.exitCode} (${said})`;
 }

@@ -57,10 +57,8 @@ export async function judge(host: Host, table: PropertyTable, roles: Roles, cell
   const responders = [];
   try {
     for (const { ns, port } of table.responders) responders.push(await startResponder(host, ns, port));
-    const once = async (check: Check): Promise<Judgement> => {
-      const result = await probe(host, check.probe);
-      return { check, result, row: row(check, result, roles, cell) };
-    };
+    const judged = (check: Check, result: ProbeResult): Judgement => ({ check, result, row: row(check, result, roles, cell) });
+    const once = async (check: Check): Promise<Judgement> => judged(check, await probe(host, check.probe));
     const counted = async (check: Check): Promise<Judgement> => {
       const before = await rulePackets(host, check.droppedBy!);
       const result = await probe(host, decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe);
@@ -70,14 +68,14 @@ export async function judge(host: Host, table: PropertyTable, roles: Roles, cell
     const freeChecks = table.checks.filter((check) => !check.droppedBy);
     const free =
       mode === 'batch'
-        ? (await probeBatch(host, freeChecks.map((check) => check.probe))).map((result, index) => ({ check: freeChecks[index]!, result, row: row(freeChecks[index]!, result, roles, cell) }))
+        ? (await probeBatch(host, freeChecks.map((check) => check.probe))).map((result, index) => judged(freeChecks[index]!, result))
         : await eachAtMost(freeChecks, PROBES_AT_ONCE, once);
     const alone = await eachAtMost(table.checks.filter((check) => check.droppedBy), 1, counted);
     const judgements = table.checks.map((check) => (check.droppedBy ? alone.shift()! : free.shift()!));
     if (diagnosis) {
       const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
-      for (const { check, row: judged } of failed.slice(0, MOST_DIAGNOSED)) judged.why = await diagnosed(host, check, roles, diagnosis, judged.why!);
-      for (const { row: judged } of failed.slice(MOST_DIAGNOSED)) judged.why = `${judged.why} (not diagnosed: only the first ${MOST_DIAGNOSED} failures of a table are)`;
+      for (const { check, row: failedRow } of failed.slice(0, MOST_DIAGNOSED)) failedRow.why = await diagnosed(host, check, roles, diagnosis, failedRow.why!);
+      for (const { row: failedRow } of failed.slice(MOST_DIAGNOSED)) failedRow.why = `${failedRow.why} (not diagnosed: only the first ${MOST_DIAGNOSED} failures of a table are)`;
     }
     return judgements;
   } finally {

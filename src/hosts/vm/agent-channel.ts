@@ -1,41 +1,42 @@
-// The harness's end of a VM host's agent: requests out on qemu's stdin, replies in on its stdout, matched by id.
-// When the VM ends, every command still waiting is answered with exit -1 and why.
+// The harness's end of a VM host's agent: requests out and replies in on the socket qemu carries to the guest's
+// virtio-serial port, matched by id. When the VM ends, every command still waiting is answered with exit -1 and why.
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { RawResult, RunOptions } from '../host.ts';
 import type { AgentMessage, AgentRequest } from './agent-protocol.ts';
 
 export class AgentChannel {
-  readonly #requests: Writable;
+  readonly #socket: Duplex;
   readonly #waiting = new Map<number, (result: RawResult) => void>();
   #nextId = 0;
   #ended: string | undefined;
   /** resolves with the guest's kernel release once the agent has said it is ready */
   readonly ready: Promise<string>;
 
-  constructor(requests: Writable, replies: Readable) {
-    this.#requests = requests;
+  constructor(socket: Duplex) {
+    this.#socket = socket;
     let becameReady: (release: string) => void;
     this.ready = new Promise((resolve) => (becameReady = resolve));
-    createInterface({ input: replies }).on('line', (line) => {
-      if (!line.startsWith('{')) return; // not the agent's (the guest's console goes to stderr)
+    createInterface({ input: socket }).on('line', (line) => {
+      if (!line.startsWith('{')) return; // only the agent writes here: anything else is no reply
       const message = JSON.parse(line) as AgentMessage;
       if ('ready' in message) return becameReady(message.release);
-      this.#waiting.get(message.id)?.(message);
-      this.#waiting.delete(message.id);
+      const { id, ...result } = message;
+      this.#waiting.get(id)?.(result);
+      this.#waiting.delete(id);
     });
   }
 
   run(argv: readonly string[], opts: RunOptions): Promise<RawResult> {
     if (this.#ended) return Promise.resolve({ exitCode: -1, stdout: '', stderr: this.#ended });
-    const request: AgentRequest = { id: ++this.#nextId, argv: [...argv], stdin: opts.stdin };
+    const request: AgentRequest = { id: ++this.#nextId, argv: [...argv], ...opts };
     return new Promise((resolve) => {
       const backstop = setTimeout(() => this.#answer(request.id, `the VM's agent gave no answer in ${opts.backstopMs / 1000} s`), opts.backstopMs);
       this.#waiting.set(request.id, (result) => {
         clearTimeout(backstop);
         resolve(result);
       });
-      this.#requests.write(`${JSON.stringify(request)}\n`);
+      this.#socket.write(`${JSON.stringify(request)}\n`);
     });
   }
 

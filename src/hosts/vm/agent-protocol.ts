@@ -5,12 +5,12 @@
 /** the virtio-serial port's name: the guest finds its device under /sys/class/virtio-ports by it */
 export const AGENT_PORT = 'netns-conformance.agent';
 
-export interface AgentRequest {
+import type { RawResult, RunOptions } from '../host.ts';
+
+/** one command: what the harness's transport is asked to run, with an id to match the reply */
+export interface AgentRequest extends RunOptions {
   id: number;
   argv: string[];
-  stdin?: string;
 }
 
-export type AgentMessage =
-  | { ready: true; release: string; startedMs: number }
-  | { id: number; exitCode: number; stdout: string; stderr: string };
+export type AgentMessage = { ready: true; release: string } | ({ id: number } & RawResult);

@@ -57,14 +57,20 @@ async function bootModules(kernel: Kernel): Promise<Array<{ name: string; bytes:
   return ordered;
 }
 
-const building = new Map<string, Promise<string>>();
+const made = new Map<string, Promise<string>>();
 
-/** The initramfs for this kernel: built on first use, then taken from beside the kernel. */
+/**
+ * The initramfs for this kernel: built on first use, then taken from beside the kernel. A process finds it once
+ * (every boot asks) and shares that; another process builds its own and the rename decides.
+ */
 export function initramfsFor(kernel: Kernel): Promise<string> {
-  // callers in one process share one build; another process builds its own and the rename decides
-  let built = building.get(kernel.vmlinuz);
-  if (!built) building.set(kernel.vmlinuz, (built = buildInitramfs(kernel).finally(() => building.delete(kernel.vmlinuz))));
-  return built;
+  let found = made.get(kernel.vmlinuz);
+  if (!found) {
+    found = buildInitramfs(kernel);
+    made.set(kernel.vmlinuz, found);
+    found.catch(() => made.delete(kernel.vmlinuz)); // a failed build is tried again by the next caller
+  }
+  return found;
 }
 
 async function buildInitramfs(kernel: Kernel): Promise<string> {

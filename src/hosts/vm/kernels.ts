@@ -67,9 +67,9 @@ export function cachedKernel(series: KernelSeries, cacheDir = KERNEL_CACHE): Ker
 
 /** The series' kernel from the cache; downloaded and unpacked first when it is not there. */
 export async function ensureKernel(series: KernelSeries, cacheDir = KERNEL_CACHE): Promise<Kernel> {
-  const dir = join(resolve(cacheDir), series);
-  const cached = readCached(series, dir);
+  const cached = cachedKernel(series, cacheDir);
   if (cached) return cached;
+  const dir = join(resolve(cacheDir), series);
   // two callers asking for the same series at once share one download
   let building = inFlight.get(dir);
   if (!building) {
