@@ -71,7 +71,7 @@ describe.concurrent('VM hosts', () => {
       const tree = descendants(pid);
       const result = await run.subprocess;
       expect(result.exitCode, result.all).not.toBe(0);
-      if (how === 'a failed run') expect(run.tests().filter((t) => t.status === 'failed').map((t) => t.message)).toEqual(Array(4).fill(expect.stringContaining('exited 7: no bridge today')));
+      if (how === 'a failed run') expect(run.tests().filter((t) => t.status === 'failed').map((t) => t.message), result.all).toEqual(Array(4).fill(expect.stringContaining('exited 7: no bridge today')));
       await waitUntil(async () => stillRunning(tree), (left) => left.length === 0, { what: "the run's processes to end", deadlineMs: 10_000 });
       expect(processTable().filter((proc) => proc.cmdline.startsWith('qemu-system') && proc.cmdline.includes(kernel!.vmlinuz) && tree.some((t) => t.pid === proc.pid))).toEqual([]);
       expect(cacheListing()).toEqual(cacheBefore);
