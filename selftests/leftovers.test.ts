@@ -48,6 +48,7 @@ describe.concurrent('leftovers of earlier runs', () => {
     const dir = await new Promise<string>((started) => starter.stdout!.once('data', (chunk: Buffer) => started(chunk.toString().trim())));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     // the starter's whole tree: the nested vitest, its workers, the host and the server in it
+    // looked for every 10 ms: suite 04 now runs in about half a second on a netns host, its server in less
     const tree = await waitUntil(
       async () => {
         const procs = descendants(starter.pid!);
@@ -55,7 +56,7 @@ describe.concurrent('leftovers of earlier runs', () => {
         return procs;
       },
       (procs) => procs.some((proc) => proc.cmdline.includes(RESPONDER_NAME)),
-      { what: 'the nested run to start its HTTP server', deadlineMs: 90_000, intervalMs: 100 },
+      { what: 'the nested run to start its HTTP server', deadlineMs: 90_000, intervalMs: 10 },
     );
     starter.kill('SIGKILL');
     await starter;
