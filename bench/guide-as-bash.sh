@@ -4,8 +4,7 @@
 # Runs inside a sandbox host (the benchmark hands it to a netns host on stdin), never in the machine's namespace.
 set -euo pipefail
 ip netns add internet
-ip link add eth0 type veth peer name isp0
-ip link set isp0 netns internet
+ip link add eth0 type veth peer name isp0 netns internet
 ip -n internet addr add 172.31.0.1/20 dev isp0
 ip -n internet addr add 8.8.8.8/32 dev lo
 ip -n internet addr add 198.51.100.7/32 dev lo

@@ -5,8 +5,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { startHarnessHost } from '../fixtures/harness-host.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { BRIDGE_PORTS, scaleImplementation, scaleWorkload, shardBridges } from '../src/implementations/scale.ts';
-import { judge } from '../src/properties/judge.ts';
-import { PROPERTY_IDS, propertyTable } from '../src/properties/properties.ts';
+import { allJudgements, judgeProperties } from '../src/properties/judge-properties.ts';
 import { buildSimulatedInternet } from '../src/world/simulated-internet.ts';
 
 describe.concurrent('scale', () => {
@@ -48,7 +47,7 @@ describe.concurrent('scale', () => {
       const roles = await scaleImplementation('scale:300', 128).setUp({ host, world, firewall: 'iptables-nft', iptables: 'iptables-nft' });
       expect((await host.exec(['ip', '-o', 'link', 'show', 'type', 'bridge'])).stdout.trim().split('\n')).toHaveLength(3);
       const cell = { implementation: 'scale:300', host: harness.backend, kernel: '', firewall: 'iptables-nft', family: 'ipv4' as const };
-      const judgeAll = async () => (await Promise.all(PROPERTY_IDS.map((property) => judge(host, propertyTable(property, roles, world), roles, cell, undefined, 'batch')))).flat().map((judgement) => judgement.row);
+      const judgeAll = async () => allJudgements(await judgeProperties(host, roles, world, cell)).map((judgement) => judgement.row);
       const healthy = await judgeAll();
       expect(healthy.length).toBeGreaterThan(2_000);
       expect(healthy.filter((row) => row.verdict === 'fail')).toEqual([]);

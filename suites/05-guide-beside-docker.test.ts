@@ -9,7 +9,7 @@
 import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, expect, inject, test as base } from 'vitest';
 import { skipUnlessEarlierStepsPassed } from '../fixtures/earlier-steps.ts';
-import { expectProperty, type Judged } from '../fixtures/expect-property.ts';
+import { expectProperty, judgeAll, type Judged } from '../fixtures/expect-property.ts';
 import { describeHost, startHarnessHost } from '../fixtures/harness-host.ts';
 import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
 import { chainPolicy, rulePackets } from '../src/evidence/counters.ts';
@@ -19,8 +19,8 @@ import { dockerImplementation, startDockerd } from '../src/implementations/docke
 import { DOCKER_IPTABLES, DOCKER_PREFIX, type DockerVersion } from '../src/implementations/docker/versions.ts';
 import { guideImplementation, guideRoles } from '../src/implementations/guide/guide.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
-import { judge } from '../src/properties/judge.ts';
-import { PROPERTY_IDS, propertyTable } from '../src/properties/properties.ts';
+import { judgeProperties } from '../src/properties/judge-properties.ts';
+import { PROPERTY_IDS } from '../src/properties/properties.ts';
 import { checksTable } from '../src/report/rows-table.ts';
 import { buildSimulatedInternet } from '../src/world/simulated-internet.ts';
 
@@ -66,11 +66,11 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
     await allure.parameter('implementation', docker.id);
     await guideImplementation(topology).setUp({ host: host!, world: topology, firewall: DOCKER_IPTABLES, iptables: DOCKER_IPTABLES });
     const dropsBefore = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets;
-    const seen = [];
-    for (const property of PROPERTY_IDS) {
-      const judgements = await judge(host!, propertyTable(property, judged.roles, topology), judged.roles, judged.cell);
-      seen.push({ property, failed: judgements.filter((judgement) => judgement.row.verdict === 'fail'), rows: judgements.map((judgement) => judgement.row) });
-    }
+    const judgedNow = await judgeProperties(host!, judged.roles, topology, judged.cell);
+    const seen = PROPERTY_IDS.map((property) => {
+      const { judgements } = judgedNow[property]!;
+      return { property, failed: judgements.filter((judgement) => judgement.row.verdict === 'fail'), rows: judgements.map((judgement) => judgement.row) };
+    });
     const drops = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets - dropsBefore;
     await allure.attachment('br0 beside Docker, before the remedy', seen.map(({ rows }) => checksTable(rows)).join('\n\n'), 'text/plain');
 
@@ -84,7 +84,8 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
   test('the remedy, iptables -I DOCKER-USER -i br0 and -o br0 -j ACCEPT: all four properties hold, through those rules', async ({ task, skip }) => {
     await allure.parameter('implementation', docker.id);
     await acceptBridgeInDockerUser(host!, topology.bridge.name);
-    for (const property of PROPERTY_IDS) await expectProperty(judged, property, { task, skip });
+    const all = judgeAll(judged);
+    for (const property of PROPERTY_IDS) await expectProperty(judged, property, { task, skip }, all);
     for (const rule of dockerUserAccepts(topology.bridge.name)) {
       expect(await rulePackets(host!, { iptables: DOCKER_IPTABLES, table: 'filter', chain: 'DOCKER-USER', rule }), `DOCKER-USER ${rule.join(' ')}`).toBeGreaterThan(0);
     }

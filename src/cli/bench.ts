@@ -13,8 +13,8 @@ import { startHost, type HostSpec } from '../hosts/start-host.ts';
 import { guideImplementation, guideRoles } from '../implementations/guide/guide.ts';
 import { loadTopology } from '../implementations/guide/topology.ts';
 import { describeProbe } from '../probes/outcome.ts';
-import { judge, type Judgement } from '../properties/judge.ts';
-import { PROPERTY_IDS, propertyTable } from '../properties/properties.ts';
+import type { Judgement } from '../properties/judge.ts';
+import { allJudgements, judgeProperties } from '../properties/judge-properties.ts';
 import { buildSimulatedInternet } from '../world/simulated-internet.ts';
 import { scaleImplementation } from '../implementations/scale.ts';
 import { cachedKernel, KERNEL_SERIES } from '../hosts/vm/kernels.ts';
@@ -53,8 +53,7 @@ async function bashScript(host: Host): Promise<void> {
 async function harness(host: Host): Promise<Judgement[]> {
   await buildSimulatedInternet(host, topology);
   const roles = await guideImplementation(topology).setUp({ host, world: topology, firewall: 'iptables-nft', iptables: 'iptables-nft' });
-  const judgements: Judgement[] = [];
-  for (const property of PROPERTY_IDS) judgements.push(...(await judge(host, propertyTable(property, roles, topology), roles, cell)));
+  const judgements = allJudgements(await judgeProperties(host, roles, topology, cell));
   const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
   if (failed.length) throw new Error(`the guide failed ${failed.map((judgement) => judgement.row.probe).join(', ')}: the figures would mean nothing`);
   return judgements;
@@ -71,7 +70,7 @@ for (let run = 0; run < RUNS; run++) {
   judged.push(ms);
   for (const { check, result } of judgements.filter((judgement) => judgement.check.expect !== 'reachable')) {
     const name = `${describeProbe(check.probe)}  ${check.expect}`;
-    negatives.set(name, [...(negatives.get(name) ?? []), result.command.durationMs]);
+    negatives.set(name, [...(negatives.get(name) ?? []), result.decidedMs]);
   }
 }
 console.log('\nThe four properties on a netns host (topology built, every check made; host start not counted)');
@@ -80,7 +79,7 @@ console.log(`  harness (build + 4 property tables)   ${minMedian(judged)}`);
 console.log(`ratio harness / bash: ${(median(judged) / median(bash)).toFixed(2)} (medians; the harness also checks who each server saw)`);
 
 console.log('\nNegatives: time to decide "must not reach"');
-for (const [name, values] of negatives) console.log(`  ${name}  ${minMedian(values, (ms) => `${Math.round(ms)} ms`)}`);
+for (const [name, values] of negatives) console.log(`  ${name}  ${minMedian(values, (ms) => `${ms.toFixed(1)} ms`)}`);
 
 console.log('\nHost start and teardown, per host kind');
 const kinds: Array<[string, HostSpec | string]> = [['netns', netns]];
@@ -115,7 +114,7 @@ for (const size of SCALE_SIZES) {
       await buildSimulatedInternet(host, topology);
       return scaleImplementation(`scale:${size}`).setUp({ host, world: topology, firewall: 'iptables-nft', iptables: 'iptables-nft' });
     });
-    const [probeMs, judgements] = await timed(async () => (await Promise.all(PROPERTY_IDS.map((property) => judge(host, propertyTable(property, roles, topology), roles, cell, undefined, 'batch')))).flat());
+    const [probeMs, judgements] = await timed(async () => allJudgements(await judgeProperties(host, roles, topology, cell)));
     const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
     if (failed.length) throw new Error(`scale:${size} failed ${failed.length} checks (${failed.slice(0, 3).map((judgement) => `${judgement.row.probe}: ${judgement.row.observed}`).join('; ')}): the figures would mean nothing`);
     return { buildMs, probeMs, checks: judgements.length };

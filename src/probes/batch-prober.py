@@ -1,9 +1,12 @@
-# Many probes by one process inside a host (scale): ICMP echo and HTTP GET from any of the host's network
-# namespaces, all in flight at once. A socket belongs to the namespace it was made in, so the prober enters each
-# namespace (setns) only to make its sockets, then waits on all of them with one selector.
-# stdin: {"timeoutMs": 1000, "probes": [{"kind": "ping"|"http", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1",
-#          "port": 80, "source": "198.51.100.7"|null}, ...]}
-# stdout: one JSON outcome per probe, in order: {"kind": "reachable", "rttMs": 0.3, "seenAs": "172.31.8.154"}, ...
+# Many probes by one process inside a host: ICMP echo and HTTP GET from any of the host's network namespaces, all
+# in flight at once, and the servers they probe (what responder.py does: answer with the peer address it saw),
+# listening before the first probe leaves. A socket belongs to the namespace it was made in, so the prober enters
+# each namespace (setns) only to make its sockets, then waits on all of them with one selector.
+# stdin: {"timeoutMs": 1000, "serve": [{"ns": "internet", "port": 80}, ...],
+#         "probes": [{"kind": "ping"|"http", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1", "port": 80,
+#                     "source": "198.51.100.7"|null}, ...]}
+# stdout: one JSON line per probe, in order: {"outcome": {"kind": "reachable", "rttMs": 0.3, "seenAs": "172.31.8.154"},
+#         "ms": 0.4} (ms: how long it took to decide)
 import ctypes, errno, json, os, selectors, socket, struct, sys, time
 
 CLONE_NEWNET = 0x40000000
@@ -54,9 +57,25 @@ def main():
     deadline = time.monotonic() + request["timeoutMs"] / 1000
     outcomes = [None] * len(probes)
     started = [0.0] * len(probes)
+    decided_at = [0.0] * len(probes)
+
+    def decide(index, outcome):
+        outcomes[index] = outcome
+        decided_at[index] = time.monotonic()
     selector = selectors.DefaultSelector()
     pings = {}  # namespace -> raw ICMP socket (one per namespace; replies matched by id and sequence)
     waiting = {}  # (namespace, id, seq) -> probe index
+
+    for server in request.get("serve", []):
+        def listening(port=server["port"]):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("0.0.0.0", port))
+            sock.listen(128)
+            return sock
+        sock = made_in(server.get("ns"), listening)
+        sock.setblocking(False)
+        selector.register(sock, selectors.EVENT_READ, ("listening", None))
 
     for index, probe in enumerate(probes):
         if probe["kind"] != "ping":
@@ -76,7 +95,7 @@ def main():
             pings[ns].sendto(echo(ident, seq), (probe["to"], 0))
             waiting[(ns, ident, seq)] = index
         except OSError as error:
-            outcomes[index] = {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror}
+            decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
 
     http_queue = [index for index, probe in enumerate(probes) if probe["kind"] == "http"]
     http_open = {}  # socket -> [index, phase, received bytes]
@@ -85,17 +104,17 @@ def main():
         while http_queue and len(http_open) < HTTP_AT_ONCE:
             index = http_queue.pop(0)
             probe = probes[index]
+            started[index] = time.monotonic()
             sock = made_in(probe.get("ns"), lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
             sock.setblocking(False)
             try:
                 if probe.get("source"):
                     sock.bind((probe["source"], 0))
-                started[index] = time.monotonic()
                 code = sock.connect_ex((probe["to"], probe["port"]))
                 if code not in (0, errno.EINPROGRESS):
                     raise OSError(code, os.strerror(code))
             except OSError as error:
-                outcomes[index] = {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror}
+                decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
                 sock.close()
                 continue
             http_open[sock] = [index, "connecting", b""]
@@ -103,7 +122,7 @@ def main():
 
     def close_http(sock, outcome):
         index = http_open.pop(sock)[0]
-        outcomes[index] = outcome
+        decide(index, outcome)
         selector.unregister(sock)
         sock.close()
 
@@ -112,6 +131,21 @@ def main():
         for key, _ in selector.select(timeout=max(0.0, deadline - time.monotonic())):
             kind, ns = key.data
             sock = key.fileobj
+            if kind == "listening":
+                conn, (peer, _) = sock.accept()
+                conn.setblocking(False)
+                selector.register(conn, selectors.EVENT_READ, ("served", peer))
+                continue
+            if kind == "served":  # the request, or a bare connect's end: answer with the peer it came from
+                try:
+                    sock.recv(4096)
+                    body = json.dumps({"peer": ns}).encode()
+                    sock.send(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                except OSError:
+                    pass
+                selector.unregister(sock)
+                sock.close()
+                continue
             if kind == "ping":
                 packet = sock.recv(2048)
                 header = (packet[0] & 0x0F) * 4
@@ -120,14 +154,14 @@ def main():
                     ident, seq = struct.unpack("!HH", packet[header + 4 : header + 8])
                     index = waiting.pop((ns, ident, seq), None)
                     if index is not None:
-                        outcomes[index] = {"kind": "reachable", "rttMs": (time.monotonic() - started[index]) * 1000}
+                        decide(index, {"kind": "reachable", "rttMs": (time.monotonic() - started[index]) * 1000})
                 elif icmp_type == 3:  # the original datagram follows: its ICMP id and sequence say whose it was
                     inner = header + 8 + (packet[header + 8] & 0x0F) * 4
                     ident, seq = struct.unpack("!HH", packet[inner + 4 : inner + 8])
                     index = waiting.pop((ns, ident, seq), None)
                     if index is not None:
                         src = socket.inet_ntoa(packet[12:16])
-                        outcomes[index] = {"kind": ICMP_CODE.get(code, "error"), "from": src, "detail": f"ICMP type 3 code {code}"}
+                        decide(index, {"kind": ICMP_CODE.get(code, "error"), "from": src, "detail": f"ICMP type 3 code {code}"})
                 continue
             index, phase, received = http_open[sock]
             if phase == "connecting":
@@ -143,6 +177,10 @@ def main():
                 if chunk:
                     http_open[sock][2] = received + chunk
                     continue
+                if not received.startswith(b"HTTP/"):
+                    close_http(sock, {"kind": "error", "detail": "no HTTP reply (curl: Empty reply from server)" if not received else f"not an HTTP reply: {received[:40]!r}"})
+                    open_http()
+                    continue
                 body = received.split(b"\r\n\r\n", 1)[-1]
                 try:
                     seen = json.loads(body).get("peer")
@@ -153,8 +191,10 @@ def main():
                     outcome["seenAs"] = seen
                 close_http(sock, outcome)
             open_http()
+    ended = time.monotonic()
     for index, outcome in enumerate(outcomes):
-        print(json.dumps(outcome or {"kind": "timeout", "detail": "no answer before the batch's deadline"}))
+        took = (decided_at[index] or ended) - (started[index] or ended)
+        print(json.dumps({"outcome": outcome or {"kind": "timeout", "detail": "no answer before the batch's deadline"}, "ms": took * 1000}))
 
 
 main()

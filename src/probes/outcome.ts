@@ -39,8 +39,10 @@ export interface ProbeSpec {
 export interface ProbeResult {
   spec: ProbeSpec;
   outcome: Outcome;
-  /** the command that ran, its exit status and output: the evidence */
+  /** the command that ran, its exit status and output: the evidence (for a batched probe, the whole batch) */
   command: CommandResult;
+  /** how long it took to decide: its command's run, or its own part of a batch */
+  decidedMs: number;
   /** the same probe as a command to paste on this machine */
   reproduce: string;
 }

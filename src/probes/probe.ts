@@ -24,7 +24,7 @@ export async function probe(host: Host, spec: ProbeSpec): Promise<ProbeResult> {
   const { classify } = PROBES[spec.kind];
   const command = probeArgv(spec);
   const result = await host.exec(command, { ns: spec.from, timeoutMs: timeoutMs + 5_000, expectExit: 'any' });
-  return { spec, outcome: classify(result), command: result, reproduce: host.reproduce(command, spec.from) };
+  return { spec, outcome: classify(result), command: result, decidedMs: result.durationMs, reproduce: host.reproduce(command, spec.from) };
 }
 
 /** Shorthands that read like the guide: ping('netns1', '192.168.0.1'). */

@@ -8,6 +8,7 @@ server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind(("0.0.0.0", int(sys.argv[2])))
 server.listen(128)
+print("listening on", sys.argv[2], file=sys.stderr, flush=True)  # what startResponder waits for
 while True:
     conn, (peer, _) = server.accept()
     conn.settimeout(2)

@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import type { BackgroundProcess } from '../hosts/background.ts';
 import type { Host, NetnsRef } from '../hosts/host.ts';
-import { waitUntil } from '../wait.ts';
 import { PYTHON } from './tcp.ts';
 
 const SCRIPT = readFileSync(new URL('./responder.py', import.meta.url), 'utf8');
@@ -11,14 +10,8 @@ export const RESPONDER_NAME = 'netns-conformance-responder';
 
 export async function startResponder(host: Host, ns: NetnsRef | undefined, port: number): Promise<BackgroundProcess> {
   const responder = await host.spawn([PYTHON, '-c', SCRIPT, RESPONDER_NAME, String(port)], { ns });
-  await waitUntil(
-    async () => {
-      if (responder.exited) throw new Error(`the responder on port ${port} in ${ns ?? 'host'} exited ${responder.exited.exitCode}: ${(await responder.output()).stderr.trim()}`);
-      return (await host.exec(['ss', '-Hltn', 'sport', '=', `:${port}`], { ns })).stdout.trim();
-    },
-    (listening) => listening.includes(`:${port}`),
-    { what: `the responder to listen on port ${port} in ${ns ?? 'host'}`, deadlineMs: 10_000, intervalMs: 20 },
-  );
+  // it says so on stderr once listen() has returned: one wait inside the host, not a poll of ss from outside
+  await responder.waitForStderr('listening on', `the responder on port ${port} in ${ns ?? 'host'}`);
   return responder;
 }
 

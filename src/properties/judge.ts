@@ -1,7 +1,8 @@
-// Runs a property table in a host: starts the responders it needs, runs its probes, stops the responders, and
-// turns each observation into a row. Probes whose verdict needs no counter run side by side; a probe decided by a
-// rule's counter runs alone (no other packet may move that counter), and so does each diagnosis re-run (its
-// captures and counters must be its own).
+// Runs property tables in a host: serves the responders they need, runs their probes, and turns each observation
+// into a row. Probes whose verdict needs no counter run side by side; a probe decided by a rule's counter runs
+// alone (no other packet may move that counter), and so does each diagnosis re-run (its captures and counters
+// must be its own).
+import type { BackgroundProcess } from '../hosts/background.ts';
 import type { Host } from '../hosts/host.ts';
 import { describeOutcome, describeProbe, type ProbeResult } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
@@ -12,7 +13,7 @@ import type { Roles } from '../roles/roles.ts';
 import { diagnose, type DiagnosisContext } from '../diagnosis/diagnose.ts';
 import { explain } from './explain.ts';
 import { describeRule, rulePackets, type RuleRef } from '../evidence/counters.ts';
-import type { Check, PropertyTable } from './properties.ts';
+import type { Check, PropertyTable, ResponderSpec } from './properties.ts';
 
 export interface Judgement {
   check: Check;
@@ -32,55 +33,88 @@ const MOST_DIAGNOSED = 10;
 /** probes at once: each is a process in the host; more would only queue on 2 cores */
 const PROBES_AT_ONCE = 8;
 
-/** Runs fn on each item, at most `limit` at a time; results in the items' order. */
-async function eachAtMost<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]!);
+/** A gate that lets at most `limit` of the functions given to it run at a time, in the order they came. */
+function limiter(limit: number): <R>(fn: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const queue: Array<() => void> = [];
+  return async (fn) => {
+    if (running >= limit) await new Promise<void>((resolve) => queue.push(resolve));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      queue.shift()?.();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
-/** How the checks that need no counter are probed: each by its own command (default), or all by one (scale). */
+/** How the checks that need no counter are probed: each by its own command, or all by one in-host prober. */
 export type ProbeMode = 'each' | 'batch';
 
 /**
- * diagnosis: given, each failed check is run again with evidence armed and its row's `why` names the cause.
- * mode 'batch': the checks that need no counter go to one in-host prober at once (probes/batch.ts).
+ * Judges several tables at once. The checks that need no counter go first, all tables side by side: in mode
+ * 'each' every responder starts at once and a table's probes go as soon as its own responders listen (at most
+ * PROBES_AT_ONCE commands in flight); in mode 'batch' one in-host prober serves the responders itself and sends
+ * every probe at once. Then the counted checks, one at a time, once nothing else is in flight; then, with
+ * diagnosis given, each failed check is run again with evidence armed and its row's `why` names the cause. The
+ * responders those need are started when first needed. Judgements come back per table, in each table's order.
  */
-export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell, diagnosis?: DiagnosisContext, mode: ProbeMode = 'each'): Promise<Judgement[]> {
-  const responders = [];
+export async function judgeTables(host: Host, tables: readonly PropertyTable[], roles: Roles, cell: Cell, diagnosis?: DiagnosisContext, mode: ProbeMode = 'each'): Promise<Judgement[][]> {
+  const responders = new Map<string, Promise<BackgroundProcess>>();
+  const responder = ({ ns, port }: ResponderSpec) => {
+    const key = `${ns ?? ''}:${port}`;
+    if (!responders.has(key)) responders.set(key, startResponder(host, ns, port));
+    return responders.get(key)!;
+  };
+  const respondersOf = (table: PropertyTable) => Promise.all(table.responders.map(responder));
   try {
-    for (const { ns, port } of table.responders) responders.push(await startResponder(host, ns, port));
     const judged = (check: Check, result: ProbeResult): Judgement => ({ check, result, row: row(check, result, roles, cell) });
-    const once = async (check: Check): Promise<Judgement> => judged(check, await probe(host, check.probe));
     const counted = async (check: Check): Promise<Judgement> => {
       const before = await rulePackets(host, check.droppedBy!);
       const result = await probe(host, decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe);
       const matched = ruleMatched(check.droppedBy!, before, await rulePackets(host, check.droppedBy!));
       return { check, result, row: row(check, result, roles, cell, matched) };
     };
-    const freeChecks = table.checks.filter((check) => !check.droppedBy);
-    const free =
-      mode === 'batch'
-        ? (await probeBatch(host, freeChecks.map((check) => check.probe))).map((result, index) => judged(freeChecks[index]!, result))
-        : await eachAtMost(freeChecks, PROBES_AT_ONCE, once);
-    const alone = await eachAtMost(table.checks.filter((check) => check.droppedBy), 1, counted);
-    const judgements = table.checks.map((check) => (check.droppedBy ? alone.shift()! : free.shift()!));
+    const freeChecks = tables.map((table) => table.checks.filter((check) => !check.droppedBy));
+    let free: Judgement[][];
+    if (mode === 'batch') {
+      const served = [...new Map(tables.flatMap((table) => table.responders).map((spec) => [`${spec.ns ?? ''}:${spec.port}`, spec])).values()];
+      const results = await probeBatch(host, freeChecks.flat().map((check) => check.probe), served);
+      free = freeChecks.map((checks) => checks.map((check) => judged(check, results.shift()!)));
+    } else {
+      const slots = limiter(PROBES_AT_ONCE);
+      const once = (check: Check) => slots(async () => judged(check, await probe(host, check.probe)));
+      // every responder starts now, side by side with the probes of tables that need none
+      for (const table of tables) void respondersOf(table).catch(() => {});
+      free = await Promise.all(tables.map(async (table, index) => (await respondersOf(table), Promise.all(freeChecks[index]!.map(once)))));
+    }
+    const judgements: Judgement[][] = [];
+    for (const [index, table] of tables.entries()) {
+      const alone: Judgement[] = [];
+      const countedChecks = table.checks.filter((check) => check.droppedBy);
+      if (countedChecks.length) await respondersOf(table);
+      for (const check of countedChecks) alone.push(await counted(check));
+      judgements.push(table.checks.map((check) => (check.droppedBy ? alone.shift()! : free[index]!.shift()!)));
+    }
     if (diagnosis) {
-      const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
-      for (const { check, row: failedRow } of failed.slice(0, MOST_DIAGNOSED)) failedRow.why = await diagnosed(host, check, roles, diagnosis, failedRow.why!);
-      for (const { row: failedRow } of failed.slice(MOST_DIAGNOSED)) failedRow.why = `${failedRow.why} (not diagnosed: only the first ${MOST_DIAGNOSED} failures of a table are)`;
+      for (const [index, table] of tables.entries()) {
+        const failed = judgements[index]!.filter((judgement) => judgement.row.verdict === 'fail');
+        if (failed.length) await respondersOf(table);
+        for (const { check, row: failedRow } of failed.slice(0, MOST_DIAGNOSED)) failedRow.why = await diagnosed(host, check, roles, diagnosis, failedRow.why!);
+        for (const { row: failedRow } of failed.slice(MOST_DIAGNOSED)) failedRow.why = `${failedRow.why} (not diagnosed: only the first ${MOST_DIAGNOSED} failures of a table are)`;
+      }
     }
     return judgements;
   } finally {
-    await Promise.allSettled(responders.map((responder) => responder.stop()));
+    const started = await Promise.allSettled(responders.values());
+    await Promise.allSettled(started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.stop()] : [])));
   }
+}
+
+/** One table: judgeTables with that table alone. */
+export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell, diagnosis?: DiagnosisContext, mode: ProbeMode = 'each'): Promise<Judgement[]> {
+  return (await judgeTables(host, [table], roles, cell, diagnosis, mode))[0]!;
 }
 
 /** The cause the diagnosis names, or else what the probe itself tells (`explained`), with the packets' path. */
