@@ -4,7 +4,6 @@
 // reproducing a single probe is its own command (probe.ts).
 import { readFileSync } from 'node:fs';
 import type { Host } from '../hosts/host.ts';
-import type { ResponderSpec } from '../properties/properties.ts';
 import type { Outcome, ProbeResult, ProbeSpec } from './outcome.ts';
 import { probeArgv } from './probe.ts';
 import { PYTHON } from './tcp.ts';
@@ -12,8 +11,14 @@ import { PYTHON } from './tcp.ts';
 const SCRIPT = readFileSync(new URL('./batch-prober.py', import.meta.url), 'utf8');
 const BATCH_DEADLINE_MS = 2_000;
 
-/** serve: the responders the probes need, served by the prober itself (each answers with the peer it saw). */
-export async function probeBatch(host: Host, specs: readonly ProbeSpec[], serve: readonly ResponderSpec[] = [], timeoutMs = BATCH_DEADLINE_MS): Promise<ProbeResult[]> {
+/** A server the prober keeps while it probes: on a port of a namespace (undefined: the host's own). */
+export interface Served {
+  ns?: string;
+  port: number;
+}
+
+/** serve: the servers the probes need, kept by the prober itself (each answers with the peer it saw). */
+export async function probeBatch(host: Host, specs: readonly ProbeSpec[], serve: readonly Served[] = [], timeoutMs = BATCH_DEADLINE_MS): Promise<ProbeResult[]> {
   const unsupported = specs.find((spec) => spec.kind === 'tcp');
   if (unsupported) throw new Error(`the batch prober does ping and http, not ${unsupported.kind}`);
   const request = {
