@@ -79,7 +79,7 @@ console.log(`  harness (build + 4 property tables)   ${minMedian(judged)}`);
 console.log(`ratio harness / bash: ${(median(judged) / median(bash)).toFixed(2)} (medians; the harness also checks who each server saw)`);
 
 console.log('\nNegatives: time to decide "must not reach"');
-for (const [name, values] of negatives) console.log(`  ${name}  ${minMedian(values, (ms) => `${ms.toFixed(1)} ms`)}`);
+for (const [name, values] of negatives) console.log(`  ${name}  ${minMedian(values, (ms) => `${ms.toFixed(2)} ms`)}`);
 
 console.log('\nHost start and teardown, per host kind');
 const kinds: Array<[string, HostSpec | string]> = [['netns', netns]];

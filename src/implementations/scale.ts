@@ -77,8 +77,11 @@ function namespacesScripts(workloads: number, scripts: number): string[] {
     const { netns, address } = scaleWorkload(index);
     // the gateway and the ring neighbours property 1 pings (and is pinged by), as permanent neighbours
     const neighbours = [...new Set([(index + 1) % workloads, (index + workloads - 1) % workloads])].filter((other) => other !== index).map(scaleWorkload);
+    // no IPv6 link-local address (the properties are IPv4): each one's DAD and MLD multicast is flooded to every
+    // port of the segment, so without this each namespace cost more than the one before (1.4 ms at 100, 3.1 ms at
+    // 1,000, four shells on two cores)
     const lines = [
-      'link set lo up', `addr add ${address}/16 dev eth0`, 'link set eth0 up', `route add default via ${GATEWAY}`,
+      'link set lo up', `addr add ${address}/16 dev eth0`, 'link set eth0 addrgenmode none', 'link set eth0 up', `route add default via ${GATEWAY}`,
       `neigh replace ${GATEWAY} lladdr ${GATEWAY_MAC} dev eth0 nud permanent`,
       ...neighbours.map((other) => `neigh replace ${other.address} lladdr ${other.mac} dev eth0 nud permanent`),
     ];
