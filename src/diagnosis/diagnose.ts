@@ -7,7 +7,7 @@ import type { Firewall } from '../net/firewall.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import type { Roles } from '../roles/roles.ts';
 import { uplinkAddress, type World } from '../world/world.ts';
-import { linkWithAddress, pathOf } from './path.ts';
+import { addressBook, linkWithAddress, pathOf } from './path.ts';
 import { describeSeen, rerun, type NatNeed } from './rerun.ts';
 import { stateCauses } from './state.ts';
 
@@ -25,10 +25,12 @@ export interface Diagnosis {
 }
 
 export async function diagnose(host: Host, spec: ProbeSpec, roles: Roles, { world, firewall }: DiagnosisContext): Promise<Diagnosis> {
+  // each namespace's addresses are read once: the state causes and the path both need them
+  const addresses = addressBook(host);
   // the bridge: the host's link that holds the gateway address
-  const bridge = await linkWithAddress(host, undefined, roles.gateway);
-  const causes = await stateCauses(host, spec, roles, world, bridge);
-  const path = await pathOf(host, spec, roles, world, bridge);
+  const bridge = await linkWithAddress(addresses, undefined, roles.gateway);
+  const causes = await stateCauses(host, spec, roles, world, bridge, addresses);
+  const path = await pathOf(host, spec, roles, world, bridge, addresses);
   const again = await rerun(host, spec, firewall, path, natNeed(spec, roles, world));
   const seen = describeSeen(again.seen);
   // a NAT rule that "never matched" says nothing when the packet never reached the uplink

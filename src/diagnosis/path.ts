@@ -17,37 +17,44 @@ interface AddressOnLink {
   addr_info: Array<{ family: string; local: string; prefixlen: number }>;
 }
 
-/** The links of a namespace with their IPv4 addresses (`ip -j addr`). */
-export async function addressesIn(host: Host, ns: string | undefined): Promise<AddressOnLink[]> {
-  return JSON.parse((await host.exec(['ip', '-j', '-4', 'addr'], { ns })).stdout || '[]') as AddressOnLink[];
+/** The links of a namespace with their IPv4 addresses (`ip -j addr`), read once per namespace per diagnosis. */
+export type AddressBook = (ns: string | undefined) => Promise<AddressOnLink[]>;
+
+export function addressBook(host: Host): AddressBook {
+  const read = new Map<string, Promise<AddressOnLink[]>>();
+  return (ns) => {
+    const key = ns ?? '';
+    if (!read.has(key)) read.set(key, host.exec(['ip', '-j', '-4', 'addr'], { ns }).then((result) => JSON.parse(result.stdout || '[]') as AddressOnLink[]));
+    return read.get(key)!;
+  };
 }
 
 /** The link in a namespace that holds an address, if any. */
-export async function linkWithAddress(host: Host, ns: string | undefined, address: string): Promise<string | undefined> {
-  return (await addressesIn(host, ns)).find((link) => link.addr_info.some((info) => info.local === address))?.ifname;
+export async function linkWithAddress(addresses: AddressBook, ns: string | undefined, address: string): Promise<string | undefined> {
+  return (await addresses(ns)).find((link) => link.addr_info.some((info) => info.local === address))?.ifname;
 }
 
-async function workloadPoint(host: Host, workload: Workload): Promise<PathPoint[]> {
-  const iface = await linkWithAddress(host, workload.netns, workload.address);
+async function workloadPoint(addresses: AddressBook, workload: Workload): Promise<PathPoint[]> {
+  const iface = await linkWithAddress(addresses, workload.netns, workload.address);
   return iface ? [{ ns: workload.netns, iface, label: `${workload.label}/${iface}` }] : [];
 }
 
 /** The capture points of a probe's path, in the order its request passes them; a link that is down cannot be captured on, and is left out (the state causes name it). */
-export async function pathOf(host: Host, probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined): Promise<PathPoint[]> {
-  const points = await pointsOf(host, probe, roles, world, bridge);
+export async function pathOf(host: Host, probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined, addresses: AddressBook): Promise<PathPoint[]> {
+  const points = await pointsOf(probe, roles, world, bridge, addresses);
   const up = await Promise.all(points.map(async (point) => (await host.exec(['ip', '-j', 'link', 'show', 'dev', point.iface], { ns: point.ns, expectExit: 'any' })).stdout.includes('"UP"')));
   return points.filter((_, index) => up[index]);
 }
 
-async function pointsOf(host: Host, probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined): Promise<PathPoint[]> {
+async function pointsOf(probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined, addresses: AddressBook): Promise<PathPoint[]> {
   const bridgePoint: PathPoint[] = bridge ? [{ iface: bridge, label: bridge }] : [];
   const uplink: PathPoint = { iface: world.uplink.name, label: world.uplink.name };
   const internet: PathPoint = { ns: world.internet.namespace, iface: world.internet.link, label: `${world.internet.namespace}/${world.internet.link}` };
   const source = roles.workloads.find((w) => w.netns === probe.from);
   const target = roles.workloads.find((w) => w.address === probe.to) ?? (probe.to === uplinkAddress(world) && roles.published ? roles.workloads.find((w) => w.label === roles.published!.workload) : undefined);
-  const towardsTarget = target ? [...bridgePoint, ...(await workloadPoint(host, target))] : [];
+  const towardsTarget = target ? [...bridgePoint, ...(await workloadPoint(addresses, target))] : [];
   if (source) {
-    const start = await workloadPoint(host, source);
+    const start = await workloadPoint(addresses, source);
     if (target && probe.to === target.address) return [...start, ...towardsTarget];
     const hostLocal = [roles.gateway, uplinkAddress(world)].includes(probe.to);
     return hostLocal ? [...start, ...bridgePoint] : [...start, ...bridgePoint, uplink, internet];

@@ -7,7 +7,7 @@ import { neighbourState, routeGet, sysctl } from '../evidence/links.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import type { Roles, Workload } from '../roles/roles.ts';
 import { uplinkAddress, type World } from '../world/world.ts';
-import { addressesIn } from './path.ts';
+import type { AddressBook } from './path.ts';
 
 interface Link {
   ifindex: number;
@@ -27,7 +27,7 @@ const isDown = (link: Link) => !link.flags.includes('UP');
 
 /** What is wrong along the probe's path, in words; empty when the state looks right. */
 /** bridge: the host's link that holds the gateway address, if any. */
-export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined): Promise<string[]> {
+export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined, addresses: AddressBook): Promise<string[]> {
   const causes: string[] = [];
   const hostLinks = await linksIn(host, undefined);
   const bridgeLink = hostLinks.find((link) => link.ifname === bridge);
@@ -40,7 +40,7 @@ export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, wo
   const source = roles.workloads.find((w) => w.netns === probe.from);
   const target = roles.workloads.find((w) => w.address === probe.to);
   for (const workload of [source, target]) {
-    if (workload) causes.push(...(await workloadCauses(host, workload, roles, hostLinks, bridge)));
+    if (workload) causes.push(...(await workloadCauses(host, workload, roles, hostLinks, bridge, addresses)));
   }
   if (source) causes.push(...(await routeCauses(host, source, probe.to, 'to')));
   // an inbound connection also needs the server's way back to the client
@@ -71,8 +71,8 @@ async function routeCauses(host: Host, workload: Workload, address: string, way:
   return [route.gateway ? `${workload.label} routes ${address} via ${route.gateway}, which nobody answers for (${arp})` : `${workload.label} gets no ARP answer for ${address} on ${route.dev} (${arp})`];
 }
 
-async function workloadCauses(host: Host, workload: Workload, roles: Roles, hostLinks: Link[], bridge: string | undefined): Promise<string[]> {
-  const own = (await addressesIn(host, workload.netns)).flatMap((link) => link.addr_info.filter((info) => info.family === 'inet' && info.local === workload.address).map((info) => ({ link: link.ifname, ...info })));
+async function workloadCauses(host: Host, workload: Workload, roles: Roles, hostLinks: Link[], bridge: string | undefined, addresses: AddressBook): Promise<string[]> {
+  const own = (await addresses(workload.netns)).flatMap((link) => link.addr_info.filter((info) => info.family === 'inet' && info.local === workload.address).map((info) => ({ link: link.ifname, ...info })));
   if (own.length === 0) return [`${workload.label} has no interface with its address ${workload.address}`];
   const { link: ifname, prefixlen } = own[0]!;
   const causes: string[] = [];

@@ -1,7 +1,9 @@
-// Rows as text: the checks of one property (✓/✗, probe, expected, observed, and under a failure its cause and
-// a command to run it again), and the run's summary, properties as rows and cells (implementation, and kernel and
+// Rows as text: the checks of one property or of a walkthrough step (✓/✗, probe, expected, observed, and under a
+// failure its cause and a command to run it again), and the run's summary, properties as rows and cells (implementation, and kernel and
 // firewall where they vary) as columns.
 import { PROPERTY_IDS } from '../properties/properties.ts';
+import { describeOutcome, describeProbe } from '../probes/outcome.ts';
+import type { Observation } from '../probes/reachability.ts';
 import type { ResultRow, Verdict } from '../results/row.ts';
 
 function columns(rows: string[][]): string[] {
@@ -11,13 +13,29 @@ function columns(rows: string[][]): string[] {
 
 const MARK: Record<Verdict, string> = { pass: '✓', fail: '✗', skip: '-' };
 
-export function checksTable(rows: readonly ResultRow[]): string {
+/** What a checks table shows of a row. */
+type CheckLine = Pick<ResultRow, 'verdict' | 'probe' | 'expected' | 'observed' | 'why' | 'reproduce'>;
+
+export function checksTable(rows: readonly CheckLine[]): string {
   const lines = columns([[' ', 'probe', 'expected', 'observed'], ...rows.map((row) => [MARK[row.verdict], row.probe, row.expected, row.observed])]);
   return [lines[0]!, ...rows.flatMap((row, index) => [
     lines[index + 1]!,
     ...(row.why && row.verdict === 'fail' ? [`   why: ${row.why}`] : []),
     ...(row.reproduce ? [`   reproduce (while its host is up): ${row.reproduce}`] : []),
   ])].join('\n');
+}
+
+/** A walkthrough step's observations, as the same table (a mismatch with the command that runs it again). */
+export function observationsTable(observations: readonly Observation[]): string {
+  return checksTable(
+    observations.map((o) => ({
+      verdict: o.matches ? 'pass' : 'fail',
+      probe: describeProbe(o.probe),
+      expected: o.expect,
+      observed: describeOutcome(o.result.outcome),
+      ...(o.matches ? {} : { reproduce: o.result.reproduce }),
+    })),
+  );
 }
 
 /** A property's verdict for one implementation: fail if any row failed, skip if all skipped. */
