@@ -9,7 +9,7 @@ import { LABEL_OWNER, ownerOf } from '../src/hosts/run-labels.ts';
 import { waitUntil } from '../src/wait.ts';
 import { RESPONDER_NAME } from '../src/probes/responder.ts';
 import { startNestedRun } from './nested-run.ts';
-import { descendants, stillRunning } from './process-tree.ts';
+import { carrying, descendants, stillRunning } from './process-tree.ts';
 
 const containersOf = (owner: string) =>
   execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=${LABEL_OWNER}=${owner}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -34,7 +34,9 @@ describe.concurrent('an interrupted run leaves nothing behind', () => {
     const result = await run.subprocess;
     expect(result.exitCode, result.all).not.toBe(0);
 
-    const left = await waitUntil(async () => stillRunning(tree), (procs) => procs.length === 0, {
+    // what was running at the signal, and anything of the run's started since (found by its environment, also
+    // when its parent died first and it was reparented)
+    const left = await waitUntil(async () => [...stillRunning(tree), ...carrying(run.marker)], (procs) => procs.length === 0, {
       what: "the interrupted run's processes to end",
       deadlineMs: 10_000,
     });

@@ -20,6 +20,8 @@ export interface NestedRun {
   kept(): KeptHost[];
   /** the run's temporary folder (its report), removed when it ends */
   dir: string;
+  /** an entry of the environment every process of the run inherits, the run's own: finds them after reparenting */
+  marker: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export function startNestedRun(files: string[], env: Record<string, string> = {}
   return {
     subprocess,
     dir,
+    marker: `NETNS_NESTED_REPORT=${outputFile}`,
     ended: () => ended,
     tests: () => reported().tests,
     kept: () => reported().kept,

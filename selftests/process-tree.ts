@@ -49,3 +49,15 @@ export function stillRunning(procs: readonly Proc[]): Proc[] {
     return now?.start === proc.start && now.state !== 'Z';
   });
 }
+
+/** Processes that still run with `entry` (NAME=value) in their environment: a run's own, also once reparented. */
+export function carrying(entry: string): Proc[] {
+  return processTable().filter((proc) => {
+    if (proc.state === 'Z') return false;
+    try {
+      return readFileSync(`/proc/${proc.pid}/environ`, 'utf8').split('\0').includes(entry);
+    } catch {
+      return false; // it ended while we looked
+    }
+  });
+}

@@ -32,7 +32,7 @@ describe('VM hosts', () => {
   test('run commands like any host, boot the kernel asked for, and leave no qemu when stopped', async ({ skip }) => {
     if (cannot) return skip(cannot);
     const host = await startHost({ backend: 'vm', kernel });
-    // the host's name ends with qemu's pid (setpriv execs it)
+    // the host's name ends with qemu's pid (setpriv and its guard exec it)
     const qemu = processTable().filter((proc) => proc.pid === Number(host.name.split('-').pop()) && proc.cmdline.startsWith('qemu-system'));
     try {
       expect(qemu).toHaveLength(1);

@@ -2,6 +2,7 @@
 // shell process. Commands enter it with nsenter. For machines with root and no Docker, and for kernels in a VM.
 import { execa } from 'execa';
 import type { HostDriver } from './host.ts';
+import { DIE_WITH_TIMEOUT, dieWithHarness } from './die-with-harness.ts';
 import { runLocally } from './local-transport.ts';
 import { waitUntil, within } from '../wait.ts';
 
@@ -25,13 +26,11 @@ ip link set lo up
 echo ready
 read -r _ || true`;
 
-/** Kills a process when the harness process that started it dies, even by SIGKILL (prctl PR_SET_PDEATHSIG). */
-export const DIE_WITH_HARNESS = ['setpriv', '--pdeathsig', 'KILL'] as const;
-
 export async function startNetnsDriver(): Promise<HostDriver> {
+  const [guard, ...guardArgs] = dieWithHarness();
   const holder = execa(
-    DIE_WITH_HARNESS[0],
-    [...DIE_WITH_HARNESS.slice(1), 'unshare', '--net', '--mount', '--propagation', 'private', '--', 'sh', '-c', HOLDER],
+    guard!,
+    [...guardArgs, 'unshare', '--net', '--mount', '--propagation', 'private', '--', 'sh', '-c', HOLDER],
     { stdin: 'pipe', reject: false, buffer: true },
   );
   let stdout = '';
@@ -47,14 +46,15 @@ export async function startNetnsDriver(): Promise<HostDriver> {
     { what: 'the namespace holder to print "ready"', deadlineMs: 10_000, intervalMs: 10 },
   );
   const pid = String(holder.pid);
-  const prefix = [...DIE_WITH_HARNESS, 'nsenter', '--target', pid, '--net', '--mount', '--'];
+  const enter = ['nsenter', '--target', pid, '--net', '--mount', '--'];
+  const prefix = [...dieWithHarness(), ...enter];
   let destroyed: Promise<unknown> | undefined;
   return {
     backend: 'netns',
     name: `netns-${pid}`,
     run: (argv, opts) => runLocally(prefix, argv, opts),
-    reproduce: (argv) => [...prefix, ...argv],
-    processGuard: DIE_WITH_HARNESS, // `timeout` forks: its child must die with it too
+    reproduce: (argv) => [...enter, ...argv], // a person's shell is not the harness: no guard
+    processGuard: DIE_WITH_TIMEOUT, // `timeout` forks: its child must die with it too
     destroy: () =>
       (destroyed ??= (async () => {
         holder.stdin.end();

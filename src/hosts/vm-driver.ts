@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Duplex } from 'node:stream';
 import type { HostDriver } from './host.ts';
-import { DIE_WITH_HARNESS } from './netns-driver.ts';
+import { dieWithHarness } from './die-with-harness.ts';
 import { progress } from '../progress.ts';
 import { within } from '../wait.ts';
 import { chooseAcceleration, type Acceleration } from './vm/accel.ts';
@@ -69,7 +69,7 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
     memoryMb: opts.memoryMb ?? 1024,
     cpus: opts.cpus ?? 2,
   });
-  const [file, ...args] = [...DIE_WITH_HARNESS, ...argv];
+  const [file, ...args] = [...dieWithHarness(), ...argv];
   const qemu = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] as const });
   const channel = new AgentChannel(qemu.stdio[AGENT_FD] as Duplex);
   const consoleTail: string[] = [];
