@@ -1,9 +1,9 @@
-# Many probes by one process inside a host: ICMP echo and HTTP GET from any of the host's network namespaces, all
-# in flight at once, and the servers they probe (what responder.py does: answer with the peer address it saw),
+# Many probes by one process inside a host: ICMP echo, TCP connect and HTTP GET from any of the host's network
+# namespaces, all in flight at once, and the servers they probe (what responder.py does: answer with the peer address it saw),
 # listening before the first probe leaves. A socket belongs to the namespace it was made in, so the prober enters
 # each namespace (setns) only to make its sockets, then waits on all of them with one selector.
 # stdin: {"timeoutMs": 1000, "serve": [{"ns": "internet", "port": 80}, ...],
-#         "probes": [{"kind": "ping"|"http", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1", "port": 80,
+#         "probes": [{"kind": "ping"|"tcp"|"http", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1", "port": 80,
 #                     "source": "198.51.100.7"|null}, ...]}
 # stdout: one JSON line per probe, in order: {"outcome": {"kind": "reachable", "rttMs": 0.3, "seenAs": "172.31.8.154"},
 #         "ms": 0.4} (ms: how long it took to decide)
@@ -14,7 +14,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 home = os.open("/proc/self/ns/net", os.O_RDONLY)
 SO_RCVBUFFORCE = 33  # as root (CAP_NET_ADMIN) beyond net.core.rmem_max, for this socket only
 RAW_BUFFER = 16 << 20
-HTTP_AT_ONCE = 64  # connections in flight: the responder accepts one at a time, its backlog holds 128
+HTTP_AT_ONCE = 64  # connections in flight: a server accepts one at a time, its backlog holds 128
 
 
 def enter(ns):
@@ -97,7 +97,7 @@ def main():
         except OSError as error:
             decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
 
-    http_queue = [index for index, probe in enumerate(probes) if probe["kind"] == "http"]
+    http_queue = [index for index, probe in enumerate(probes) if probe["kind"] in ("tcp", "http")]  # both connect first
     http_open = {}  # socket -> [index, phase, received bytes]
 
     def open_http():
@@ -168,6 +168,8 @@ def main():
                 code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                 if code:
                     close_http(sock, {"kind": ERRNO_OUTCOME.get(code, "error"), "detail": os.strerror(code)})
+                elif probes[index]["kind"] == "tcp":  # connected: that is all a TCP probe asks
+                    close_http(sock, {"kind": "reachable", "rttMs": (time.monotonic() - started[index]) * 1000, "detail": "from %s:%d" % sock.getsockname()})
                 else:
                     sock.send(f"GET / HTTP/1.0\r\nHost: {probes[index]['to']}\r\n\r\n".encode())
                     http_open[sock][1] = "reading"

@@ -19,8 +19,6 @@ export interface Served {
 
 /** serve: the servers the probes need, kept by the prober itself (each answers with the peer it saw). */
 export async function probeBatch(host: Host, specs: readonly ProbeSpec[], serve: readonly Served[] = [], timeoutMs = BATCH_DEADLINE_MS): Promise<ProbeResult[]> {
-  const unsupported = specs.find((spec) => spec.kind === 'tcp');
-  if (unsupported) throw new Error(`the batch prober does ping and http, not ${unsupported.kind}`);
   const request = {
     timeoutMs,
     serve: serve.map(({ ns, port }) => ({ ns: ns ?? null, port })),

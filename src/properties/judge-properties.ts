@@ -5,7 +5,7 @@ import type { DiagnosisContext } from '../diagnosis/diagnose.ts';
 import type { Cell } from '../results/row.ts';
 import type { Roles } from '../roles/roles.ts';
 import type { World } from '../world/world.ts';
-import { judgeTables, type Judgement, type ProbeMode } from './judge.ts';
+import { judgeTables, type Judgement } from './judge.ts';
 import { PROPERTY_IDS, propertyTable, type Check, type PropertyId, type PropertyTable } from './properties.ts';
 
 export type PropertyJudgements = Partial<Record<PropertyId, { table: PropertyTable; judgements: Judgement[] }>>;
@@ -19,18 +19,11 @@ export interface JudgeOptions {
   properties?: readonly PropertyId[];
 }
 
-/**
- * One in-host prober for every table (it also serves their responders): one command instead of one per probe and
- * per responder, which on a netns host cut judging the guide from about 150 ms to 30 ms, and far more through
- * `docker exec` or a VM's agent. It does ping and http; a table with a tcp check is probed one command each.
- */
-export const probeModeFor = (tables: readonly PropertyTable[]): ProbeMode => (tables.every((table) => table.checks.every((check) => check.probe.kind !== 'tcp')) ? 'batch' : 'each');
-
 /** Each property's table and its judgements; a table that says `skip` is returned unjudged (no judgements). */
 export async function judgeProperties(host: Host, roles: Roles, world: World, cell: Cell, opts: JudgeOptions = {}): Promise<PropertyJudgements> {
   const tables = (opts.properties ?? PROPERTY_IDS).map((property) => propertyTable(property, roles, world, opts.ownChecks));
   const judged = tables.filter((table) => !table.skip);
-  const judgements = await judgeTables(host, judged, roles, cell, opts.diagnosis, probeModeFor(judged));
+  const judgements = await judgeTables(host, judged, roles, cell, opts.diagnosis);
   return Object.fromEntries(tables.map((table) => [table.property, { table, judgements: judgements[judged.indexOf(table)] ?? [] }]));
 }
 

@@ -1,7 +1,7 @@
 // Runs property tables in a host: serves the responders they need, runs their probes, and turns each observation
-// into a row. Probes whose verdict needs no counter run side by side; a probe decided by a rule's counter runs
-// alone (no other packet may move that counter), and so does each diagnosis re-run (its captures and counters
-// must be its own).
+// into a row. Probes whose verdict needs no counter all go at once, by one in-host prober; a probe decided by a
+// rule's counter runs alone (no other packet may move that counter), and so does each diagnosis re-run (its
+// captures and counters must be its own).
 import type { BackgroundProcess } from '../hosts/background.ts';
 import type { Host } from '../hosts/host.ts';
 import { describeOutcome, describeProbe, type ProbeResult } from '../probes/outcome.ts';
@@ -30,46 +30,22 @@ const EVIDENCE_DEADLINE_MS = 300;
 const decidedByEvidence = (check: Check) => check.droppedBy !== undefined && check.expect === 'timeout';
 /** failures diagnosed per table: a re-run with captures takes a second or more, and a broken scale:1000 has thousands */
 const MOST_DIAGNOSED = 10;
-/** probes at once: each is a process in the host; more would only queue on 2 cores */
-const PROBES_AT_ONCE = 8;
-
-/** A gate that lets at most `limit` of the functions given to it run at a time, in the order they came. */
-function limiter(limit: number): <R>(fn: () => Promise<R>) => Promise<R> {
-  let running = 0;
-  const queue: Array<() => void> = [];
-  return async (fn) => {
-    if (running >= limit) await new Promise<void>((resolve) => queue.push(resolve));
-    running++;
-    try {
-      return await fn();
-    } finally {
-      running--;
-      queue.shift()?.();
-    }
-  };
-}
-
-/** How the checks that need no counter are probed: each by its own command, or all by one in-host prober. */
-export type ProbeMode = 'each' | 'batch';
-
 /**
- * Judges several tables at once. The checks that need no counter go first, all tables side by side: in mode
- * 'each' every responder starts at once and a table's probes go as soon as its own responders listen (at most
- * PROBES_AT_ONCE commands in flight); in mode 'batch' one in-host prober serves the responders itself and sends
- * every probe at once. Then the counted checks, one at a time, once nothing else is in flight; then, with
- * diagnosis given, each failed check is run again with evidence armed and its row's `why` names the cause. The
- * responders those need are started when first needed. Judgements come back per table, in each table's order.
+ * Judges several tables at once. The checks that need no counter go first, every table's at once, by one in-host
+ * prober that also serves the responders the tables need (probes/batch.ts). Then the counted checks, one at a
+ * time, once nothing else is in flight; then, with diagnosis given, each failed check is run again with evidence
+ * armed and its row's `why` names the cause. Those two run one command each, and the responders they need are
+ * started when first needed. Judgements come back per table, in each table's order.
  */
-export async function judgeTables(host: Host, tables: readonly PropertyTable[], roles: Roles, cell: Cell, diagnosis?: DiagnosisContext, mode: ProbeMode = 'each'): Promise<Judgement[][]> {
+export async function judgeTables(host: Host, tables: readonly PropertyTable[], roles: Roles, cell: Cell, diagnosis?: DiagnosisContext): Promise<Judgement[][]> {
   const responders = new Map<string, Promise<BackgroundProcess>>();
-  const responder = ({ ns, port }: ResponderSpec) => {
-    const key = `${ns ?? ''}:${port}`;
-    if (!responders.has(key)) responders.set(key, startResponder(host, ns, port));
-    return responders.get(key)!;
+  const key = ({ ns, port }: ResponderSpec) => `${ns ?? ''}:${port}`;
+  const responderFor = (spec: ResponderSpec) => {
+    if (!responders.has(key(spec))) responders.set(key(spec), startResponder(host, spec.ns, spec.port));
+    return responders.get(key(spec))!;
   };
-  const respondersOf = (table: PropertyTable) => Promise.all(table.responders.map(responder));
+  const respondersOf = (table: PropertyTable) => Promise.all(table.responders.map(responderFor));
   try {
-    const judged = (check: Check, result: ProbeResult): Judgement => ({ check, result, row: row(check, result, roles, cell) });
     const counted = async (check: Check): Promise<Judgement> => {
       const before = await rulePackets(host, check.droppedBy!);
       const result = await probe(host, decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe);
@@ -77,18 +53,12 @@ export async function judgeTables(host: Host, tables: readonly PropertyTable[], 
       return { check, result, row: row(check, result, roles, cell, matched) };
     };
     const freeChecks = tables.map((table) => table.checks.filter((check) => !check.droppedBy));
-    let free: Judgement[][];
-    if (mode === 'batch') {
-      const served = [...new Map(tables.flatMap((table) => table.responders).map((spec) => [`${spec.ns ?? ''}:${spec.port}`, spec])).values()];
-      const results = await probeBatch(host, freeChecks.flat().map((check) => check.probe), served);
-      free = freeChecks.map((checks) => checks.map((check) => judged(check, results.shift()!)));
-    } else {
-      const slots = limiter(PROBES_AT_ONCE);
-      const once = (check: Check) => slots(async () => judged(check, await probe(host, check.probe)));
-      // every responder starts now, side by side with the probes of tables that need none
-      for (const table of tables) void respondersOf(table).catch(() => {});
-      free = await Promise.all(tables.map(async (table, index) => (await respondersOf(table), Promise.all(freeChecks[index]!.map(once)))));
-    }
+    const served = [...new Map(tables.flatMap((table) => table.responders).map((spec) => [key(spec), spec])).values()];
+    const results = await probeBatch(host, freeChecks.flat().map((check) => check.probe), served);
+    const free = freeChecks.map((checks) => checks.map((check): Judgement => {
+      const result = results.shift()!;
+      return { check, result, row: row(check, result, roles, cell) };
+    }));
     const judgements: Judgement[][] = [];
     for (const [index, table] of tables.entries()) {
       const alone: Judgement[] = [];
@@ -113,8 +83,8 @@ export async function judgeTables(host: Host, tables: readonly PropertyTable[], 
 }
 
 /** One table: judgeTables with that table alone. */
-export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell, diagnosis?: DiagnosisContext, mode: ProbeMode = 'each'): Promise<Judgement[]> {
-  return (await judgeTables(host, [table], roles, cell, diagnosis, mode))[0]!;
+export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell, diagnosis?: DiagnosisContext): Promise<Judgement[]> {
+  return (await judgeTables(host, [table], roles, cell, diagnosis))[0]!;
 }
 
 /** The cause the diagnosis names, or else what the probe itself tells (`explained`), with the packets' path. */
