@@ -46,10 +46,12 @@ function batched(lines: readonly string[]): Piece[] {
   return pieces;
 }
 
+/** How a batch's lines are written as commands: `ip`, or `ip -n NS`. */
+const ipOf = ({ ns }: Batch) => (ns === undefined ? 'ip' : `ip -n ${ns}`);
+
 /** A batch as script text: its lines on ip's stdin; a failure names the batch, and ip names the line. */
-function batchText({ ns, lines }: Batch, index: number): string {
-  const ip = ns === undefined ? 'ip' : `ip -n ${ns}`;
-  return `${ip} -batch - <<'BATCH' || { echo "failed: batch ${index}" >&2; exit 1; }\n${lines.join('\n')}\nBATCH`;
+function batchText(batch: Batch, index: number): string {
+  return `${ipOf(batch)} -batch - <<'BATCH' || { echo "failed: batch ${index}" >&2; exit 1; }\n${batch.lines.join('\n')}\nBATCH`;
 }
 
 /** ip -batch says `Command failed -:N`; the error names the gathered line instead. */
@@ -57,9 +59,8 @@ function namingTheLine(result: CommandResult, batches: readonly Batch[]): Comman
   const failed = /Command failed -:(\d+)[\s\S]*failed: batch (\d+)/.exec(result.stderr);
   if (!failed) return result;
   const batch = batches[Number(failed[2])]!;
-  const ip = batch.ns === undefined ? 'ip' : `ip -n ${batch.ns}`;
   const line = batch.lines[Number(failed[1]) - 1];
-  return { ...result, stderr: result.stderr.replace(/Command failed -:\d+\s*failed: batch \d+/, `failed: ${ip} ${line}`) };
+  return { ...result, stderr: result.stderr.replace(/Command failed -:\d+\s*failed: batch \d+/, `failed: ${ipOf(batch)} ${line}`) };
 }
 
 export function scriptShell(host: Host): ScriptShell {

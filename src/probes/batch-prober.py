@@ -1,7 +1,8 @@
 # Many probes by one process inside a host: ICMP echo, TCP connect and HTTP GET from any of the host's network
-# namespaces, all in flight at once, and the servers they probe (what responder.py does: answer with the peer address it saw),
-# listening before the first probe leaves. A socket belongs to the namespace it was made in, so the prober enters
-# each namespace (setns) only to make its sockets, then waits on all of them with one selector.
+# namespaces, all in flight at once, and the servers they probe, listening before the first probe leaves (they
+# answer with peer_reply, as responder.py does: peer-reply.py is put in front of this script). A socket belongs to
+# the namespace it was made in, so the prober enters each namespace (setns) only to make its sockets, then waits on
+# all of them with one selector.
 # stdin: {"timeoutMs": 1000, "serve": [{"ns": "internet", "port": 80}, ...],
 #         "probes": [{"kind": "ping"|"tcp"|"http", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1", "port": 80,
 #                     "source": "198.51.100.7"|null}, ...]}
@@ -14,7 +15,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 home = os.open("/proc/self/ns/net", os.O_RDONLY)
 SO_RCVBUFFORCE = 33  # as root (CAP_NET_ADMIN) beyond net.core.rmem_max, for this socket only
 RAW_BUFFER = 16 << 20
-HTTP_AT_ONCE = 64  # connections in flight: a server accepts one at a time, its backlog holds 128
+CONNECTIONS_AT_ONCE = 64  # connections in flight: a server accepts one at a time, its backlog holds 128
 
 
 def enter(ns):
@@ -49,6 +50,20 @@ def echo(ident, seq):
     header = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
     payload = b"netns-conformance"
     return struct.pack("!BBHHH", 8, 0, checksum(header + payload), ident, seq) + payload
+
+
+def http_outcome(received, rtt_ms):
+    """A whole reply, as curl would judge it: reachable only with an HTTP status line; seenAs from the body."""
+    if not received.startswith(b"HTTP/"):
+        return {"kind": "error", "detail": "no HTTP reply (curl: Empty reply from server)" if not received else f"not an HTTP reply: {received[:40]!r}"}
+    outcome = {"kind": "reachable", "rttMs": rtt_ms, "detail": received.split(b"\r\n", 1)[0].decode(errors="replace")}
+    try:
+        seen = json.loads(received.split(b"\r\n\r\n", 1)[-1]).get("peer")
+    except ValueError:
+        seen = None
+    if isinstance(seen, str):
+        outcome["seenAs"] = seen
+    return outcome
 
 
 def main():
@@ -97,12 +112,12 @@ def main():
         except OSError as error:
             decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
 
-    http_queue = [index for index, probe in enumerate(probes) if probe["kind"] in ("tcp", "http")]  # both connect first
-    http_open = {}  # socket -> [index, phase, received bytes]
+    connect_queue = [index for index, probe in enumerate(probes) if probe["kind"] in ("tcp", "http")]  # both connect first
+    connections = {}  # socket -> [index, phase ("connecting", then for http "reading"), received bytes]
 
-    def open_http():
-        while http_queue and len(http_open) < HTTP_AT_ONCE:
-            index = http_queue.pop(0)
+    def open_connections():
+        while connect_queue and len(connections) < CONNECTIONS_AT_ONCE:
+            index = connect_queue.pop(0)
             probe = probes[index]
             started[index] = time.monotonic()
             sock = made_in(probe.get("ns"), lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
@@ -117,17 +132,17 @@ def main():
                 decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
                 sock.close()
                 continue
-            http_open[sock] = [index, "connecting", b""]
-            selector.register(sock, selectors.EVENT_WRITE, ("http", None))
+            connections[sock] = [index, "connecting", b""]
+            selector.register(sock, selectors.EVENT_WRITE, ("connection", None))
 
-    def close_http(sock, outcome):
-        index = http_open.pop(sock)[0]
+    def close_connection(sock, outcome):
+        index = connections.pop(sock)[0]
         decide(index, outcome)
         selector.unregister(sock)
         sock.close()
 
-    open_http()
-    while (waiting or http_open or http_queue) and time.monotonic() < deadline:
+    open_connections()
+    while (waiting or connections or connect_queue) and time.monotonic() < deadline:
         for key, _ in selector.select(timeout=max(0.0, deadline - time.monotonic())):
             kind, ns = key.data
             sock = key.fileobj
@@ -139,8 +154,7 @@ def main():
             if kind == "served":  # the request, or a bare connect's end: answer with the peer it came from
                 try:
                     sock.recv(4096)
-                    body = json.dumps({"peer": ns}).encode()
-                    sock.send(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+                    sock.send(peer_reply(ns))
                 except OSError:
                     pass
                 selector.unregister(sock)
@@ -163,36 +177,24 @@ def main():
                         src = socket.inet_ntoa(packet[12:16])
                         decide(index, {"kind": ICMP_CODE.get(code, "error"), "from": src, "detail": f"ICMP type 3 code {code}"})
                 continue
-            index, phase, received = http_open[sock]
+            index, phase, received = connections[sock]
             if phase == "connecting":
                 code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                 if code:
-                    close_http(sock, {"kind": ERRNO_OUTCOME.get(code, "error"), "detail": os.strerror(code)})
+                    close_connection(sock, {"kind": ERRNO_OUTCOME.get(code, "error"), "detail": os.strerror(code)})
                 elif probes[index]["kind"] == "tcp":  # connected: that is all a TCP probe asks
-                    close_http(sock, {"kind": "reachable", "rttMs": (time.monotonic() - started[index]) * 1000, "detail": "from %s:%d" % sock.getsockname()})
+                    close_connection(sock, {"kind": "reachable", "rttMs": (time.monotonic() - started[index]) * 1000, "detail": "from %s:%d" % sock.getsockname()})
                 else:
                     sock.send(f"GET / HTTP/1.0\r\nHost: {probes[index]['to']}\r\n\r\n".encode())
-                    http_open[sock][1] = "reading"
-                    selector.modify(sock, selectors.EVENT_READ, ("http", None))
+                    connections[sock][1] = "reading"
+                    selector.modify(sock, selectors.EVENT_READ, ("connection", None))
             else:
                 chunk = sock.recv(4096)
                 if chunk:
-                    http_open[sock][2] = received + chunk
+                    connections[sock][2] = received + chunk
                     continue
-                if not received.startswith(b"HTTP/"):
-                    close_http(sock, {"kind": "error", "detail": "no HTTP reply (curl: Empty reply from server)" if not received else f"not an HTTP reply: {received[:40]!r}"})
-                    open_http()
-                    continue
-                body = received.split(b"\r\n\r\n", 1)[-1]
-                try:
-                    seen = json.loads(body).get("peer")
-                except ValueError:
-                    seen = None
-                outcome = {"kind": "reachable", "rttMs": (time.monotonic() - started[index]) * 1000, "detail": received.split(b"\r\n", 1)[0].decode(errors="replace")}
-                if isinstance(seen, str):
-                    outcome["seenAs"] = seen
-                close_http(sock, outcome)
-            open_http()
+                close_connection(sock, http_outcome(received, (time.monotonic() - started[index]) * 1000))
+            open_connections()
     ended = time.monotonic()
     for index, outcome in enumerate(outcomes):
         took = (decided_at[index] or ended) - (started[index] or ended)

@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import type { Host } from '../hosts/host.ts';
 import type { Outcome, ProbeResult, ProbeSpec } from './outcome.ts';
 import { probeArgv } from './probe.ts';
+import { PEER_REPLY } from './responder.ts';
 import { PYTHON } from './tcp.ts';
 
-const SCRIPT = readFileSync(new URL('./batch-prober.py', import.meta.url), 'utf8');
+const SCRIPT = PEER_REPLY + readFileSync(new URL('./batch-prober.py', import.meta.url), 'utf8');
 const BATCH_DEADLINE_MS = 2_000;
 
 /** A server the prober keeps while it probes: on a port of a namespace (undefined: the host's own). */

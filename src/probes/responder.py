@@ -1,5 +1,5 @@
 # The harness's own responder behind a published port or on the simulated internet: answers every TCP
-# connection with a one-line HTTP reply whose body says which peer address it saw, and logs that peer.
+# connection with peer_reply (peer-reply.py, put in front of this script), and logs that peer.
 # (python3's http.server does a reverse lookup of its address before it listens: seconds in a sandbox.)
 # argv: a name that shows in ps (netns-conformance-responder), port
 import json, socket, sys
@@ -14,8 +14,7 @@ while True:
     conn.settimeout(2)
     try:
         conn.recv(4096)  # the request, if any: a bare TCP connect sends none
-        body = json.dumps({"peer": peer}).encode()
-        conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        conn.sendall(peer_reply(peer))
     except OSError:
         pass
     finally:

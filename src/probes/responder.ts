@@ -4,7 +4,9 @@ import type { BackgroundProcess } from '../hosts/background.ts';
 import type { Host, NetnsRef } from '../hosts/host.ts';
 import { PYTHON } from './tcp.ts';
 
-const SCRIPT = readFileSync(new URL('./responder.py', import.meta.url), 'utf8');
+/** The servers' one reply (peer-reply.py), put in front of each script that serves. */
+export const PEER_REPLY = readFileSync(new URL('./peer-reply.py', import.meta.url), 'utf8');
+const SCRIPT = PEER_REPLY + readFileSync(new URL('./responder.py', import.meta.url), 'utf8');
 /** its first argument: the name it has in `ps`, for people and for the self-tests that look for it */
 export const RESPONDER_NAME = 'netns-conformance-responder';
 

@@ -54,7 +54,8 @@ export async function judgeTables(host: Host, tables: readonly PropertyTable[], 
     };
     const freeChecks = tables.map((table) => table.checks.filter((check) => !check.droppedBy));
     const served = [...new Map(tables.flatMap((table) => table.responders).map((spec) => [key(spec), spec])).values()];
-    const results = await probeBatch(host, freeChecks.flat().map((check) => check.probe), served);
+    // tables of counted checks only need no prober (its start is most of a batch's cost)
+    const results = freeChecks.flat().length ? await probeBatch(host, freeChecks.flat().map((check) => check.probe), served) : [];
     const free = freeChecks.map((checks) => checks.map((check): Judgement => {
       const result = results.shift()!;
       return { check, result, row: row(check, result, roles, cell) };

@@ -1,6 +1,6 @@
 // Rows as text: the checks of one property or of a walkthrough step (✓/✗, probe, expected, observed, and under a
-// failure its cause and a command to run it again), and the run's summary, properties as rows and cells (implementation, and kernel and
-// firewall where they vary) as columns.
+// failure its cause and a command to run it again), and the run's summary, properties as rows and cells
+// (implementation, and kernel and firewall where they vary) as columns.
 import { PROPERTY_IDS } from '../properties/properties.ts';
 import { describeOutcome, describeProbe } from '../probes/outcome.ts';
 import type { Observation } from '../probes/reachability.ts';
