@@ -14,7 +14,8 @@ export interface RawResult {
 }
 
 export interface RunOptions {
-  stdin?: string;
+  /** a promise: the command starts now and gets its input when it is known (the transport writes it then) */
+  stdin?: string | Promise<string>;
   /** the transport's own last resort; the deadline proper is enforced inside the host */
   backstopMs: number;
 }
@@ -45,8 +46,11 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** default 0; a probe passes 'any' because its exit status is data */
   expectExit?: ExpectedExit;
-  /** written to the command's standard input (`ip -batch -`, `nft -f -`, a script for `bash -s`) */
-  stdin?: string;
+  /**
+   * written to the command's standard input (`ip -batch -`, `nft -f -`, a script for `bash -s`); a promise starts
+   * the command at once and writes its input when it resolves (a prober that starts while a build runs)
+   */
+  stdin?: string | Promise<string>;
   /** how it shows in the log and in errors, when its argv would be unreadable (an inline script) */
   display?: string;
 }
@@ -73,6 +77,8 @@ export class Host implements AsyncDisposable {
   readonly $: HostShell;
   readonly #driver: HostDriver;
   readonly #background = new Set<BackgroundProcess>();
+  /** what must end before the sandbox goes, besides background processes (a prober still waiting for its input) */
+  readonly #beforeStop = new Set<() => Promise<unknown>>();
   #backgroundCount = 0;
   #stopping: Promise<void> | undefined;
   #destroyed = false;
@@ -116,6 +122,12 @@ export class Host implements AsyncDisposable {
     return background;
   }
 
+  /** Runs `end` when the host stops or is kept, before the sandbox goes; the returned function forgets it. */
+  beforeStop(end: () => Promise<unknown>): () => void {
+    this.#beforeStop.add(end);
+    return () => this.#beforeStop.delete(end);
+  }
+
   /** A command a person can paste on this machine to run argv the way the harness did. */
   reproduce(argv: readonly string[], ns?: NetnsRef): string {
     return displayArgv(this.#driver.reproduce([...(ns ? enterNamespace(ns) : []), ...argv]));
@@ -124,7 +136,7 @@ export class Host implements AsyncDisposable {
   /** Stops background processes, then removes the sandbox. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      await Promise.allSettled([...this.#background].map((background) => background.stop()));
+      await this.#endOwnProcesses();
       this.#destroyed = true;
       await this.#driver.destroy();
     })();
@@ -138,7 +150,7 @@ export class Host implements AsyncDisposable {
   async keep(what: string): Promise<KeptHost | undefined> {
     const keepDriver = this.#driver.keep?.bind(this.#driver);
     if (!keepDriver) return undefined;
-    await Promise.allSettled([...this.#background].map((background) => background.stop()));
+    await this.#endOwnProcesses();
     const name = `${KEPT_PREFIX}${this.name}`;
     await keepDriver(name);
     this.#destroyed = true; // this run is done with it
@@ -150,8 +162,12 @@ export class Host implements AsyncDisposable {
     await this.stop();
   }
 
+  #endOwnProcesses(): Promise<unknown> {
+    return Promise.allSettled([...[...this.#background].map((background) => background.stop()), ...[...this.#beforeStop].map((end) => end())]);
+  }
+
   /** Throws at once (not as a rejection) on a stopped host: a background process must not start half-way. */
-  #launch(argv: readonly string[], opts: { ns?: NetnsRef; timeoutMs: number; display?: string; stdin?: string }): Promise<CommandResult> {
+  #launch(argv: readonly string[], opts: { ns?: NetnsRef; timeoutMs: number; display?: string; stdin?: string | Promise<string> }): Promise<CommandResult> {
     if (this.#destroyed) throw new Error(`host ${this.name} is stopped; cannot run \`${opts.display ?? displayArgv(argv)}\``);
     const inner = [...(opts.ns ? enterNamespace(opts.ns) : []), ...argv];
     // The deadline is enforced inside the host, where the process lives; the transport's is only a backstop.

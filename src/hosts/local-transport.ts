@@ -7,7 +7,9 @@ import type { RawResult, RunOptions } from './host.ts';
 export function runLocally(prefix: readonly string[], argv: readonly string[], opts: RunOptions): Promise<RawResult> {
   const [file, ...args] = [...prefix, ...argv];
   const child = spawn(file!, args, { stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], timeout: opts.backstopMs });
-  child.stdin?.end(opts.stdin);
+  // a child that exits before reading its input must not fail the write (EPIPE) as an unhandled error
+  child.stdin?.on('error', () => {});
+  if (child.stdin) void Promise.resolve(opts.stdin).then((text) => child.stdin!.end(text), () => child.stdin!.end());
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));

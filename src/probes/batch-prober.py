@@ -8,7 +8,9 @@
 #                     "source": "198.51.100.7"|null}, ...]}
 # stdout: one JSON line per probe, in order: {"outcome": {"kind": "reachable", "rttMs": 0.3, "seenAs": "172.31.8.154"},
 #         "ms": 0.4} (ms: how long it took to decide)
-import ctypes, errno, json, os, selectors, socket, struct, sys, time
+# timeoutMs is each probe's own deadline, from the moment it leaves (as `ping -W` has): making a thousand
+# namespaces' sockets takes a second or more on a busy machine, and must not eat the last probes' time.
+import ctypes, errno, heapq, json, os, selectors, socket, struct, sys, time
 
 CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
@@ -34,9 +36,67 @@ def made_in(ns, make):
         enter(None)
 
 
+TIMEOUT = {"kind": "timeout", "detail": "no answer before its deadline"}
+# Links the kernel has not finished bringing up, which drop what is sent through them: up with their carrier on,
+# but still without a queue (qdisc "noop"), or a bridge port not yet running (its port is not forwarding yet).
+# The kernel's link watch mends both; it takes the lock every ip command takes and batches some events a second
+# apart, so on a busy machine it was seen to lag up to 4 s behind a build.
+RTM_NEWLINK, RTM_GETLINK, NLMSG_DONE, NLMSG_ERROR = 16, 18, 3, 2
+IFLA_IFNAME, IFLA_QDISC, IFLA_MASTER = 3, 6, 10
+IFF_UP, IFF_RUNNING, IFF_LOWER_UP, IFF_DORMANT = 0x1, 0x40, 0x10000, 0x20000
+LINKS_SETTLE_S = 10
 ERRNO_OUTCOME = {errno.ENETUNREACH: "network-unreachable", errno.EHOSTUNREACH: "host-unreachable", errno.ECONNREFUSED: "refused"}
 # ICMP destination-unreachable codes, as ping reports them
 ICMP_CODE = {0: "network-unreachable", 1: "host-unreachable", 9: "filtered", 10: "filtered", 13: "filtered"}
+
+
+def link_attributes(data, start, end):
+    """A link message's attributes, type -> bytes."""
+    found = {}
+    while start + 4 <= end:
+        length, kind = struct.unpack_from("=HH", data, start)
+        found[kind] = data[start + 4 : start + length]
+        start += (length + 3) & ~3
+    return found
+
+
+def coming_up(ns):
+    """The names of the links of a namespace that are still coming up (a link left dormant stays so: not those)."""
+    sock = made_in(ns, lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0))  # NETLINK_ROUTE
+    try:
+        # nlmsghdr (len, type, flags REQUEST|DUMP, seq, pid) and an empty ifinfomsg
+        sock.send(struct.pack("=LHHLL", 32, RTM_GETLINK, 0x1 | 0x300, 1, 0) + bytes(16))
+        pending = []
+        while True:
+            data = sock.recv(1 << 16)
+            offset = 0
+            while offset < len(data):
+                length, kind = struct.unpack_from("=LH", data, offset)
+                if kind in (NLMSG_DONE, NLMSG_ERROR):
+                    return pending
+                flags = struct.unpack_from("=I", data, offset + 24)[0] if kind == RTM_NEWLINK else 0  # ifinfomsg's
+                if flags & (IFF_UP | IFF_LOWER_UP | IFF_DORMANT) == IFF_UP | IFF_LOWER_UP:
+                    attributes = link_attributes(data, offset + 32, offset + length)
+                    queueless = attributes.get(IFLA_QDISC, b"").rstrip(b"\0") == b"noop"
+                    if queueless or (IFLA_MASTER in attributes and not flags & IFF_RUNNING):
+                        pending.append(attributes.get(IFLA_IFNAME, b"?").rstrip(b"\0").decode())
+                offset += (length + 3) & ~3
+    finally:
+        sock.close()
+
+
+def await_links(namespaces):
+    """Waits until no link of these namespaces is still coming up (at most LINKS_SETTLE_S): a probe judges the
+    state that was built, not the kernel's lag in bringing it up."""
+    deadline = time.monotonic() + LINKS_SETTLE_S
+    waiting = list(namespaces)
+    while waiting and time.monotonic() < deadline:
+        waiting = [ns for ns in waiting if coming_up(ns)]
+        if waiting:
+            time.sleep(0.005)
+    if waiting:
+        still = "; ".join("%s: %s" % (ns or "host", " ".join(coming_up(ns))) for ns in waiting)
+        sys.stderr.write(f"links still coming up after {LINKS_SETTLE_S} s ({still})\n")
 
 
 def checksum(data):
@@ -67,19 +127,29 @@ def http_outcome(received, rtt_ms):
 
 
 def main():
-    request = json.load(sys.stdin)
+    text = sys.stdin.read()
+    if not text.strip():  # started ahead of its probes, and its host stopped before it got any
+        return
+    request = json.loads(text)
     probes = request["probes"]
-    deadline = time.monotonic() + request["timeoutMs"] / 1000
+    timeout = request["timeoutMs"] / 1000
     outcomes = [None] * len(probes)
     started = [0.0] * len(probes)
     decided_at = [0.0] * len(probes)
+    expiries = []  # heap of (deadline, index) of the probes sent; decided ones are skipped when they come up
+    await_links({None, *(probe.get("ns") for probe in probes), *(server.get("ns") for server in request.get("serve", []))})
 
     def decide(index, outcome):
         outcomes[index] = outcome
         decided_at[index] = time.monotonic()
+
+    def sent(index):
+        started[index] = time.monotonic()
+        heapq.heappush(expiries, (started[index] + timeout, index))
     selector = selectors.DefaultSelector()
     pings = {}  # namespace -> raw ICMP socket (one per namespace; replies matched by id and sequence)
     waiting = {}  # (namespace, id, seq) -> probe index
+    ping_key = {}  # probe index -> its key in waiting
 
     for server in request.get("serve", []):
         def listening(port=server["port"]):
@@ -106,20 +176,22 @@ def main():
             selector.register(sock, selectors.EVENT_READ, ("ping", ns))
         ident, seq = index & 0xFFFF, index >> 16
         try:
-            started[index] = time.monotonic()
+            sent(index)
             pings[ns].sendto(echo(ident, seq), (probe["to"], 0))
             waiting[(ns, ident, seq)] = index
+            ping_key[index] = (ns, ident, seq)
         except OSError as error:
             decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
 
     connect_queue = [index for index, probe in enumerate(probes) if probe["kind"] in ("tcp", "http")]  # both connect first
     connections = {}  # socket -> [index, phase ("connecting", then for http "reading"), received bytes]
+    socket_of = {}  # probe index -> its connection's socket, while open
 
     def open_connections():
         while connect_queue and len(connections) < CONNECTIONS_AT_ONCE:
             index = connect_queue.pop(0)
             probe = probes[index]
-            started[index] = time.monotonic()
+            sent(index)
             sock = made_in(probe.get("ns"), lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
             sock.setblocking(False)
             try:
@@ -133,17 +205,36 @@ def main():
                 sock.close()
                 continue
             connections[sock] = [index, "connecting", b""]
+            socket_of[index] = sock
             selector.register(sock, selectors.EVENT_WRITE, ("connection", None))
 
     def close_connection(sock, outcome):
         index = connections.pop(sock)[0]
+        del socket_of[index]
         decide(index, outcome)
         selector.unregister(sock)
         sock.close()
 
-    open_connections()
-    while (waiting or connections or connect_queue) and time.monotonic() < deadline:
-        for key, _ in selector.select(timeout=max(0.0, deadline - time.monotonic())):
+    def expire():
+        """Decides, as timeouts, the probes whose own deadline has passed, opens the connections that frees room
+        for, and returns the next deadline of a probe still undecided (None: every probe is decided)."""
+        while True:
+            open_connections()
+            now = time.monotonic()
+            while expiries and (outcomes[expiries[0][1]] is not None or expiries[0][0] <= now):
+                _, index = heapq.heappop(expiries)
+                if outcomes[index] is not None:
+                    continue
+                if index in socket_of:
+                    close_connection(socket_of[index], TIMEOUT)
+                else:  # a ping: a reply that still comes is no one's
+                    waiting.pop(ping_key[index], None)
+                    decide(index, TIMEOUT)
+            if not (connect_queue and len(connections) < CONNECTIONS_AT_ONCE):
+                return expiries[0][0] if expiries else None
+
+    while (next_deadline := expire()) is not None:
+        for key, _ in selector.select(timeout=max(0.0, next_deadline - time.monotonic())):
             kind, ns = key.data
             sock = key.fileobj
             if kind == "listening":
@@ -195,10 +286,8 @@ def main():
                     continue
                 close_connection(sock, http_outcome(received, (time.monotonic() - started[index]) * 1000))
             open_connections()
-    ended = time.monotonic()
     for index, outcome in enumerate(outcomes):
-        took = (decided_at[index] or ended) - (started[index] or ended)
-        print(json.dumps({"outcome": outcome or {"kind": "timeout", "detail": "no answer before the batch's deadline"}, "ms": took * 1000}))
+        print(json.dumps({"outcome": outcome, "ms": (decided_at[index] - started[index]) * 1000}))
 
 
 main()

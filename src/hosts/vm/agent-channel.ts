@@ -27,9 +27,11 @@ export class AgentChannel {
     });
   }
 
-  run(argv: readonly string[], opts: RunOptions): Promise<RawResult> {
-    if (this.#ended) return Promise.resolve({ exitCode: -1, stdout: '', stderr: this.#ended });
-    const request: AgentRequest = { id: ++this.#nextId, argv: [...argv], ...opts };
+  async run(argv: readonly string[], { stdin: input, ...opts }: RunOptions): Promise<RawResult> {
+    // input that is not known yet is waited for here: the agent's requests carry it whole
+    const stdin = await input;
+    if (this.#ended) return { exitCode: -1, stdout: '', stderr: this.#ended };
+    const request: AgentRequest = { id: ++this.#nextId, argv: [...argv], ...opts, ...(stdin === undefined ? {} : { stdin }) };
     return new Promise((resolve) => {
       const backstop = setTimeout(() => this.#answer(request.id, `the VM's agent gave no answer in ${opts.backstopMs / 1000} s`), opts.backstopMs);
       this.#waiting.set(request.id, (result) => {

@@ -8,8 +8,9 @@ export const AGENT_PORT = 'netns-conformance.agent';
 import type { RawResult, RunOptions } from '../host.ts';
 
 /** one command: what the harness's transport is asked to run, with an id to match the reply */
-export interface AgentRequest extends RunOptions {
+export interface AgentRequest extends Omit<RunOptions, 'stdin'> {
   id: number;
+  stdin?: string;
   argv: string[];
 }
 
