@@ -2,48 +2,70 @@
 // hence no namespace either. Ctrl-C and SIGTERM as a terminal or a CI runner send them (to the whole process
 // group), and SIGKILL, after which no handler of the run can act: its processes die with it (PR_SET_PDEATHSIG)
 // and its containers are removed by the reaper it started. Each run is interrupted while the guide's HTTP
-// server runs in its host.
+// server runs in its host, and again while an implementation builds and the prober that will judge it waits
+// for its probes.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { LABEL_OWNER, ownerOf } from '../src/hosts/run-labels.ts';
 import { waitUntil } from '../src/wait.ts';
+import { PROBER_NAME } from '../src/probes/batch.ts';
 import { RESPONDER_NAME } from '../src/probes/responder.ts';
-import { startNestedRun } from './nested-run.ts';
+import { SLOW_BUILD, slowBuild, startNestedRun } from './nested-run.ts';
 import { carrying, descendants, stillRunning } from './process-tree.ts';
 
 const containersOf = (owner: string) =>
   execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=${LABEL_OWNER}=${owner}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGKILL'] as const;
+
+/** Starts a nested run, signals its process group once `running` shows in its process tree, and checks what is left. */
+async function interruptLeavesNothing(signal: (typeof SIGNALS)[number], files: string[], env: Record<string, string>, running: readonly string[]): Promise<void> {
+  const { backend } = inject('harness');
+  const run = startNestedRun(files, { NETNS_HOST: backend, ...env });
+  const pid = run.subprocess.pid!;
+  // looked for every 10 ms: suite 04 now runs in about half a second on a netns host, its server in less
+  const tree = await waitUntil(
+    async () => {
+      if (run.ended()) throw new Error(`the run ended before it could be interrupted:\n${(await run.subprocess).all}`);
+      return descendants(pid);
+    },
+    (procs) => running.every((name) => procs.some((proc) => proc.cmdline.includes(name))),
+    { what: `the interrupted run to start ${running.join(' and ')}`, deadlineMs: 90_000, intervalMs: 10 },
+  );
+  if (backend === 'container') expect(containersOf(ownerOf(pid))).toHaveLength(1);
+
+  process.kill(-pid, signal);
+  const result = await run.subprocess;
+  expect(result.exitCode, result.all).not.toBe(0);
+
+  // what was running at the signal, and anything of the run's started since (found by its environment, also
+  // when its parent died first and it was reparented)
+  const left = await waitUntil(async () => [...stillRunning(tree), ...carrying(run.marker)], (procs) => procs.length === 0, {
+    what: "the interrupted run's processes to end",
+    deadlineMs: 10_000,
+  });
+  expect(left).toEqual([]);
+  if (backend === 'container') {
+    // after SIGKILL the reaper does it, a moment after the run is gone
+    await waitUntil(async () => containersOf(ownerOf(pid)), (ids) => ids.length === 0, { what: `the containers of run ${pid} to be removed`, deadlineMs: 15_000 });
+  }
+}
+
 describe.concurrent('an interrupted run leaves nothing behind', () => {
-  test.each(['SIGINT', 'SIGTERM', 'SIGKILL'] as const)('%s to a run mid-suite leaves no container and no process', async (signal) => {
-    const { backend } = inject('harness');
-    const run = startNestedRun(['suites/04-inbound-access.test.ts'], { NETNS_HOST: backend });
-    const pid = run.subprocess.pid!;
-    // looked for every 10 ms: suite 04 now runs in about half a second on a netns host, its server in less
-    const tree = await waitUntil(
-      async () => {
-        if (run.ended()) throw new Error(`the run ended before it could be interrupted:\n${(await run.subprocess).all}`);
-        return descendants(pid);
-      },
-      (procs) => procs.some((proc) => proc.cmdline.includes(RESPONDER_NAME)),
-      { what: 'the interrupted run to start its HTTP server', deadlineMs: 90_000, intervalMs: 10 },
-    );
-    if (backend === 'container') expect(containersOf(ownerOf(pid))).toHaveLength(1);
+  test.each(SIGNALS)('%s to a run mid-suite leaves no container and no process', async (signal) => {
+    await interruptLeavesNothing(signal, ['suites/04-inbound-access.test.ts'], {}, [RESPONDER_NAME]);
+  }, 120_000);
 
-    process.kill(-pid, signal);
-    const result = await run.subprocess;
-    expect(result.exitCode, result.all).not.toBe(0);
-
-    // what was running at the signal, and anything of the run's started since (found by its environment, also
-    // when its parent died first and it was reparented)
-    const left = await waitUntil(async () => [...stillRunning(tree), ...carrying(run.marker)], (procs) => procs.length === 0, {
-      what: "the interrupted run's processes to end",
-      deadlineMs: 10_000,
-    });
-    expect(left).toEqual([]);
-    if (backend === 'container') {
-      // after SIGKILL the reaper does it, a moment after the run is gone
-      await waitUntil(async () => containersOf(ownerOf(pid)), (ids) => ids.length === 0, { what: `the containers of run ${pid} to be removed`, deadlineMs: 15_000 });
+  test.each(SIGNALS)('%s while an implementation builds and its prober waits leaves no container and no process', async (signal) => {
+    const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-slow-build-'));
+    try {
+      // the build is still running when the signal comes: the run's end must end it too, its children with it
+      await interruptLeavesNothing(signal, ['suites/conformance.test.ts'], slowBuild(dir), [PROBER_NAME, SLOW_BUILD]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
 });

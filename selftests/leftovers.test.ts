@@ -1,14 +1,14 @@
 // What earlier runs left is gone: containers of a killed run are swept by the next run whatever its backend, a
 // nested run dies with the process that started it, and the Allure results hold this run's tests only.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, inject, test } from 'vitest';
 import { LABEL_OWNER, LABEL_RUN, ownerOf } from '../src/hosts/run-labels.ts';
 import { waitUntil } from '../src/wait.ts';
-import { RESPONDER_NAME } from '../src/probes/responder.ts';
-import { startNestedRun } from './nested-run.ts';
+import { SLOW_BUILD, startNestedRun } from './nested-run.ts';
 import { descendants, stillRunning } from './process-tree.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -38,25 +38,27 @@ describe.concurrent('leftovers of earlier runs', () => {
 
   test('a nested run ends, leaving nothing, when the process that started it is killed', async ({ onTestFinished }) => {
     const { backend } = inject('harness');
-    // a stand-in for a self-test's worker: it starts a nested run, prints its pid and waits
+    const scripts = mkdtempSync(join(tmpdir(), 'netns-conformance-slow-build-'));
+    onTestFinished(() => rmSync(scripts, { recursive: true, force: true }));
+    // a stand-in for a self-test's worker: it starts a nested run, busy building until it is killed, prints the
+    // run's folder and waits
     const starter = execa(process.execPath, ['--input-type=module', '-e', `
-      const { startNestedRun } = await import('./selftests/nested-run.ts');
-      const run = startNestedRun(['suites/04-inbound-access.test.ts'], { NETNS_HOST: ${JSON.stringify(backend)} });
+      const { slowBuild, startNestedRun } = await import('./selftests/nested-run.ts');
+      const run = startNestedRun(['suites/conformance.test.ts'], { NETNS_HOST: ${JSON.stringify(backend)}, ...slowBuild(${JSON.stringify(scripts)}) });
       console.log(run.dir);
       setInterval(() => {}, 1000);`], { cwd: ROOT, reject: false, buffer: false });
     // killed, the starter cannot remove the nested run's folder: this test does
     const dir = await new Promise<string>((started) => starter.stdout!.once('data', (chunk: Buffer) => started(chunk.toString().trim())));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    // the starter's whole tree: the nested vitest, its workers, the host and the server in it
-    // looked for every 10 ms: suite 04 now runs in about half a second on a netns host, its server in less
+    // the starter's whole tree: the nested vitest, its workers, the host and the setup script building in it
     const tree = await waitUntil(
       async () => {
         const procs = descendants(starter.pid!);
-        if (procs.length === 0) throw new Error('the nested run ended before its server started (no process below the starter)');
+        if (procs.length === 0) throw new Error('the nested run ended before its setup script started (no process below the starter)');
         return procs;
       },
-      (procs) => procs.some((proc) => proc.cmdline.includes(RESPONDER_NAME)),
-      { what: 'the nested run to start its HTTP server', deadlineMs: 90_000, intervalMs: 10 },
+      (procs) => procs.some((proc) => proc.cmdline.includes(SLOW_BUILD)),
+      { what: 'the nested run to start its setup script', deadlineMs: 90_000, intervalMs: 50 },
     );
     starter.kill('SIGKILL');
     await starter;

@@ -1,6 +1,6 @@
 // Runs suites in a nested vitest process (its own global setup, hosts and report), as a user would run
 // them, so the self-tests can judge a whole run: which tests failed and why, and what it left behind.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -60,4 +60,17 @@ export function startNestedRun(files: string[], env: Record<string, string> = {}
     tests: () => reported().tests,
     kept: () => reported().kept,
   };
+}
+
+/** the name of the script slowBuild writes: it shows in the run's process tree while it builds */
+export const SLOW_BUILD = 'slow-build.sh';
+
+/**
+ * For a run that is still busy when a test interrupts it, whatever the machine's speed: the environment that has
+ * the conformance suite judge a setup script (written into `dir`) that builds for a minute.
+ */
+export function slowBuild(dir: string): Record<string, string> {
+  const script = join(dir, SLOW_BUILD);
+  writeFileSync(script, 'sleep 60\n');
+  return { NETNS_IMPL: `script:${script}` };
 }

@@ -65,7 +65,15 @@ async function routeCauses(host: Host, workload: Workload, address: string, way:
   const route = await routeGet(host, workload.netns, address);
   if (!route.ok) return [`${workload.label} has no route ${way} ${address} (${route.error})`];
   // the next hop, or the address itself when it is on-link, must answer ARP
-  const state = await neighbourState(host, workload.netns, route.gateway ?? address);
+  const hop = route.gateway ?? address;
+  let state = await neighbourState(host, workload.netns, hop);
+  if (!state.length) {
+    // No entry: the kernel's neighbour GC deletes failed ones once the machine holds more than gc_thresh1 (128)
+    // entries, counted over every namespace (a scale test running beside this one is enough). One packet asks
+    // the kernel to resolve the hop again; the entry then says whether anyone answers.
+    await host.exec(['ping', '-n', '-c', '1', '-W', '1', hop], { ns: workload.netns, expectExit: 'any' });
+    state = await neighbourState(host, workload.netns, hop);
+  }
   if (!state.includes('FAILED') && !state.includes('INCOMPLETE')) return [];
   const arp = `ARP ${state.join(' ')}`;
   return [route.gateway ? `${workload.label} routes ${address} via ${route.gateway}, which nobody answers for (${arp})` : `${workload.label} gets no ARP answer for ${address} on ${route.dev} (${arp})`];

@@ -42,7 +42,7 @@ export function chooseBackend(request: BackendRequest, abilities: MachineAbiliti
   }
   if (request === 'vm') return 'vm'; // qemu needs no root; its tools are checked with the host's
   if (request === 'netns') {
-    if (!root) throw new HarnessSetupError('NETNS_HOST=netns needs root (unshare of a network and mount namespace); run as root or use NETNS_HOST=container');
+    if (!root) throw new HarnessSetupError('NETNS_HOST=netns needs root (unshare of a network, mount and PID namespace); run as root or use NETNS_HOST=container');
     return 'netns';
   }
   if (!engineProblem) return 'container';

@@ -1,5 +1,8 @@
-// The netns backend: the host is a private network + mount namespace made with `unshare`, held open by a small
-// shell process. Commands enter it with nsenter. For machines with root and no Docker, and for kernels in a VM.
+// The netns backend: the host is a private network, mount and PID namespace made with `unshare`, held open by a
+// small shell process, the first process of its PID namespace. Commands enter it with nsenter. When that holder
+// ends (the host stops, or the harness dies and its death signal reaches it), the kernel kills every process
+// left in the host, however it was started: a setup script's own children too. For machines with root and no
+// Docker.
 import { execa } from 'execa';
 import type { HostDriver } from './host.ts';
 import { DIE_WITH_TIMEOUT, dieWithHarness } from './die-with-harness.ts';
@@ -30,7 +33,8 @@ export async function startNetnsDriver(): Promise<HostDriver> {
   const [guard, ...guardArgs] = dieWithHarness();
   const holder = execa(
     guard!,
-    [...guardArgs, 'unshare', '--net', '--mount', '--propagation', 'private', '--', 'sh', '-c', HOLDER],
+    // --kill-child: the holder is unshare's child, and dies with it (and so the whole PID namespace does)
+    [...guardArgs, 'unshare', '--net', '--mount', '--pid', '--kill-child', '--mount-proc', '--propagation', 'private', '--', 'sh', '-c', HOLDER],
     { stdin: 'pipe', reject: false, buffer: true },
   );
   let stdout = '';
@@ -46,7 +50,8 @@ export async function startNetnsDriver(): Promise<HostDriver> {
     { what: 'the namespace holder to print "ready"', deadlineMs: 10_000, intervalMs: 10 },
   );
   const pid = String(holder.pid);
-  const enter = ['nsenter', '--target', pid, '--net', '--mount', '--'];
+  // unshare itself stays in the machine's PID namespace; its children, the holder first, are in the host's
+  const enter = ['nsenter', '--target', pid, '--net', '--mount', `--pid=/proc/${pid}/ns/pid_for_children`, '--'];
   const prefix = [...dieWithHarness(), ...enter];
   let destroyed: Promise<unknown> | undefined;
   return {

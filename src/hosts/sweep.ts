@@ -29,7 +29,8 @@ function remove(ids: string[]): string[] {
       docker(['rm', '--force', '--volumes', id]);
       return true;
     } catch (error) {
-      if (/No such container/.test(String((error as { stderr?: string }).stderr))) return false; // another run was first
+      // another run (or a killed run's reaper) was first, or still is
+      if (/No such container|removal of container \S+ is already in progress/.test(String((error as { stderr?: string }).stderr))) return false;
       throw error;
     }
   });
