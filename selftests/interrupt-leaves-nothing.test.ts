@@ -5,9 +5,6 @@
 // server runs in its host, and again while an implementation builds and the prober that will judge it waits
 // for its probes.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { LABEL_OWNER, ownerOf } from '../src/hosts/run-labels.ts';
 import { waitUntil } from '../src/wait.ts';
@@ -60,12 +57,12 @@ describe.concurrent('an interrupted run leaves nothing behind', () => {
   }, 120_000);
 
   test.each(SIGNALS)('%s while an implementation builds and its prober waits leaves no container and no process', async (signal) => {
-    const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-slow-build-'));
+    const build = slowBuild();
     try {
       // the build is still running when the signal comes: the run's end must end it too, its children with it
-      await interruptLeavesNothing(signal, ['suites/conformance.test.ts'], slowBuild(dir), [PROBER_NAME, SLOW_BUILD]);
+      await interruptLeavesNothing(signal, ['suites/conformance.test.ts'], build.env, [PROBER_NAME, SLOW_BUILD]);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      build.remove();
     }
   }, 120_000);
 });

@@ -1,14 +1,13 @@
 // What earlier runs left is gone: containers of a killed run are swept by the next run whatever its backend, a
 // nested run dies with the process that started it, and the Allure results hold this run's tests only.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, inject, test } from 'vitest';
 import { LABEL_OWNER, LABEL_RUN, ownerOf } from '../src/hosts/run-labels.ts';
 import { waitUntil } from '../src/wait.ts';
-import { SLOW_BUILD, startNestedRun } from './nested-run.ts';
+import { SLOW_BUILD, slowBuild, startNestedRun } from './nested-run.ts';
 import { descendants, stillRunning } from './process-tree.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -38,13 +37,13 @@ describe.concurrent('leftovers of earlier runs', () => {
 
   test('a nested run ends, leaving nothing, when the process that started it is killed', async ({ onTestFinished }) => {
     const { backend } = inject('harness');
-    const scripts = mkdtempSync(join(tmpdir(), 'netns-conformance-slow-build-'));
-    onTestFinished(() => rmSync(scripts, { recursive: true, force: true }));
+    const build = slowBuild();
+    onTestFinished(build.remove);
     // a stand-in for a self-test's worker: it starts a nested run, busy building until it is killed, prints the
     // run's folder and waits
     const starter = execa(process.execPath, ['--input-type=module', '-e', `
-      const { slowBuild, startNestedRun } = await import('./selftests/nested-run.ts');
-      const run = startNestedRun(['suites/conformance.test.ts'], { NETNS_HOST: ${JSON.stringify(backend)}, ...slowBuild(${JSON.stringify(scripts)}) });
+      const { startNestedRun } = await import('./selftests/nested-run.ts');
+      const run = startNestedRun(['suites/conformance.test.ts'], ${JSON.stringify({ NETNS_HOST: backend, ...build.env })});
       console.log(run.dir);
       setInterval(() => {}, 1000);`], { cwd: ROOT, reject: false, buffer: false });
     // killed, the starter cannot remove the nested run's folder: this test does

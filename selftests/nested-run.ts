@@ -67,10 +67,11 @@ export const SLOW_BUILD = 'slow-build.sh';
 
 /**
  * For a run that is still busy when a test interrupts it, whatever the machine's speed: the environment that has
- * the conformance suite judge a setup script (written into `dir`) that builds for a minute.
+ * the conformance suite judge a setup script that builds for a minute, and how to remove that script's folder.
  */
-export function slowBuild(dir: string): Record<string, string> {
+export function slowBuild(): { env: Record<string, string>; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-slow-build-'));
   const script = join(dir, SLOW_BUILD);
   writeFileSync(script, 'sleep 60\n');
-  return { NETNS_IMPL: `script:${script}` };
+  return { env: { NETNS_IMPL: `script:${script}` }, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -5,6 +5,7 @@ import type { Host } from '../hosts/host.ts';
 import { contains } from '../net/ipv4.ts';
 import { neighbourState, routeGet, sysctl } from '../evidence/links.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
+import { ping, probe } from '../probes/probe.ts';
 import type { Roles, Workload } from '../roles/roles.ts';
 import { uplinkAddress, type World } from '../world/world.ts';
 import type { AddressBook } from './path.ts';
@@ -71,7 +72,7 @@ async function routeCauses(host: Host, workload: Workload, address: string, way:
     // No entry: the kernel's neighbour GC deletes failed ones once the machine holds more than gc_thresh1 (128)
     // entries, counted over every namespace (a scale test running beside this one is enough). One packet asks
     // the kernel to resolve the hop again; the entry then says whether anyone answers.
-    await host.exec(['ping', '-n', '-c', '1', '-W', '1', hop], { ns: workload.netns, expectExit: 'any' });
+    await probe(host, ping(workload.netns, hop, { timeoutMs: 1_000 }));
     state = await neighbourState(host, workload.netns, hop);
   }
   if (!state.includes('FAILED') && !state.includes('INCOMPLETE')) return [];

@@ -76,8 +76,7 @@ export class Host implements AsyncDisposable {
   /** a shell whose commands run inside this host (bash, set -e -o pipefail), for the guide's step scripts */
   readonly $: HostShell;
   readonly #driver: HostDriver;
-  readonly #background = new Set<BackgroundProcess>();
-  /** what must end before the sandbox goes, besides background processes (a prober still waiting for its input) */
+  /** what must end before the sandbox goes: background processes, a prober still waiting for its input */
   readonly #beforeStop = new Set<() => Promise<unknown>>();
   #backgroundCount = 0;
   #stopping: Promise<void> | undefined;
@@ -117,8 +116,7 @@ export class Host implements AsyncDisposable {
     const wrapper = ['sh', '-c', 'echo $$ > "$0.pid" && exec "$@" > "$0.out" 2> "$0.err"', files];
     const done = this.#launch([...wrapper, ...argv], { ns: opts.ns, timeoutMs: 3_600_000, display: displayArgv(argv) });
     const background = await BackgroundProcess.started(this, files, done, opts.ns);
-    this.#background.add(background);
-    background.onStopped(() => this.#background.delete(background));
+    background.onStopped(this.beforeStop(() => background.stop()));
     return background;
   }
 
@@ -163,7 +161,7 @@ export class Host implements AsyncDisposable {
   }
 
   #endOwnProcesses(): Promise<unknown> {
-    return Promise.allSettled([...[...this.#background].map((background) => background.stop()), ...[...this.#beforeStop].map((end) => end())]);
+    return Promise.allSettled([...this.#beforeStop].map((end) => end()));
   }
 
   /** Throws at once (not as a rejection) on a stopped host: a background process must not start half-way. */

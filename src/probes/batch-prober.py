@@ -89,13 +89,12 @@ def await_links(namespaces):
     """Waits until no link of these namespaces is still coming up (at most LINKS_SETTLE_S): a probe judges the
     state that was built, not the kernel's lag in bringing it up."""
     deadline = time.monotonic() + LINKS_SETTLE_S
-    waiting = list(namespaces)
-    while waiting and time.monotonic() < deadline:
-        waiting = [ns for ns in waiting if coming_up(ns)]
-        if waiting:
-            time.sleep(0.005)
-    if waiting:
-        still = "; ".join("%s: %s" % (ns or "host", " ".join(coming_up(ns))) for ns in waiting)
+    waiting = {ns: coming_up(ns) for ns in namespaces}
+    while any(waiting.values()) and time.monotonic() < deadline:
+        time.sleep(0.005)
+        waiting = {ns: coming_up(ns) for ns, links in waiting.items() if links}
+    if any(waiting.values()):
+        still = "; ".join("%s: %s" % (ns or "host", " ".join(links)) for ns, links in waiting.items() if links)
         sys.stderr.write(f"links still coming up after {LINKS_SETTLE_S} s ({still})\n")
 
 
@@ -149,7 +148,9 @@ def main():
     selector = selectors.DefaultSelector()
     pings = {}  # namespace -> raw ICMP socket (one per namespace; replies matched by id and sequence)
     waiting = {}  # (namespace, id, seq) -> probe index
-    ping_key = {}  # probe index -> its key in waiting
+
+    def ping_key(index):
+        return probes[index].get("ns"), index & 0xFFFF, index >> 16
 
     for server in request.get("serve", []):
         def listening(port=server["port"]):
@@ -174,12 +175,11 @@ def main():
             sock.setblocking(False)
             pings[ns] = sock
             selector.register(sock, selectors.EVENT_READ, ("ping", ns))
-        ident, seq = index & 0xFFFF, index >> 16
+        _, ident, seq = key = ping_key(index)
         try:
             sent(index)
             pings[ns].sendto(echo(ident, seq), (probe["to"], 0))
-            waiting[(ns, ident, seq)] = index
-            ping_key[index] = (ns, ident, seq)
+            waiting[key] = index
         except OSError as error:
             decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
 
@@ -228,7 +228,7 @@ def main():
                 if index in socket_of:
                     close_connection(socket_of[index], TIMEOUT)
                 else:  # a ping: a reply that still comes is no one's
-                    waiting.pop(ping_key[index], None)
+                    waiting.pop(ping_key(index), None)
                     decide(index, TIMEOUT)
             if not (connect_queue and len(connections) < CONNECTIONS_AT_ONCE):
                 return expiries[0][0] if expiries else None
