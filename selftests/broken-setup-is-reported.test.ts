@@ -1,7 +1,7 @@
 // The suites can fail: run a scenario against a setup that forgets one of the guide's steps, and the run fails
 // at the step that needs it, with the outcome that step's absence causes, while the steps before it pass.
 import { describe, expect, test } from 'vitest';
-import { startNestedRun } from './nested-run.ts';
+import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 
 const cases = [
   {
@@ -22,7 +22,7 @@ const cases = [
 
 describe.concurrent('a broken setup is reported as broken, for the right reason', () => {
   test.each(cases)('$topology fails $suite at its step, observed as the cause', async ({ suite, topology, failsAt, observed }) => {
-    const run = startNestedRun([suite], { NETNS_TOPOLOGY: topology });
+    const run = await startNestedRun([suite], { NETNS_TOPOLOGY: topology });
     const result = await run.subprocess;
     expect(result.exitCode, result.all).toBe(1);
     const tests = run.tests();
@@ -35,5 +35,5 @@ describe.concurrent('a broken setup is reported as broken, for the right reason'
     const before = tests.slice(0, tests.findIndex((t) => t.name === failsAt));
     expect(before.length).toBeGreaterThan(0);
     expect(before.map((t) => t.status)).toEqual(before.map(() => 'passed'));
-  }, 180_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 });

@@ -10,6 +10,11 @@ const ROOT = resolve(import.meta.dirname, '..');
 const NODE = process.execPath;
 /** nobody, with no supplementary groups: neither root nor in the docker group */
 const AS_NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+/**
+ * nobody's own environment, not this run's: root's HOME, npm's config and the CA file it names may be closed to
+ * nobody (a container whose home is private, a read-only ~/.npmrc) and must not decide what the check shows
+ */
+const NOBODY_ENV = { env: { PATH: process.env.PATH, HOME: '/nonexistent', LANG: 'C.UTF-8' }, extendEnv: false };
 const ONE_LINE = /^\n?netns-conformance: [^\n]+\n*$/;
 
 describe('bad input at the command line', () => {
@@ -27,10 +32,11 @@ describe('bad input at the command line', () => {
 
   test("a user who cannot write the checkout is told to run as root, before vite's EACCES", async ({ skip }) => {
     // a checkout in a private folder (root's home) cannot even be read by another user: nothing to show there
-    const readable = await execa(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), 'test', '-r', 'scripts/preflight.mjs'], { cwd: ROOT, reject: false });
-    if (readable.exitCode !== 0) return skip(`nobody cannot read this checkout (${ROOT} is in a private folder); the check needs a user who can read it but not write it`);
-    const run = await execa(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), NODE, 'scripts/preflight.mjs'], { cwd: ROOT, reject: false });
-    expect(run.exitCode).toBe(2);
+    const asNobody = (argv: string[]) => execa(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), ...argv], { cwd: ROOT, reject: false, ...NOBODY_ENV });
+    const readable = await asNobody(['test', '-r', 'scripts/preflight.mjs', '-a', '-x', NODE]);
+    if (readable.exitCode !== 0) return skip(`nobody cannot read this checkout or run ${NODE} (${ROOT} is in a private folder); the check needs a user who can read it but not write it`);
+    const run = await asNobody([NODE, 'scripts/preflight.mjs']);
+    expect(run.exitCode, `${run.stderr}${run.stdout}`).toBe(2);
     expect(run.stderr).toMatch(ONE_LINE);
     expect(run.stderr).toMatch(/uid 65534 cannot write node_modules \(scripts\/setup ran as root\); run the tests as root too: sudo -E env/);
   });

@@ -10,7 +10,7 @@ import { LABEL_OWNER, ownerOf } from '../src/hosts/run-labels.ts';
 import { waitUntil } from '../src/wait.ts';
 import { PROBER_NAME } from '../src/probes/batch.ts';
 import { RESPONDER_NAME } from '../src/probes/responder.ts';
-import { SLOW_BUILD, slowBuild, startNestedRun } from './nested-run.ts';
+import { SLOW_BUILD, slowBuild, NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 import { carrying, descendants, stillRunning } from './process-tree.ts';
 
 const containersOf = (owner: string) =>
@@ -21,7 +21,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGKILL'] as const;
 /** Starts a nested run, signals its process group once `running` shows in its process tree, and checks what is left. */
 async function interruptLeavesNothing(signal: (typeof SIGNALS)[number], files: string[], env: Record<string, string>, running: readonly string[]): Promise<void> {
   const { backend } = inject('harness');
-  const run = startNestedRun(files, { NETNS_HOST: backend, ...env });
+  const run = await startNestedRun(files, { NETNS_HOST: backend, ...env });
   const pid = run.subprocess.pid!;
   // looked for every 10 ms: suite 04 now runs in about half a second on a netns host, its server in less
   const tree = await waitUntil(
@@ -54,7 +54,7 @@ async function interruptLeavesNothing(signal: (typeof SIGNALS)[number], files: s
 describe.concurrent('an interrupted run leaves nothing behind', () => {
   test.each(SIGNALS)('%s to a run mid-suite leaves no container and no process', async (signal) => {
     await interruptLeavesNothing(signal, ['suites/04-inbound-access.test.ts'], {}, [RESPONDER_NAME]);
-  }, 120_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 
   test.each(SIGNALS)('%s while an implementation builds and its prober waits leaves no container and no process', async (signal) => {
     const build = slowBuild();
@@ -64,5 +64,5 @@ describe.concurrent('an interrupted run leaves nothing behind', () => {
     } finally {
       build.remove();
     }
-  }, 120_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 });

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { KEPT_PREFIX } from '../src/hosts/keep.ts';
-import { startNestedRun } from './nested-run.ts';
+import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-keep-'));
@@ -25,7 +25,7 @@ describe.concurrent('keeping a failed host (NETNS_KEEP)', () => {
     if (inject('harness').backend !== 'container') return skip('NETNS_KEEP needs container hosts; this run has netns hosts');
     const script = join(dir, 'no-masquerade.sh');
     writeFileSync(script, readFileSync(join(ROOT, 'examples/bridge.sh'), 'utf8').replace(/^.*MASQUERADE\n/m, ''));
-    const run = startNestedRun(['suites/conformance.test.ts'], { NETNS_HOST: 'container', NETNS_IMPL: `script:${script}`, NETNS_KEEP: 'on-failure' });
+    const run = await startNestedRun(['suites/conformance.test.ts'], { NETNS_HOST: 'container', NETNS_IMPL: `script:${script}`, NETNS_KEEP: 'on-failure' });
     const result = await run.subprocess;
     expect(result.exitCode, result.all).toBe(1);
     const [host, ...others] = run.kept();
@@ -49,12 +49,12 @@ describe.concurrent('keeping a failed host (NETNS_KEEP)', () => {
     const sweep = await execa('node', ['src/cli/sweep.ts'], { cwd: ROOT, reject: false });
     expect(sweep.stdout, sweep.stderr).toMatch(/removed \d+ leftover or kept container/);
     expect(containerExists(host!.name)).toBe(false);
-  }, 180_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 
   test('on netns hosts, NETNS_KEEP is one line that says it needs container hosts', async () => {
-    const run = startNestedRun(['selftests/backend-choice.test.ts'], { NETNS_HOST: 'netns', NETNS_KEEP: 'on-failure' });
+    const run = await startNestedRun(['selftests/backend-choice.test.ts'], { NETNS_HOST: 'netns', NETNS_KEEP: 'on-failure' });
     const result = await run.subprocess;
     expect(result.exitCode).not.toBe(0);
     expect(result.all).toMatch(/^netns-conformance: NETNS_KEEP=on-failure needs container hosts \(a netns host ends with the run's process\); run with NETNS_HOST=container$/m);
-  }, 60_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 });

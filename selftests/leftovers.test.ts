@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { describe, expect, inject, test } from 'vitest';
 import { LABEL_OWNER, LABEL_RUN, ownerOf } from '../src/hosts/run-labels.ts';
 import { waitUntil } from '../src/wait.ts';
-import { SLOW_BUILD, slowBuild, startNestedRun } from './nested-run.ts';
+import { SLOW_BUILD, slowBuild, NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 import { descendants, stillRunning } from './process-tree.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -28,12 +28,12 @@ describe.concurrent('leftovers of earlier runs', () => {
     if (!image && images.length === 0) return skip('no host image here to make a container of');
     const owner = ownerOf(await deadPid());
     execFileSync('docker', ['create', '--network', 'none', '--label', `${LABEL_RUN}=killed`, '--label', `${LABEL_OWNER}=${owner}`, image ?? images[0]!, 'true']);
-    const run = startNestedRun(['selftests/backend-choice.test.ts'], { NETNS_HOST: 'netns' });
+    const run = await startNestedRun(['selftests/backend-choice.test.ts'], { NETNS_HOST: 'netns' });
     const result = await run.subprocess;
     expect(result.exitCode, result.all).toBe(0);
     // gone once that netns run has set up (the log line may be another concurrent nested run's: the first sweeps)
     expect(execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=${LABEL_OWNER}=${owner}`], { encoding: 'utf8' }).trim()).toBe('');
-  }, 60_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 
   test('a nested run ends, leaving nothing, when the process that started it is killed', async ({ onTestFinished }) => {
     const { backend } = inject('harness');
@@ -43,7 +43,7 @@ describe.concurrent('leftovers of earlier runs', () => {
     // run's folder and waits
     const starter = execa(process.execPath, ['--input-type=module', '-e', `
       const { startNestedRun } = await import('./selftests/nested-run.ts');
-      const run = startNestedRun(['suites/conformance.test.ts'], ${JSON.stringify({ NETNS_HOST: backend, ...build.env })});
+      const run = await startNestedRun(['suites/conformance.test.ts'], ${JSON.stringify({ NETNS_HOST: backend, ...build.env })});
       console.log(run.dir);
       setInterval(() => {}, 1000);`], { cwd: ROOT, reject: false, buffer: false });
     // killed, the starter cannot remove the nested run's folder: this test does
@@ -63,7 +63,7 @@ describe.concurrent('leftovers of earlier runs', () => {
     await starter;
     const left = await waitUntil(async () => stillRunning(tree), (procs) => procs.length === 0, { what: 'the orphaned nested run to end', deadlineMs: 15_000 });
     expect(left).toEqual([]);
-  }, 120_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 
   test("the Allure results hold this run's tests only", () => {
     const { startedAt } = inject('harness');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { KeptHost } from '../src/hosts/keep.ts';
+import { takeSlot } from '../src/slots.ts';
 import type { NestedReport, NestedTest } from './nested-reporter.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -25,11 +26,13 @@ export interface NestedRun {
 }
 
 /**
- * Starts `vitest run <files>` in its own process group (so a test can Ctrl-C it), with extra environment.
+ * Starts `vitest run <files>` in its own process group (so a test can Ctrl-C it), with extra environment, once
+ * the run gives it a slot (src/slots.ts: a few nested runs at a time, not all of them at once).
  * A Ctrl-C to the outer run does not reach that group, so the nested run gets a SIGINT of its own when the
  * process that started it dies (PR_SET_PDEATHSIG), and cleans up as an interrupted run does.
  */
-export function startNestedRun(files: string[], env: Record<string, string> = {}, args: string[] = []): NestedRun {
+export async function startNestedRun(files: string[], env: Record<string, string> = {}, args: string[] = []): Promise<NestedRun> {
+  const release = await takeSlot();
   const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-nested-'));
   const outputFile = join(dir, 'report.json');
   const subprocess = execa('setpriv', ['--pdeathsig', 'INT', process.execPath, VITEST, 'run', ...files, ...args], {
@@ -47,6 +50,7 @@ export function startNestedRun(files: string[], env: Record<string, string> = {}
       report = JSON.parse(readFileSync(outputFile, 'utf8')) as NestedReport;
     } catch {} // an interrupted run writes none
     rmSync(dir, { recursive: true, force: true });
+    release();
   });
   const reported = (): NestedReport => {
     if (!report) throw new Error(`the nested run of ${files.join(' ')} wrote no report`);
@@ -75,3 +79,9 @@ export function slowBuild(): { env: Record<string, string>; remove(): void } {
   writeFileSync(script, 'sleep 60\n');
   return { env: { NETNS_IMPL: `script:${script}` }, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * A test that starts nested runs: its waits have deadlines of their own (paced to the machine's load) and its
+ * nested runs queue for a slot, so its own timeout only catches a hang that nothing else would.
+ */
+export const NESTED_RUN_TIMEOUT_MS = 30 * 60_000;

@@ -7,9 +7,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { machineAbilities } from '../src/harness/backend-choice.ts';
+import { loadTopology } from '../src/implementations/guide/topology.ts';
+import type { Firewall } from '../src/net/firewall.ts';
 import { PROPERTY_IDS, type PropertyId } from '../src/properties/properties.ts';
 import type { ResultRow } from '../src/results/row.ts';
-import { startNestedRun } from './nested-run.ts';
+import { judgeImplementation } from '../fixtures/judge-implementation.ts';
+import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 
 const EXAMPLE = readFileSync(resolve(import.meta.dirname, '../examples/bridge.sh'), 'utf8');
 const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-scripts-'));
@@ -39,16 +42,41 @@ function script(name: string, text: string): string {
 }
 
 /** Runs the conformance suite on these scripts in one nested run; its rows, by script name. */
-async function judgeScripts(paths: Record<string, string>, backend: string = inject('harness').backend, firewall?: string): Promise<Record<string, ResultRow[]>> {
-  const run = startNestedRun(['suites/conformance.test.ts'], {
-    NETNS_HOST: backend,
-    ...(firewall ? { NETNS_FIREWALLS: firewall } : {}),
+async function judgeScriptsNested(paths: Record<string, string>): Promise<Record<string, ResultRow[]>> {
+  const run = await startNestedRun(['suites/conformance.test.ts'], {
+    NETNS_HOST: inject('harness').backend,
     NETNS_IMPL: Object.values(paths).map((path) => `script:${path}`).join(','),
   });
   const result = await run.subprocess;
   const rows = run.tests().flatMap((t) => t.rows);
   expect(rows.length, result.all).toBeGreaterThan(0);
   return Object.fromEntries(Object.entries(paths).map(([name, path]) => [name, rows.filter((row) => row.implementation === `script:${path}`)]));
+}
+
+/**
+ * Judges each script as the conformance suite does, here in the run's own process (a nested run would start a
+ * whole vitest for it), on netns hosts where this machine can make them: the diagnosis reads the same kernel
+ * either way, and each failed check's diagnosis costs ~1 s there against ~5 s through `docker exec` (container
+ * hosts get theirs checked in keep-environment.test.ts). A judgement mostly waits (probe deadlines, captures), so
+ * several lanes run side by side, each judging its scripts one after the other.
+ */
+const LANES = 8;
+async function judgeScripts(paths: Record<string, string>, firewall?: Firewall): Promise<Record<string, ResultRow[]>> {
+  const outer = inject('harness');
+  const harness = { ...outer, backend: (await machineAbilities()).root ? ('netns' as const) : outer.backend };
+  const topology = loadTopology(harness.topologyPath);
+  const entries = Object.entries(paths);
+  const rows: Record<string, ResultRow[]> = {};
+  const lanes = Array.from({ length: LANES }, (_, lane) => entries.filter((_, index) => index % LANES === lane));
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const [name, path] of lane) {
+        const cell = { implementation: `script:${path}`, firewall: firewall ?? harness.firewalls[0]!, title: name };
+        rows[name] = await judgeImplementation(cell, harness, topology);
+      }
+    }),
+  );
+  return rows;
 }
 
 const failing = (rows: ResultRow[]) => [...new Set(rows.filter((row) => row.verdict === 'fail').map((row) => row.property))];
@@ -83,22 +111,8 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
   },
 };
 
-/**
- * The catalogue judged in nested runs side by side (each judges its scripts one after the other), on netns hosts
- * where this machine can make them: the diagnosis reads the same kernel either way, and each failed check's
- * diagnosis costs ~1 s there against ~5 s through `docker exec`. Container hosts get theirs checked in
- * keep-environment.test.ts.
- */
-const RUNS = 8;
-const catalogueBackend = async () => ((await machineAbilities()).root ? 'netns' : inject('harness').backend);
 let catalogue: Promise<Record<string, ResultRow[]>> | undefined;
-function judgedCatalogue(): Promise<Record<string, ResultRow[]>> {
-  const names = Object.keys(BREAKAGES);
-  catalogue ??= Promise.all(
-    Array.from({ length: RUNS }, async (_, run) => judgeScripts(Object.fromEntries(names.filter((_, index) => index % RUNS === run).map((name) => [name, BREAKAGES[name]!.path()])), await catalogueBackend())),
-  ).then((runs) => Object.assign({}, ...runs));
-  return catalogue;
-}
+const judgedCatalogue = () => (catalogue ??= judgeScripts(Object.fromEntries(Object.entries(BREAKAGES).map(([name, breakage]) => [name, breakage.path()]))));
 
 describe.concurrent('own setup scripts', () => {
   test.each(Object.keys(BREAKAGES))('%s: fails exactly the properties it breaks, each check with its cause', async (name) => {
@@ -110,14 +124,14 @@ describe.concurrent('own setup scripts', () => {
       expect(row.why, row.probe).toMatch(breakage.why);
       expect(row.reproduce, row.probe).toBeTruthy();
     }
-  }, 300_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 
   test('with a native nft ruleset (NC_FIREWALL=nft), a breakage is diagnosed from the nft counters', async () => {
     const judged = await judgeScripts({
       'the example in nft': script('example-nft', EXAMPLE),
       'a forgotten masquerade': variant('nft-no-masquerade', [' counter masquerade;', ' counter;']),
       'a counted drop in forward': variant('nft-drop', [/^NFT$/m, 'NFT\nnft add table ip filter_example\nnft \'add chain ip filter_example forward { type filter hook forward priority filter; }\'\nnft add rule ip filter_example forward ip daddr "$NC_PUBLIC_HOST" counter drop']),
-    }, await catalogueBackend(), 'nft');
+    }, 'nft');
     expect(failing(judged['the example in nft']!)).toEqual([]);
     expect(judged['the example in nft']!.every((row) => row.firewall === 'nft')).toBe(true);
     const egress = (name: string) => judged[name]!.filter((row) => row.verdict === 'fail');
@@ -127,7 +141,7 @@ describe.concurrent('own setup scripts', () => {
     for (const row of egress('a counted drop in forward').filter((r) => r.probe.includes('8.8.8.8'))) {
       expect(row.why).toMatch(/dropped in ip filter_example forward by rule 1 "ip daddr 8\.8\.8\.8 drop"/);
     }
-  }, 300_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 
   test('a script that cannot be judged fails every property with one line that says why', async () => {
     const roles = (text: string) => `#!/bin/bash\nip netns add nc-a\ncat > "$NC_ROLES" <<'JSON'\n${text}\nJSON\n`;
@@ -139,7 +153,8 @@ describe.concurrent('own setup scripts', () => {
       'leaves out the gateway': { path: script('no-gateway', roles(`{"workloads":[${workload}]}`)), why: /: roles: gateway is missing$/ },
       'names a namespace that does not exist': { path: script('no-namespace', roles(`{"workloads":[${workload.replace('nc-a', 'nc-z')}],"gateway":"10.88.0.1"}`)), why: /: roles: workloads\[0\]\.netns "nc-z" is not a namespace in the host \(ip netns list: .*nc-a.*\)$/ },
     };
-    const judged = await judgeScripts(Object.fromEntries(Object.entries(cases).map(([name, c]) => [name, c.path])));
+    // end to end, through the conformance suite in a run of its own: a set-up failure is the suite's to report
+    const judged = await judgeScriptsNested(Object.fromEntries(Object.entries(cases).map(([name, c]) => [name, c.path])));
     for (const [name, { why }] of Object.entries(cases)) {
       const rows = judged[name]!;
       expect(rows.map((row) => [row.property, row.verdict]), name).toEqual(PROPERTY_IDS.map((property) => [property, 'fail']));
@@ -148,5 +163,5 @@ describe.concurrent('own setup scripts', () => {
         expect(row.why, name).not.toContain('\n');
       }
     }
-  }, 300_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 });

@@ -4,11 +4,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { startNestedRun } from './nested-run.ts';
+import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 
 describe.concurrent('partial runs skip with the reason', () => {
   test('-t MASQUERADE: the step skips because the filter left out the steps it builds on', async () => {
-    const run = startNestedRun(['suites/03-internet-egress.test.ts'], { NETNS_HOST: inject('harness').backend }, ['-t', 'MASQUERADE']);
+    const run = await startNestedRun(['suites/03-internet-egress.test.ts'], { NETNS_HOST: inject('harness').backend }, ['-t', 'MASQUERADE']);
     const result = await run.subprocess;
     expect(result.exitCode, result.all).toBe(0);
     const masquerade = run.tests().find((t) => t.name.includes('MASQUERADE'));
@@ -17,11 +17,11 @@ describe.concurrent('partial runs skip with the reason', () => {
       note: "builds on the earlier step \"given scenarios 1 and 2, netns1 reaches the host's eth0 address\", which did not run (left out by a filter; run the whole file)",
     });
     expect(existsSync(run.dir)).toBe(false);
-  }, 120_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 
   test('a one-namespace topology: the steps about a second namespace skip, the rest pass', async () => {
     const topology = resolve(import.meta.dirname, '../fixtures/topologies/one-namespace.json');
-    const run = startNestedRun(['suites/01-namespace-to-bridge.test.ts'], { NETNS_HOST: inject('harness').backend, NETNS_TOPOLOGY: topology });
+    const run = await startNestedRun(['suites/01-namespace-to-bridge.test.ts'], { NETNS_HOST: inject('harness').backend, NETNS_TOPOLOGY: topology });
     const result = await run.subprocess;
     expect(result.exitCode, result.all).toBe(0);
     expect(run.tests().map((t) => [t.status, t.note])).toEqual([
@@ -31,5 +31,5 @@ describe.concurrent('partial runs skip with the reason', () => {
       ['skipped', `builds on the earlier step "netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other", which skipped (topology ${topology} has one namespace; this step needs two)`],
       ['skipped', `builds on the earlier step "netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other", which skipped (topology ${topology} has one namespace; this step needs two)`],
     ]);
-  }, 120_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 });

@@ -11,7 +11,7 @@ import { startHost } from '../src/hosts/start-host.ts';
 import { cachedKernel, KERNEL_CACHE, KERNEL_SERIES } from '../src/hosts/vm/kernels.ts';
 import { initramfsFor } from '../src/hosts/vm/initramfs.ts';
 import { waitUntil } from '../src/wait.ts';
-import { startNestedRun } from './nested-run.ts';
+import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 import { descendants, processTable, stillRunning } from './process-tree.ts';
 
 const kernel = KERNEL_SERIES.map((series) => cachedKernel(series)).find((found) => found !== undefined);
@@ -58,7 +58,7 @@ describe('VM hosts', () => {
     writeFileSync(script, 'echo "no bridge today" >&2; exit 7\n');
     const cacheBefore = cacheListing();
     try {
-      const run = startNestedRun(['suites/conformance.test.ts'], {
+      const run = await startNestedRun(['suites/conformance.test.ts'], {
         NETNS_HOST: 'vm',
         NETNS_KERNELS: kernel!.series,
         NETNS_FIREWALLS: 'iptables-nft',
@@ -80,5 +80,5 @@ describe('VM hosts', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 240_000);
+  }, NESTED_RUN_TIMEOUT_MS);
 });

@@ -1,17 +1,23 @@
 // Every wait in the harness polls a condition with a deadline and reports the last thing it saw (no fixed sleeps).
+// The deadline guards against a hang, so it stretches with the machine's load while the wait lasts (pace.ts):
+// a busy machine makes a wait slow, never a failure.
 import { setTimeout as delay } from 'node:timers/promises';
+import { machinePace } from './pace.ts';
 
 export interface WaitOptions {
   /** what is awaited, for the error message: "ceth0 to be UP" */
   what: string;
+  /** on a quiet machine; scaled by the highest pace seen during the wait */
   deadlineMs: number;
   intervalMs?: number;
 }
 
 export class WaitTimeoutError extends Error {
   readonly lastSeen: unknown;
-  constructor(what: string, deadlineMs: number, lastSeen: unknown) {
-    super(`waited ${deadlineMs} ms for ${what}; last seen: ${describe(lastSeen)}`);
+  constructor(what: string, deadlineMs: number, lastSeen: unknown, pace = 1) {
+    const scaled =
+      pace > 1 ? ` (${Math.round(deadlineMs / pace)} ms on a quiet machine, this one ${pace.toFixed(1)}x as busy)` : '';
+    super(`waited ${deadlineMs} ms${scaled} for ${what}; last seen: ${describe(lastSeen)}`);
     this.name = 'WaitTimeoutError';
     this.lastSeen = lastSeen;
   }
@@ -21,13 +27,21 @@ export class WaitTimeoutError extends Error {
  * Calls `observe` until `done(observation)` holds, then returns the observation.
  * `observe` may throw to abort the wait (a condition that can no longer become true).
  */
-export async function waitUntil<T>(observe: () => Promise<T>, done: (seen: T) => boolean, opts: WaitOptions): Promise<T> {
-  const deadline = Date.now() + opts.deadlineMs;
+export async function waitUntil<T>(
+  observe: () => Promise<T>,
+  done: (seen: T) => boolean,
+  opts: WaitOptions,
+): Promise<T> {
+  const started = Date.now();
   const interval = opts.intervalMs ?? 50;
+  let pace = machinePace();
   for (;;) {
     const seen = await observe();
     if (done(seen)) return seen;
-    if (Date.now() >= deadline) throw new WaitTimeoutError(opts.what, opts.deadlineMs, seen);
+    pace = Math.max(pace, machinePace());
+    if (Date.now() - started >= opts.deadlineMs * pace) {
+      throw new WaitTimeoutError(opts.what, Math.round(opts.deadlineMs * pace), seen, pace);
+    }
     await delay(interval);
   }
 }

@@ -61,6 +61,9 @@ export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, wo
   return causes;
 }
 
+/** ARP asks three times, a second apart, before the kernel answers a ping with "Destination Host Unreachable" */
+const ARP_GIVES_UP_MS = 4_000;
+
 /** No route from a workload to an address, or one via a next hop that does not answer ARP. */
 async function routeCauses(host: Host, workload: Workload, address: string, way: 'to' | 'back to'): Promise<string[]> {
   const route = await routeGet(host, workload.netns, address);
@@ -71,9 +74,12 @@ async function routeCauses(host: Host, workload: Workload, address: string, way:
   if (!state.length) {
     // No entry: the kernel's neighbour GC deletes failed ones once the machine holds more than gc_thresh1 (128)
     // entries, counted over every namespace (a scale test running beside this one is enough). One packet asks
-    // the kernel to resolve the hop again; the entry then says whether anyone answers.
-    await probe(host, ping(workload.netns, hop, { timeoutMs: 1_000 }));
-    state = await neighbourState(host, workload.netns, hop);
+    // the kernel to resolve the hop again. Its own answer, once ARP gives up, is the evidence: the entry may be
+    // collected again before it can be read when the machine is busy with neighbours.
+    const asked = await probe(host, ping(workload.netns, hop, { timeoutMs: ARP_GIVES_UP_MS }));
+    const { outcome } = asked;
+    const ownArpFailed = outcome.kind === 'host-unreachable' && [undefined, workload.address].includes(outcome.from);
+    state = ownArpFailed ? ['FAILED'] : await neighbourState(host, workload.netns, hop);
   }
   if (!state.includes('FAILED') && !state.includes('INCOMPLETE')) return [];
   const arp = `ARP ${state.join(' ')}`;

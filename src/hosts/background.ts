@@ -2,6 +2,9 @@
 // inside the host, so it can be read while it runs and signalled where it lives.
 import type { CommandResult, CommandRunner } from './command.ts';
 import { within } from '../wait.ts';
+import { paced } from '../pace.ts';
+/** how long a background process may take to write its pid, on a quiet machine */
+const PID_DEADLINE_MS = 10_000;
 
 export interface BackgroundOutput {
   stdout: string;
@@ -33,11 +36,11 @@ export class BackgroundProcess {
     void done.then((result) => (exitedEarly = result));
     // one command that waits inside the host (a poll from outside costs a `docker exec` each time), under the
     // host's own deadline: a `timeout` of its own would fork the loop out of reach of the run's death signal
-    const waited = await host.exec(['sh', '-c', 'until [ -s "$0.pid" ]; do sleep 0.01; done; cat "$0.pid"', files], { expectExit: 'any', timeoutMs: 10_000 });
+    const waited = await host.exec(['sh', '-c', 'until [ -s "$0.pid" ]; do sleep 0.01; done; cat "$0.pid"', files], { expectExit: 'any', timeoutMs: paced(PID_DEADLINE_MS) });
     const pid = waited.stdout.trim();
     if (!/^\d+$/.test(pid)) {
       const early = exitedEarly ?? (await within(done, 1_000));
-      throw new Error(early ? `\`${early.display}\` exited ${early.exitCode} at start: ${early.stderr.trim()}` : `no pid in ${files}.pid after 10 s`);
+      throw new Error(early ? `\`${early.display}\` exited ${early.exitCode} at start: ${early.stderr.trim()}` : `no pid in ${files}.pid after ${PID_DEADLINE_MS / 1000} s (at this machine's pace)`);
     }
     return new BackgroundProcess(host, files, done, pid, ns);
   }

@@ -2,6 +2,7 @@
 // Every command that runs inside it goes through #launch: one place that adds the deadline, the namespace and the log.
 import { BackgroundProcess } from './background.ts';
 import { KEPT_PREFIX, type KeptHost } from './keep.ts';
+import { paced } from '../pace.ts';
 import { CommandError, displayArgv, exitAccepted, shellText, type CommandResult, type ExpectedExit } from './command.ts';
 
 export type HostBackend = 'container' | 'netns' | 'vm';
@@ -66,6 +67,7 @@ export function enterNamespace(ns: NetnsRef): string[] {
   return ns.includes('/') ? ['nsenter', `--net=${ns}`, '--'] : ['ip', 'netns', 'exec', ns];
 }
 
+/** a command's deadline unless it names one: a guard against a hang, so it stretches with the machine's load */
 const DEFAULT_TIMEOUT_MS = 20_000;
 /** in-host scratch directory for background processes' pid and output files (private to the host) */
 export const HOST_SCRATCH = '/run/netns-conformance';
@@ -86,7 +88,7 @@ export class Host implements AsyncDisposable {
     this.#driver = driver;
     this.$ = async (pieces, ...values) => {
       const command = shellText(pieces, values);
-      const result = await this.#launch(['bash', '-e', '-o', 'pipefail', '-c', command], { display: command, timeoutMs: DEFAULT_TIMEOUT_MS });
+      const result = await this.#launch(['bash', '-e', '-o', 'pipefail', '-c', command], { display: command, timeoutMs: paced(DEFAULT_TIMEOUT_MS) });
       if (result.exitCode !== 0) throw new CommandError(this.name, result, 0);
       return result;
     };
@@ -102,7 +104,7 @@ export class Host implements AsyncDisposable {
 
   /** Runs argv inside the host (or one of its namespaces) and checks its exit status. */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<CommandResult> {
-    const result = await this.#launch(argv, { ns: opts.ns, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, stdin: opts.stdin, display: opts.display });
+    const result = await this.#launch(argv, { ns: opts.ns, timeoutMs: opts.timeoutMs ?? paced(DEFAULT_TIMEOUT_MS), stdin: opts.stdin, display: opts.display });
     const expected = opts.expectExit ?? 0;
     if (!exitAccepted(expected, result.exitCode)) throw new CommandError(this.name, result, expected);
     return result;

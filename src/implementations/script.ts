@@ -9,10 +9,11 @@ import { HOST_SCRATCH, type Host } from '../hosts/host.ts';
 import { parseRolesJson } from '../roles/parse-roles.ts';
 import type { Roles } from '../roles/roles.ts';
 import { ImplementationError, type Implementation, type SetUpContext } from './implementation.ts';
+import { paced } from '../pace.ts';
 
 export const SCRIPT_PREFIX = 'script:';
 /** how long a setup script may take */
-const SCRIPT_TIMEOUT_MS = 120_000;
+const SCRIPT_TIMEOUT_MS = 120_000; // on a quiet machine: it stretches with the machine's load
 
 /** id: 'script:' and the path as the user gave it; path: where the file is on this machine. */
 export function scriptImplementation(id: string, path: string): Implementation {
@@ -33,10 +34,11 @@ export function scriptImplementation(id: string, path: string): Implementation {
         NC_FIREWALL: firewall,
         NC_ROLES: rolesFile,
       };
-      const run = await host.exec(['env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), 'bash', script], { expectExit: 'any', timeoutMs: SCRIPT_TIMEOUT_MS });
+      const timeoutMs = paced(SCRIPT_TIMEOUT_MS);
+      const run = await host.exec(['env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), 'bash', script], { expectExit: 'any', timeoutMs });
       if (run.exitCode !== 0) {
         const last = (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ');
-        throw new ImplementationError(id, `${run.timedOut ? `the script ran over ${SCRIPT_TIMEOUT_MS / 1000} s` : `the script exited ${run.exitCode}`}${last ? `: ${last}` : ' and printed nothing'}`);
+        throw new ImplementationError(id, `${run.timedOut ? `the script ran over ${Math.round(timeoutMs / 1000)} s` : `the script exited ${run.exitCode}`}${last ? `: ${last}` : ' and printed nothing'}`);
       }
       const written = await host.exec(['cat', rolesFile], { expectExit: 'any' });
       if (written.exitCode !== 0) throw new ImplementationError(id, `the script wrote no roles to $NC_ROLES; end it by writing them there as JSON (README: "Your own setup script")`);

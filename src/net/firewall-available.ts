@@ -4,6 +4,7 @@
 import { CommandError } from '../hosts/command.ts';
 import type { Host } from '../hosts/host.ts';
 import type { Firewall } from './firewall.ts';
+import { paced } from '../pace.ts';
 
 /** The command that needs the backend's kernel side (the nat table, which every implementation here uses). */
 const ASK: Record<Firewall, string[]> = {
@@ -20,7 +21,7 @@ const ASK_DEADLINE_MS = 60_000;
 
 /** kernel: the host's `uname -r`, which the caller has already read. */
 export async function firewallMissing(host: Host, firewall: Firewall, kernel: string): Promise<string | undefined> {
-  const asked = await host.exec(ASK[firewall], { expectExit: 'any', timeoutMs: ASK_DEADLINE_MS });
+  const asked = await host.exec(ASK[firewall], { expectExit: 'any', timeoutMs: paced(ASK_DEADLINE_MS) });
   if (asked.exitCode === 0) return undefined;
   if (asked.timedOut) throw new CommandError(host.name, asked, 0);
   const said = (asked.stderr || asked.stdout).trim().split('\n')[0];
