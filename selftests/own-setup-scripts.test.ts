@@ -1,5 +1,5 @@
 // A user's own setup script is judged for real (NETNS_IMPL=script:PATH): the example passes all four
-// properties; a catalogue of the example with one thing broken (sixteen kinds, over all four properties) fails
+// properties; a catalogue of the example with one thing broken (seventeen kinds, over all four properties) fails
 // exactly the properties that breakage breaks, each failed check with the cause the diagnosis names; and a
 // script that cannot be judged says why in one line.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +39,16 @@ const dnatSendsTo = (target: string) =>
       String.raw`172\.31\.8\.154:8080 to ${target.replaceAll('.', '\\.')} \(\d+ packet\(s\)\), ` +
       String.raw`but the published workload a listens on 10\.88\.0\.2:5000`,
   );
+/** Another program's nft table beside the cell's iptables rules: a forward chain that drops what it sees. */
+const FOREIGN_FORWARD_DROP = [
+  'nft add table inet foreign',
+  "nft 'add chain inet foreign forward { type filter hook forward priority 0; policy drop; }'",
+];
+const FOREIGN_POLICY_DROP = new RegExp(
+  String.raw`dropped by inet foreign forward's policy drop \(\d+ packet\(s\) in the nft trace; ` +
+    String.raw`an nft table beside the iptables-(nft|legacy) rules\)`,
+);
+
 function script(name: string, text: string): string {
   const path = join(dir, `${name}.sh`);
   writeFileSync(path, text);
@@ -96,6 +106,11 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
   'forwarding left off': { path: () => variant('no-forwarding', [/^sysctl -qw net\.ipv4\.ip_forward=1\n/m, '']), fails: ['3-egress', '4-inbound'], why: /forwarding is off in the host \(net\.ipv4\.ip_forward=0\)/ },
   'forwarding off on the bridge alone': { path: () => withAfterwards('no-forwarding-on-bridge', 'sysctl -qw net.ipv4.conf.nc0.forwarding=0'), fails: ['3-egress', '4-inbound'], why: /forwarding is off on nc0 \(net\.ipv4\.conf\.nc0\.forwarding=0\)/ },
   'a FORWARD rule that drops ICMP': { path: () => withAfterwards('forward-drops-icmp', '"$NC_IPTABLES" -A FORWARD -p icmp -j DROP'), fails: ['1-bridge', '3-egress'], why: /dropped in filter FORWARD by rule 1 "-p icmp -j DROP"/ },
+  'a native nft table whose forward chain drops, beside the iptables rules': {
+    path: () => withAfterwards('foreign-nft-forward-drop', ...FOREIGN_FORWARD_DROP),
+    fails: ['1-bridge', '3-egress', '4-inbound'],
+    why: FOREIGN_POLICY_DROP,
+  },
   "FORWARD's policy DROP (as Docker leaves it)": { path: () => withAfterwards('forward-policy-drop', '"$NC_IPTABLES" -P FORWARD DROP'), fails: ['1-bridge', '3-egress', '4-inbound'], why: /dropped by filter FORWARD's policy DROP/ },
   "an INPUT rule that drops the workloads' pings": { path: () => withAfterwards('input-drops-icmp', '"$NC_IPTABLES" -A INPUT -i nc0 -p icmp -j DROP'), fails: ['1-bridge', '2-host'], why: /dropped in filter INPUT by rule 1 "-i nc0 -p icmp -j DROP"/ },
   'the bridge left down': { path: () => withAfterwards('bridge-down', 'ip link set nc0 down'), fails: ['1-bridge', '2-host', '3-egress', '4-inbound'], why: /bridge nc0 is down/ },

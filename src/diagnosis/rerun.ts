@@ -1,6 +1,7 @@
 // A failing probe run once more with evidence armed: every rule's counter before and after (which DROP or
-// REJECT rule, or which chain's DROP policy, took the packets; which NAT rule never matched) and captures at
-// each point of its path (where its packets were last seen).
+// REJECT rule, or which chain's DROP policy, took the packets; which NAT rule never matched, or where one sent
+// them), captures at each point of its path (where its packets were last seen), and an nft trace when nft
+// tables beside the cell's iptables rules have chains on a hook (which of their chains dropped them).
 import { capture, pointKey, type Packet } from '../evidence/capture.ts';
 import { countedLines, type Counted } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
@@ -8,6 +9,7 @@ import { nftCountedLines } from '../evidence/nft-counters.ts';
 import { iptablesOf, type Firewall, type IptablesCommand } from '../net/firewall.ts';
 import type { ProbeResult, ProbeSpec } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
+import { withForeignTrace } from './foreign-tables.ts';
 import type { PathPoint } from './path.ts';
 
 /** Where a NAT rule sends what it matches: its new destination, or its new source (port: unchanged if absent). */
@@ -110,12 +112,14 @@ export async function rerun(host: Host, spec: ProbeSpec, firewall: Firewall, pat
   // the first run already waited its full deadline; here a second is plenty for an answer on a virtual link
   const timeoutMs = Math.min(spec.timeoutMs ?? RERUN_DEADLINE_MS, RERUN_DEADLINE_MS);
   const probed = () => probe(host, { ...spec, timeoutMs });
-  const { result, packets } = await capture(host, [...path], filter, probed);
+  const captured = () => capture(host, [...path], filter, probed);
+  const { result: { result, packets }, drops: foreignDrops } = await withForeignTrace(host, firewall, spec, captured);
   const after = await dialect.read(host);
   const moved = after.map((line, index) => ({ line, delta: line.packets - (before[index]?.packets ?? 0) }));
-  const drops = moved
+  const counted = moved
     .filter(({ line, delta }) => delta > 0 && dialect.drops(line))
     .map(({ line, delta }) => (line.position === 0 ? `dropped by ${line.table} ${line.chain}'s policy DROP (${delta} packet(s))` : `dropped in ${line.table} ${line.chain} by rule ${line.position} "${line.text}" (${delta} packet(s))`));
+  const drops = [...counted, ...foreignDrops];
   const seen = path.map((point) => {
     const captured = packets[pointKey(point)] ?? [];
     return { label: point.label, packets: captured.length, captured };
