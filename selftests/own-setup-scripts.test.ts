@@ -150,7 +150,8 @@ describe.concurrent('own setup scripts', () => {
       expect(row.why, row.probe).toMatch(breakage.why);
       expect(row.reproduce, row.probe).toBeTruthy();
     }
-  }, 300_000);
+    // the first tests wait for the whole catalogue (8 runs of up to 3 scripts): 5-6 min at a load of 25
+  }, 600_000);
 
   test('with a native nft ruleset (NC_FIREWALL=nft), a breakage is diagnosed from the nft counters', async () => {
     const judged = await judgeScripts({
