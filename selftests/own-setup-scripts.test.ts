@@ -1,5 +1,5 @@
 // A user's own setup script is judged for real (NETNS_IMPL=script:PATH): the example passes all four
-// properties; a catalogue of the example with one thing broken (fourteen kinds, over all four properties) fails
+// properties; a catalogue of the example with one thing broken (seventeen kinds, over all four properties) fails
 // exactly the properties that breakage breaks, each failed check with the cause the diagnosis names; and a
 // script that cannot be judged says why in one line.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +34,23 @@ function variant(name: string, ...edits: Array<[from: string | RegExp, to: strin
 const FORWARDING = /^sysctl -qw net\.ipv4\.ip_forward=1$/m;
 const withAfterwards = (name: string, ...commands: string[]) => variant(name, [FORWARDING, ['sysctl -qw net.ipv4.ip_forward=1', ...commands].join('\n')]);
 const DEFAULT_ROUTE = '  ip -n "nc-$label" route add default via "$gateway"';
+
+/** The cause a DNAT rule to another address or port than the published workload's must be named by. */
+const dnatSendsTo = (target: string) =>
+  new RegExp(
+    String.raw`nat PREROUTING rule 1 ".*-j DNAT --to-destination ${target.replaceAll('.', '\\.')}" sends ` +
+      String.raw`172\.31\.8\.154:8080 to ${target.replaceAll('.', '\\.')} \(\d+ packet\(s\)\), ` +
+      String.raw`but the published workload a listens on 10\.88\.0\.2:5000`,
+  );
+/** Another program's nft table beside the cell's iptables rules: a forward chain that drops what it sees. */
+const FOREIGN_FORWARD_DROP = [
+  'nft add table inet foreign',
+  "nft 'add chain inet foreign forward { type filter hook forward priority 0; policy drop; }'",
+];
+const FOREIGN_POLICY_DROP = new RegExp(
+  String.raw`dropped by inet foreign forward's policy drop \(\d+ packet\(s\) in the nft trace; ` +
+    String.raw`an nft table beside the iptables-(nft|legacy) rules\)`,
+);
 
 function script(name: string, text: string): string {
   const path = join(dir, `${name}.sh`);
@@ -89,7 +106,25 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
   'the example itself': { path: () => script('example', EXAMPLE), fails: [], why: /^$/ },
   'no MASQUERADE': { path: () => variant('no-masquerade', [/^.*MASQUERADE\n/m, '']), fails: ['3-egress'], why: /no MASQUERADE or SNAT rule in nat POSTROUTING/ },
   'MASQUERADE out of a link that does not exist': { path: () => variant('masquerade-wrong-link', ['! -o "$bridge" -j MASQUERADE', '-o eth9 -j MASQUERADE']), fails: ['3-egress'], why: /nat POSTROUTING rule 1 "-s 10\.88\.0\.0\/24 -o eth9 -j MASQUERADE" never matched/ },
-  'DNAT to the wrong port': { path: () => variant('dnat-wrong-port', ['--to-destination 10.88.0.2:5000', '--to-destination 10.88.0.2:5001']), fails: ['4-inbound'], why: /^172\.31\.8\.154:8080 answered with a TCP reset/ },
+  'DNAT to the wrong port': {
+    path: () => variant('dnat-wrong-port', ['--to-destination 10.88.0.2:5000', '--to-destination 10.88.0.2:5001']),
+    fails: ['4-inbound'],
+    why: dnatSendsTo('10.88.0.2:5001'),
+  },
+  'DNAT to the wrong workload': {
+    path: () => variant('dnat-wrong-workload', ['--to-destination 10.88.0.2:5000', '--to-destination 10.88.0.3:5000']),
+    fails: ['4-inbound'],
+    why: dnatSendsTo('10.88.0.3:5000'),
+  },
+  'SNAT to an address the host does not have': {
+    path: () => variant('snat-foreign-address', ['-j MASQUERADE', '-j SNAT --to-source 172.31.8.200']),
+    fails: ['3-egress'],
+    why: new RegExp(
+      String.raw`nat POSTROUTING rule 1 "-s 10\.88\.0\.0/24 ! -o nc0 -j SNAT --to-source 172\.31\.8\.200" rewrote ` +
+        String.raw`the source of \d+ packet\(s\) to 172\.31\.8\.200, an address no link of the host has; ` +
+        String.raw`nothing addressed to 172\.31\.8\.200 came back on eth0`,
+    ),
+  },
   'DNAT for an address the host does not have': { path: () => variant('dnat-wrong-address', ['-d "$uplink_address"', '-d 172.31.8.200']), fails: ['4-inbound'], why: /nat PREROUTING rule 1 "-d 172\.31\.8\.200\/32 .*-j DNAT --to-destination 10\.88\.0\.2:5000" never matched/ },
   'b not cabled to the bridge': {
     path: () => variant('b-not-cabled', ['ip link set "veth-$label" master "$bridge" up', 'ip link set "veth-$label" up; [ "$label" = b ] || ip link set "veth-$label" master "$bridge"']),
@@ -99,6 +134,11 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
   'forwarding left off': { path: () => variant('no-forwarding', [/^sysctl -qw net\.ipv4\.ip_forward=1\n/m, '']), fails: ['3-egress', '4-inbound'], why: /forwarding is off in the host \(net\.ipv4\.ip_forward=0\)/ },
   'forwarding off on the bridge alone': { path: () => withAfterwards('no-forwarding-on-bridge', 'sysctl -qw net.ipv4.conf.nc0.forwarding=0'), fails: ['3-egress', '4-inbound'], why: /forwarding is off on nc0 \(net\.ipv4\.conf\.nc0\.forwarding=0\)/ },
   'a FORWARD rule that drops ICMP': { path: () => withAfterwards('forward-drops-icmp', '"$NC_IPTABLES" -A FORWARD -p icmp -j DROP'), fails: ['1-bridge', '3-egress'], why: /dropped in filter FORWARD by rule 1 "-p icmp -j DROP"/ },
+  'a native nft table whose forward chain drops, beside the iptables rules': {
+    path: () => withAfterwards('foreign-nft-forward-drop', ...FOREIGN_FORWARD_DROP),
+    fails: ['1-bridge', '3-egress', '4-inbound'],
+    why: FOREIGN_POLICY_DROP,
+  },
   "FORWARD's policy DROP (as Docker leaves it)": { path: () => withAfterwards('forward-policy-drop', '"$NC_IPTABLES" -P FORWARD DROP'), fails: ['1-bridge', '3-egress', '4-inbound'], why: /dropped by filter FORWARD's policy DROP/ },
   "an INPUT rule that drops the workloads' pings": { path: () => withAfterwards('input-drops-icmp', '"$NC_IPTABLES" -A INPUT -i nc0 -p icmp -j DROP'), fails: ['1-bridge', '2-host'], why: /dropped in filter INPUT by rule 1 "-i nc0 -p icmp -j DROP"/ },
   'the bridge left down': { path: () => withAfterwards('bridge-down', 'ip link set nc0 down'), fails: ['1-bridge', '2-host', '3-egress', '4-inbound'], why: /bridge nc0 is down/ },

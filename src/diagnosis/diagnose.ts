@@ -7,8 +7,9 @@ import type { Firewall } from '../net/firewall.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import type { Roles } from '../roles/roles.ts';
 import { uplinkAddress, type World } from '../world/world.ts';
-import { addressBook, linkWithAddress, pathOf } from './path.ts';
-import { describeSeen, rerun, type NatNeed } from './rerun.ts';
+import { dnatTargetCauses, snatTargetCauses } from './nat-targets.ts';
+import { addressBook, linkWithAddress, pathOf, type AddressBook } from './path.ts';
+import { describeSeen, rerun, type NatNeed, type Rerun } from './rerun.ts';
 import { stateCauses } from './state.ts';
 
 export interface DiagnosisContext {
@@ -31,12 +32,29 @@ export async function diagnose(host: Host, spec: ProbeSpec, roles: Roles, { worl
   const bridge = await linkWithAddress(addresses, undefined, roles.gateway);
   const causes = await stateCauses(host, spec, roles, world, bridge, addresses);
   const path = await pathOf(host, spec, roles, world, bridge, addresses);
-  const again = await rerun(host, spec, firewall, path, natNeed(spec, roles, world));
+  const need = natNeed(spec, roles, world);
+  const again = await rerun(host, spec, firewall, path, need);
   const seen = describeSeen(again.seen);
   // a NAT rule that "never matched" says nothing when the packet never reached the uplink
   const uplink = again.seen.find((point) => point.label === world.uplink.name);
   const nat = uplink && uplink.packets === 0 ? again.nat.filter((finding) => !finding.endsWith('never matched')) : again.nat;
-  return { causes: [...causes, ...again.drops, ...nat], ...(seen ? { seen } : {}) };
+  const targets = await natTargetCauses(need, again, spec, roles, world, addresses);
+  return { causes: [...causes, ...again.drops, ...nat, ...targets], ...(seen ? { seen } : {}) };
+}
+
+/** A NAT rule that matched but sends the probe where it cannot succeed (see nat-targets.ts). */
+async function natTargetCauses(
+  need: NatNeed,
+  again: Rerun,
+  spec: ProbeSpec,
+  roles: Roles,
+  world: World,
+  addresses: AddressBook,
+): Promise<string[]> {
+  if (need === 'destination') return dnatTargetCauses(again.translated, spec, roles);
+  if (need !== 'source') return [];
+  const owned = (await addresses(undefined)).flatMap((link) => link.addr_info.map((info) => info.local));
+  return snatTargetCauses(again.translated, owned, again.seen, world.uplink.name);
 }
 
 /** A workload's probe to the internet needs source NAT; the internet's probe to the uplink, destination NAT. */

@@ -1,20 +1,37 @@
 // A failing probe run once more with evidence armed: every rule's counter before and after (which DROP or
-// REJECT rule, or which chain's DROP policy, took the packets; which NAT rule never matched) and captures at
-// each point of its path (where its packets were last seen).
-import { capture, pointKey } from '../evidence/capture.ts';
+// REJECT rule, or which chain's DROP policy, took the packets; which NAT rule never matched, or where one sent
+// them), captures at each point of its path (where its packets were last seen), and an nft trace when nft
+// tables beside the cell's iptables rules have chains on a hook (which of their chains dropped them).
+import { capture, pointKey, type Packet } from '../evidence/capture.ts';
 import { countedLines, type Counted } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
 import { nftCountedLines } from '../evidence/nft-counters.ts';
 import { iptablesOf, type Firewall, type IptablesCommand } from '../net/firewall.ts';
 import type { ProbeResult, ProbeSpec } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
+import { withForeignTrace } from './foreign-tables.ts';
 import type { PathPoint } from './path.ts';
+
+/** Where a NAT rule sends what it matches: its new destination, or its new source (port: unchanged if absent). */
+export interface NatTarget {
+  address: string;
+  port?: number;
+}
 
 /** How a firewall backend's rules are read with their counters, and which of them drop or translate. */
 interface RuleDialect {
   read(host: Host): Promise<Counted[]>;
   drops: (line: Counted) => boolean;
   nat: Record<'source' | 'destination', { is: (line: Counted) => boolean; none: string }>;
+  /** the address (and port) a DNAT or SNAT rule writes; undefined for MASQUERADE, which takes the link's own */
+  natTarget: (line: Counted) => NatTarget | undefined;
+}
+
+/** The first address (and port) of a NAT target: "10.88.0.2:5000", "172.31.8.200-172.31.8.201". */
+function natTargetOf(text: string, pattern: RegExp): NatTarget | undefined {
+  const match = pattern.exec(text);
+  if (!match) return undefined;
+  return { address: match[1]!, ...(match[2] ? { port: Number(match[2]) } : {}) };
 }
 
 // iptables: Docker and others jump from the built-in chain to chains of their own, so a NAT rule of that kind in
@@ -26,6 +43,7 @@ const iptablesDialect = (iptables: IptablesCommand): RuleDialect => ({
     source: { is: (line) => line.table === 'nat' && /-j (MASQUERADE|SNAT)\b/.test(line.text), none: 'no MASQUERADE or SNAT rule in nat POSTROUTING' },
     destination: { is: (line) => line.table === 'nat' && /-j DNAT\b/.test(line.text), none: 'no DNAT rule in nat PREROUTING' },
   },
+  natTarget: (line) => natTargetOf(line.text, /--to-(?:destination|source) ([\d.]+)(?:-[\d.]+)?(?::(\d+))?/),
 });
 
 // a native nft ruleset: any table may translate; only rules with a counter say what they matched
@@ -36,6 +54,7 @@ const NFT_DIALECT: RuleDialect = {
     source: { is: (line) => /\b(masquerade|snat)\b/.test(line.text), none: 'no counted masquerade or snat rule in the nft ruleset' },
     destination: { is: (line) => /\bdnat\b/.test(line.text), none: 'no counted dnat rule in the nft ruleset' },
   },
+  natTarget: (line) => natTargetOf(line.text, /\b[ds]nat (?:ip )?to ([\d.]+)(?:-[\d.]+)?(?::(\d+))?/),
 };
 
 const dialectOf = (firewall: Firewall): RuleDialect => (firewall === 'nft' ? NFT_DIALECT : iptablesDialect(iptablesOf(firewall)));
@@ -48,8 +67,17 @@ export interface Rerun {
   drops: string[];
   /** the NAT the probe needed: missing, or its rules did not match this probe */
   nat: string[];
+  /** the NAT rules of the kind the probe needed that matched it, with where they sent it */
+  translated: Translation[];
   /** packets seen per path point, in path order */
-  seen: Array<{ label: string; packets: number }>;
+  seen: Array<{ label: string; packets: number; captured: Packet[] }>;
+}
+
+/** A NAT rule that matched the probe: 'nat PREROUTING rule 1 "…"', its target, the packets it matched. */
+export interface Translation {
+  rule: string;
+  target: NatTarget;
+  packets: number;
 }
 
 /** The NAT a probe needs on its way: source NAT out of the uplink, destination NAT in from it. */
@@ -64,18 +92,40 @@ function natFindings(dialect: RuleDialect, need: NatNeed, moved: Array<{ line: C
   return rules.map(({ line }) => `nat ${line.chain} rule ${line.position} "${line.text}" never matched`);
 }
 
+/** A counted line and how many packets it took during the re-run. */
+type Moved = { line: Counted; delta: number };
+
+/** The NAT rules of the needed kind that matched the probe and name a target (MASQUERADE names none). */
+function translations(dialect: RuleDialect, need: NatNeed, moved: Moved[]): Translation[] {
+  if (!need) return [];
+  return moved.flatMap(({ line, delta }) => {
+    const target = delta > 0 && dialect.nat[need].is(line) ? dialect.natTarget(line) : undefined;
+    const rule = `${line.table} ${line.chain} rule ${line.position} "${line.text}"`;
+    return target ? [{ rule, target, packets: delta }] : [];
+  });
+}
+
 export async function rerun(host: Host, spec: ProbeSpec, firewall: Firewall, path: readonly PathPoint[], nat: NatNeed): Promise<Rerun> {
   const dialect = dialectOf(firewall);
   const before = await dialect.read(host);
   const filter = spec.kind === 'ping' ? ['icmp'] : ['tcp'];
   // the first run already waited its full deadline; here a second is plenty for an answer on a virtual link
-  const { result, packets } = await capture(host, [...path], filter, () => probe(host, { ...spec, timeoutMs: Math.min(spec.timeoutMs ?? RERUN_DEADLINE_MS, RERUN_DEADLINE_MS) }));
+  const timeoutMs = Math.min(spec.timeoutMs ?? RERUN_DEADLINE_MS, RERUN_DEADLINE_MS);
+  const probed = () => probe(host, { ...spec, timeoutMs });
+  const captured = () => capture(host, [...path], filter, probed);
+  const { result: { result, packets }, drops: foreignDrops } = await withForeignTrace(host, firewall, spec, captured);
   const after = await dialect.read(host);
   const moved = after.map((line, index) => ({ line, delta: line.packets - (before[index]?.packets ?? 0) }));
-  const drops = moved
+  const counted = moved
     .filter(({ line, delta }) => delta > 0 && dialect.drops(line))
     .map(({ line, delta }) => (line.position === 0 ? `dropped by ${line.table} ${line.chain}'s policy DROP (${delta} packet(s))` : `dropped in ${line.table} ${line.chain} by rule ${line.position} "${line.text}" (${delta} packet(s))`));
-  return { result, drops, nat: natFindings(dialect, nat, moved, drops.length > 0), seen: path.map((point) => ({ label: point.label, packets: packets[pointKey(point)]?.length ?? 0 })) };
+  const drops = [...counted, ...foreignDrops];
+  const seen = path.map((point) => {
+    const captured = packets[pointKey(point)] ?? [];
+    return { label: point.label, packets: captured.length, captured };
+  });
+  const translated = translations(dialect, nat, moved);
+  return { result, drops, nat: natFindings(dialect, nat, moved, drops.length > 0), translated, seen };
 }
 
 /** "last seen on br0, never on eth0, internet/isp0"; "seen on every point of its path: …" */

@@ -62,12 +62,24 @@ export class BackgroundProcess {
    * Waits, inside the host, until its standard error holds `text` ("listening on"); throws with what it wrote
    * when it ended first or the deadline passed.
    */
-  async waitForStderr(text: string, what: string, deadlineSeconds = 10): Promise<void> {
-    const script = 'until grep -qF -- "$1" "$0.err"; do kill -0 "$2" 2>/dev/null || exit 3; sleep 0.01; done';
-    const waited = await this.#host.exec(['sh', '-c', script, this.#files, text, this.#pid], { expectExit: 'any', timeoutMs: deadlineSeconds * 1000 });
+  waitForStderr(text: string, what: string, deadlineSeconds = 10): Promise<void> {
+    return this.#waitFor('err', text, what, deadlineSeconds);
+  }
+
+  /** The same for its standard output (a monitor that prints the event it was waiting for). */
+  waitForStdout(text: string, what: string, deadlineSeconds = 10): Promise<void> {
+    return this.#waitFor('out', text, what, deadlineSeconds);
+  }
+
+  async #waitFor(stream: 'out' | 'err', text: string, what: string, deadlineSeconds: number): Promise<void> {
+    const script = 'until grep -qF -- "$1" "$0.$3"; do kill -0 "$2" 2>/dev/null || exit 3; sleep 0.01; done';
+    const argv = ['sh', '-c', script, this.#files, text, this.#pid, stream];
+    // a guard against a hang (the event is the line itself): it stretches with the machine's load
+    const timeoutMs = paced(deadlineSeconds * 1000);
+    const waited = await this.#host.exec(argv, { expectExit: 'any', timeoutMs });
     if (waited.exitCode !== 0) {
-      const { stderr } = await this.output();
-      throw new Error(`${what}: ${waited.exitCode === 3 ? 'it exited' : `not within ${deadlineSeconds} s`}: ${stderr.trim()}`);
+      const late = `not within ${Math.round(timeoutMs / 1000)} s`;
+      throw new Error(`${what}: ${waited.exitCode === 3 ? 'it exited' : late}: ${(await this.output()).stderr.trim()}`);
     }
   }
 

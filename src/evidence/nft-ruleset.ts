@@ -1,0 +1,39 @@
+// The native nft tables beside a cell's iptables rules (`nft -j list ruleset`): another program's table with a
+// chain on a hook (a forward chain with policy drop) decides packets too, but iptables-save never shows it.
+import type { Host } from '../hosts/host.ts';
+import type { Firewall } from '../net/firewall.ts';
+
+/** A chain on a hook: where packets enter a table. */
+export interface BaseChain {
+  family: string;
+  table: string;
+  name: string;
+  hook: string;
+  policy: string;
+}
+
+interface RulesetItem {
+  chain?: Partial<BaseChain> & { family: string; table: string; name: string };
+}
+
+// iptables-nft writes into nft tables of these names (ip family); they are the cell's own, read with iptables-save
+const IPTABLES_NFT_TABLES = ['filter', 'nat', 'mangle', 'raw', 'security'];
+
+/** Whether a table is the cell's own: its rules are read (and counted) through the cell's iptables already. */
+function isCellTable(firewall: Firewall, family: string, table: string): boolean {
+  if (firewall === 'nft') return true;
+  return firewall === 'iptables-nft' && family === 'ip' && IPTABLES_NFT_TABLES.includes(table);
+}
+
+/** The base chains of every nft table that is not the cell's own (none when nft cannot be read). */
+export async function foreignBaseChains(host: Host, firewall: Firewall, ignore: string[] = []): Promise<BaseChain[]> {
+  if (firewall === 'nft') return [];
+  const listed = await host.exec(['nft', '-j', 'list', 'ruleset'], { expectExit: 'any' });
+  if (listed.exitCode !== 0) return [];
+  const items = (JSON.parse(listed.stdout || '{"nftables": []}') as { nftables: RulesetItem[] }).nftables;
+  return items.flatMap(({ chain }) => {
+    if (!chain?.hook || ignore.includes(chain.table) || isCellTable(firewall, chain.family, chain.table)) return [];
+    const { family, table, name, hook, policy = 'accept' } = chain;
+    return [{ family, table, name, hook, policy }];
+  });
+}

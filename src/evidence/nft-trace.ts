@@ -1,0 +1,81 @@
+// Which nft chain decided a probe's packets, from the kernel's own trace (nftrace): a chain's policy drop is
+// counted nowhere, so the trace is its evidence. A table of the harness's own marks the packets to or from the
+// probe's addresses while the action runs, and is deleted with it: the user's ruleset is left as it was.
+import type { Host } from '../hosts/host.ts';
+
+export const TRACE_TABLE = 'netns_conformance_trace';
+
+/** A drop the trace saw: by a chain's policy (no rule) or by one rule, with how many packets it took. */
+export interface TracedDrop {
+  family: string;
+  table: string;
+  chain: string;
+  /** the rule as the trace prints it, counters left out; undefined: the chain's policy */
+  rule?: string;
+  packets: number;
+}
+
+/** Runs `action` with every IPv4 packet to or from `addresses` traced; returns its result and the drops seen. */
+export async function traced<T>(host: Host, addresses: string[], action: () => Promise<T>): Promise<Traced<T>> {
+  // the monitor prints ruleset events too: the trace table's own "add table" says it is listening
+  const monitor = await host.spawn(['nft', 'monitor']);
+  let armed = false;
+  try {
+    // one transaction, as one argument: `-f -` cannot open /dev/stdin when it is a socket
+    await host.exec(['nft', '-j', JSON.stringify(traceRuleset(addresses))]);
+    armed = true;
+    await monitor.waitForStdout(`add table ip ${TRACE_TABLE}`, 'nft monitor');
+    const result = await action();
+    // trace events come before the table's deletion on the monitor's one socket: once that is printed, all are
+    await host.exec(['nft', 'delete', 'table', 'ip', TRACE_TABLE]);
+    armed = false;
+    await monitor.waitForStdout(`delete table ip ${TRACE_TABLE}`, 'nft monitor');
+    return { result, drops: tracedDrops((await monitor.stop('INT')).stdout) };
+  } finally {
+    if (armed) await host.exec(['nft', 'delete', 'table', 'ip', TRACE_TABLE], { expectExit: 'any' });
+    await monitor.stop('INT');
+  }
+}
+
+export interface Traced<T> {
+  result: T;
+  drops: TracedDrop[];
+}
+
+/** One chain per hook a packet enters the host's IPv4 stack by (from a link, or from the host itself). */
+function traceRuleset(addresses: string[]): object {
+  const table = TRACE_TABLE;
+  const mark = (field: 'saddr' | 'daddr') => [
+    { match: { op: '==', left: { payload: { protocol: 'ip', field } }, right: { set: addresses } } },
+    { mangle: { key: { meta: { key: 'nftrace' } }, value: 1 } },
+  ];
+  const chains = ['prerouting', 'output'].flatMap((hook) => [
+    { add: { chain: { family: 'ip', table, name: hook, type: 'filter', hook, prio: -500, policy: 'accept' } } },
+    { add: { rule: { family: 'ip', table, chain: hook, expr: mark('saddr') } } },
+    { add: { rule: { family: 'ip', table, chain: hook, expr: mark('daddr') } } },
+  ]);
+  return { nftables: [{ add: { table: { family: 'ip', name: table } } }, ...chains] };
+}
+
+// "trace id 66958882 inet foreign forward policy drop"
+// "trace id 66958882 ip filter_x forward rule ip daddr 8.8.8.8 counter packets 0 bytes 0 drop (verdict drop)"
+const TRACE_LINE = /^trace id (?<id>\S+) (?<family>\S+) (?<table>\S+) (?<chain>\S+) (?<verdict>.*)$/;
+const DROP = /^(?:policy drop|rule (?<rule>.*) \(verdict drop\))$/;
+
+/** The drops in `nft monitor` output, each with the number of packets (trace ids) it took. */
+export function tracedDrops(output: string): TracedDrop[] {
+  const drops = new Map<string, { drop: Omit<TracedDrop, 'packets'>; ids: Set<string> }>();
+  for (const line of output.split('\n')) {
+    const found = TRACE_LINE.exec(line.trim())?.groups;
+    const dropped = found && DROP.exec(found.verdict!.trim());
+    if (!found || !dropped) continue;
+    const { id, family, table, chain } = found as Record<'id' | 'family' | 'table' | 'chain', string>;
+    // the counter a rule has is its state at trace time, not part of what the rule says
+    const rule = dropped.groups?.rule?.replace(/\bcounter packets \d+ bytes \d+\s*/, '').trim();
+    const key = JSON.stringify([family, table, chain, rule]);
+    const drop = { family, table, chain, ...(rule === undefined ? {} : { rule }) };
+    if (!drops.has(key)) drops.set(key, { drop, ids: new Set() });
+    drops.get(key)!.ids.add(id);
+  }
+  return [...drops.values()].map(({ drop, ids }) => ({ ...drop, packets: ids.size }));
+}
