@@ -11,11 +11,13 @@ import { startHarnessHost } from '../fixtures/harness-host.ts';
 import { addBridge, cableNamespace } from '../src/implementations/guide/steps/namespace-to-bridge.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
-import { probeBatch, startProberAhead } from '../src/probes/batch.ts';
+import { PROBER_NAME, probeBatch, startProberAhead } from '../src/probes/batch.ts';
 import type { Outcome } from '../src/probes/outcome.ts';
 import { http, ping, tcp } from '../src/probes/probe.ts';
 import { runSteps } from '../src/report/run-step.ts';
+import { waitUntil } from '../src/wait.ts';
 import { buildSimulatedInternet } from '../src/world/simulated-internet.ts';
+import { uplinkAddress } from '../src/world/world.ts';
 
 const kindAndFrom = ({ kind, ...rest }: Outcome) => ({ kind, from: 'from' in rest ? rest.from : undefined });
 
@@ -85,5 +87,50 @@ describe('the batch prober', () => {
     // before the sandbox went, rather than leaving it to be killed
     expect(probers()).toHaveLength(2);
     expect(probers()[1]).toMatchObject({ exitCode: 0, stdout: '' });
+  });
+  // The scale self-test's flake (issue 21): on a busy machine the prober read its answers late (one packet per
+  // socket per round; the host's namespace queued 600 ICMP packets, up to 2 s behind) and called probes whose
+  // replies the kernel had received within a millisecond timeouts. Here it is late on purpose: stopped right after
+  // its probes left, until past their deadline, while the kernel receives the replies and completes the handshakes.
+  plainTest('read late, it judges by when the kernel received: stopped past the deadline, its probes are reachable', async () => {
+    const topology = loadTopology();
+    const { internet } = topology;
+    const host = await startHarnessHost(inject('harness'));
+    try {
+      await buildSimulatedInternet(host, topology);
+      const deadlineMs = 2_000;
+      const pings = Array.from({ length: 20 }, () => ping(undefined, topology.uplink.gateway));
+      const specs = [...pings, tcp(undefined, internet.publicHost, 8080), http(undefined, internet.publicHost, 8080)];
+      const served = [{ ns: internet.namespace, port: 8080 }];
+      const judged = probeBatch(host, specs, served, deadlineMs, { stopWhenSent: true });
+      const stopped = await waitUntil(
+        () => host.exec(['pgrep', '--runstates', 'T', '-f', `${PROBER_NAME}$`], { expectExit: 'any' }),
+        (found) => found.exitCode === 0,
+        { what: 'the prober to stop itself once its probes left', deadlineMs: 60_000, intervalMs: 20 },
+      );
+      const stoppedSeen = Date.now();
+      // the kernel holds its answers (echo replies queued on its raw socket, its connections established) and
+      // their deadline has passed, before it runs again
+      const repliesQueued = /^\s*\d+: 00000000:0001 \S+ \S+ [0-9A-F]+:0*[1-9A-F]/m; // raw ICMP socket, rx_queue > 0
+      const established = /:1F90 01 /; // to port 8080, state ESTABLISHED
+      const held = await waitUntil(
+        () => host.exec(['cat', '/proc/net/raw', '/proc/net/tcp']),
+        ({ stdout }) => repliesQueued.test(stdout) && established.test(stdout) && Date.now() - stoppedSeen > deadlineMs,
+        { what: 'echo replies queued, connections established, the deadline past', deadlineMs: 30_000, intervalMs: 50 },
+      );
+      expect(held.stdout).toMatch(/:1F90 01 /);
+      await host.exec(['kill', '-CONT', ...stopped.stdout.trim().split('\n')]);
+      const results = await judged;
+      for (const { spec, outcome, decidedMs } of results) {
+        const what = `${spec.kind} → ${spec.to}: ${JSON.stringify(outcome)}`;
+        expect(decidedMs, what).toBeGreaterThan(deadlineMs); // decided only after it ran again, past the deadline
+        expect(outcome, what).toMatchObject({ kind: 'reachable' });
+        // the round trip the kernel saw, not the time the prober stood still
+        expect(outcome.kind === 'reachable' && outcome.rttMs, what).toBeLessThan(deadlineMs / 2);
+      }
+      expect(results.at(-1)!.outcome).toMatchObject({ seenAs: uplinkAddress(topology) });
+    } finally {
+      await host.stop();
+    }
   });
 });

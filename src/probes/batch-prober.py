@@ -10,7 +10,10 @@
 #         "ms": 0.4} (ms: how long it took to decide)
 # timeoutMs is each probe's own deadline, from the moment it leaves (as `ping -W` has): making a thousand
 # namespaces' sockets takes a second or more on a busy machine, and must not eat the last probes' time.
-import ctypes, errno, heapq, json, os, selectors, socket, struct, sys, time
+# A probe is judged by when the kernel received its answer, not by when this process got to read it: on a busy
+# machine it reads late (the host's namespace alone once queued 600 ICMP packets, read one per round, up to 2 s
+# behind). Before any deadline is judged, every socket is drained; a reply's time is the kernel's receive timestamp.
+import ctypes, errno, heapq, json, os, selectors, signal, socket, struct, sys, time
 
 CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
@@ -18,6 +21,54 @@ home = os.open("/proc/self/ns/net", os.O_RDONLY)
 SO_RCVBUFFORCE = 33  # as root (CAP_NET_ADMIN) beyond net.core.rmem_max, for this socket only
 RAW_BUFFER = 16 << 20
 CONNECTIONS_AT_ONCE = 64  # connections in flight: a server accepts one at a time, its backlog holds 128
+SO_TIMESTAMPNS = 35  # also its control message's type (SCM_TIMESTAMPNS): struct timespec, CLOCK_REALTIME
+ANCILLARY = socket.CMSG_SPACE(16)
+STAMPING_S = 5
+TCP_INFO_LAST_DATA_RECV, TCP_INFO_RTT = 52, 68  # struct tcp_info: ms since the last receive (or connected), rtt us
+
+
+def kernel_received(ancillary):
+    """When the kernel received a packet (wall clock, as time.time()), from its SCM_TIMESTAMPNS; None without."""
+    for level, kind, data in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+            seconds, nanoseconds = struct.unpack("=qq", data[:16])
+            return seconds + nanoseconds / 1e9
+    return None
+
+
+def stamping():
+    """A socket that asks for receive timestamps, made first: the kernel switches stamping on machine-wide in a
+    deferred work, and until that has run a packet is stamped when it is read, not when it arrived."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(1)
+    return sock
+
+
+def await_stamping(sock):
+    """Waits until the kernel stamps packets as they arrive: a datagram to itself carries a stamp from before it was
+    read (seen here: with no other socket asking, all of a batch's replies got their reading's time, past deadline)."""
+    deadline = time.monotonic() + STAMPING_S
+    while time.monotonic() < deadline:
+        sock.sendto(b"", sock.getsockname())
+        reading = time.time()
+        try:
+            stamp = kernel_received(sock.recvmsg(1, ANCILLARY)[1])
+        except socket.timeout:
+            continue
+        if stamp is not None and stamp < reading:
+            return
+        time.sleep(0.001)
+    sys.stderr.write(f"the kernel did not stamp packets on arrival within {STAMPING_S} s: answers judged when read\n")
+
+
+def connected_ago(sock):
+    """How long ago the kernel completed a connection (s), and its handshake's round trip as the kernel measured
+    it: a connect noticed late completed when the kernel says (it stamps the handshake's end as its last receive)."""
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    ago_ms, rtt_us = (struct.unpack_from("=I", info, offset)[0] for offset in (TCP_INFO_LAST_DATA_RECV, TCP_INFO_RTT))
+    return ago_ms / 1000, rtt_us / 1e6
 
 
 def enter(ns):
@@ -130,12 +181,16 @@ def main():
     if not text.strip():  # started ahead of its probes, and its host stopped before it got any
         return
     request = json.loads(text)
+    stamps = stamping()
     probes = request["probes"]
     timeout = request["timeoutMs"] / 1000
     outcomes = [None] * len(probes)
     started = [0.0] * len(probes)
+    started_wall = [0.0] * len(probes)  # the same moment on the clock of the kernel's receive timestamps
+    late = [0.0] * len(probes)  # how late this process acted on an answer it had to act on (an HTTP connect)
     decided_at = [0.0] * len(probes)
-    expiries = []  # heap of (deadline, index) of the probes sent; decided ones are skipped when they come up
+    expiries = []  # heap of (deadline, index) of the probes sent; decided or superseded ones are skipped
+    deadlines = [0.0] * len(probes)
     await_links({None, *(probe.get("ns") for probe in probes), *(server.get("ns") for server in request.get("serve", []))})
 
     def decide(index, outcome):
@@ -143,8 +198,21 @@ def main():
         decided_at[index] = time.monotonic()
 
     def sent(index):
-        started[index] = time.monotonic()
-        heapq.heappush(expiries, (started[index] + timeout, index))
+        started[index], started_wall[index] = time.monotonic(), time.time()
+        deadlines[index] = started[index] + timeout
+        heapq.heappush(expiries, (deadlines[index], index))
+
+    def acted_late(index, seconds):
+        """This process acted `seconds` after the kernel's answer (an HTTP request sent after its connect): that
+        lateness is this process's, not the probed path's, so the probe's deadline moves by as much."""
+        late[index] = seconds
+        deadlines[index] = started[index] + timeout + seconds
+        heapq.heappush(expiries, (deadlines[index], index))
+
+    def elapsed(index, received):
+        """Seconds from a probe's start to an answer the kernel received at `received` (wall clock; None: now),
+        less this process's own lateness."""
+        return (time.time() if received is None else received) - started_wall[index] - late[index]
     selector = selectors.DefaultSelector()
     pings = {}  # namespace -> raw ICMP socket (one per namespace; replies matched by id and sequence)
     waiting = {}  # (namespace, id, seq) -> probe index
@@ -163,6 +231,7 @@ def main():
         sock.setblocking(False)
         selector.register(sock, selectors.EVENT_READ, ("listening", None))
 
+    await_stamping(stamps)
     for index, probe in enumerate(probes):
         if probe["kind"] != "ping":
             continue
@@ -172,6 +241,7 @@ def main():
             # a raw socket gets every ICMP packet its namespace receives: a thousand replies (and the requests
             # other workloads send here) overflow the default buffer, so this socket's own is made large
             sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RAW_BUFFER)
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
             sock.setblocking(False)
             pings[ns] = sock
             selector.register(sock, selectors.EVENT_READ, ("ping", ns))
@@ -184,7 +254,7 @@ def main():
             decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
 
     connect_queue = [index for index, probe in enumerate(probes) if probe["kind"] in ("tcp", "http")]  # both connect first
-    connections = {}  # socket -> [index, phase ("connecting", then for http "reading"), received bytes]
+    connections = {}  # socket -> [index, phase ("connecting", then for http "reading"), received bytes, received at]
     socket_of = {}  # probe index -> its connection's socket, while open
 
     def open_connections():
@@ -204,7 +274,8 @@ def main():
                 decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
                 sock.close()
                 continue
-            connections[sock] = [index, "connecting", b""]
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            connections[sock] = [index, "connecting", b"", None]
             socket_of[index] = sock
             selector.register(sock, selectors.EVENT_WRITE, ("connection", None))
 
@@ -215,15 +286,106 @@ def main():
         selector.unregister(sock)
         sock.close()
 
+    def ping_answer(ns, sock):
+        """Every packet queued on a namespace's raw socket: an answer is judged by when the kernel received it."""
+        while True:
+            try:
+                packet, ancillary, _, _ = sock.recvmsg(2048, ANCILLARY)
+            except BlockingIOError:
+                return
+            received = kernel_received(ancillary)
+            header = (packet[0] & 0x0F) * 4
+            icmp_type, code = packet[header], packet[header + 1]
+            if icmp_type == 0:
+                ident, seq = struct.unpack("!HH", packet[header + 4 : header + 8])
+                outcome = {"kind": "reachable"}
+            elif icmp_type == 3:  # the original datagram follows: its ICMP id and sequence say whose it was
+                inner = header + 8 + (packet[header + 8] & 0x0F) * 4
+                ident, seq = struct.unpack("!HH", packet[inner + 4 : inner + 8])
+                src = socket.inet_ntoa(packet[12:16])
+                outcome = {"kind": ICMP_CODE.get(code, "error"), "from": src, "detail": f"ICMP type 3 code {code}"}
+            else:
+                continue
+            index = waiting.pop((ns, ident, seq), None)
+            if index is None:
+                continue
+            took = elapsed(index, received)
+            if took > timeout:  # the kernel got it after the deadline: no answer in time, as ping -W says
+                decide(index, TIMEOUT)
+            elif outcome["kind"] == "reachable":
+                decide(index, {"kind": "reachable", "rttMs": took * 1000})
+            else:
+                decide(index, outcome)
+
+    def connection_event(sock):
+        index, phase, received, received_at = connections[sock]
+        if phase == "connecting":
+            code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if code:
+                close_connection(sock, {"kind": ERRNO_OUTCOME.get(code, "error"), "detail": os.strerror(code)})
+                return
+            ago, handshake = connected_ago(sock)
+            took = max(elapsed(index, None) - ago, handshake)
+            if took > timeout:  # connected, but after its deadline
+                close_connection(sock, TIMEOUT)
+            elif probes[index]["kind"] == "tcp":  # connected: that is all a TCP probe asks
+                detail = "from %s:%d" % sock.getsockname()
+                close_connection(sock, {"kind": "reachable", "rttMs": took * 1000, "detail": detail})
+            else:
+                acted_late(index, ago)
+                sock.send(f"GET / HTTP/1.0\r\nHost: {probes[index]['to']}\r\n\r\n".encode())
+                connections[sock][1] = "reading"
+                selector.modify(sock, selectors.EVENT_READ, ("connection", None))
+            return
+        chunk, ancillary, _, _ = sock.recvmsg(4096, ANCILLARY)
+        if chunk:
+            connections[sock][2:] = [received + chunk, kernel_received(ancillary)]
+            return
+        took = elapsed(index, received_at)  # the reply's last bytes, as the kernel received them
+        close_connection(sock, TIMEOUT if took > timeout else http_outcome(received, took * 1000))
+
+    def handle(key):
+        kind, ns = key.data
+        sock = key.fileobj
+        if kind == "listening":
+            conn, (peer, _) = sock.accept()
+            conn.setblocking(False)
+            selector.register(conn, selectors.EVENT_READ, ("served", peer))
+        elif kind == "served":  # the request, or a bare connect's end: answer with the peer it came from
+            try:
+                sock.recv(4096)
+                sock.send(peer_reply(ns))
+            except OSError:
+                pass
+            selector.unregister(sock)
+            sock.close()
+        elif kind == "ping":
+            ping_answer(ns, sock)
+        else:
+            connection_event(sock)
+            open_connections()
+
+    def drain():
+        """Handles all the kernel already holds for this process, until nothing is ready: what came before a
+        deadline is judged before that deadline is (this process may have been descheduled, or busy)."""
+        while ready := selector.select(timeout=0):
+            for key, _ in ready:
+                handle(key)
+
     def expire():
-        """Decides, as timeouts, the probes whose own deadline has passed, opens the connections that frees room
-        for, and returns the next deadline of a probe still undecided (None: every probe is decided)."""
+        """Decides, as timeouts, the probes whose own deadline has passed with no answer the kernel holds, opens
+        the connections that frees room for, and returns the next deadline of a probe still undecided (None:
+        every probe is decided)."""
         while True:
             open_connections()
             now = time.monotonic()
-            while expiries and (outcomes[expiries[0][1]] is not None or expiries[0][0] <= now):
-                _, index = heapq.heappop(expiries)
-                if outcomes[index] is not None:
+            if expiries and expiries[0][0] <= now:
+                drain()
+            def settled(deadline, index):  # decided, or moved later (an HTTP probe's): skipped
+                return outcomes[index] is not None or deadline != deadlines[index]
+            while expiries and (settled(*expiries[0]) or expiries[0][0] <= now):
+                deadline, index = heapq.heappop(expiries)
+                if settled(deadline, index):
                     continue
                 if index in socket_of:
                     close_connection(socket_of[index], TIMEOUT)
@@ -233,59 +395,12 @@ def main():
             if not (connect_queue and len(connections) < CONNECTIONS_AT_ONCE):
                 return expiries[0][0] if expiries else None
 
+    open_connections()
+    if request.get("stopWhenSent"):  # self-tests: descheduled right after its probes left, as on a busy machine
+        os.kill(os.getpid(), signal.SIGSTOP)
     while (next_deadline := expire()) is not None:
         for key, _ in selector.select(timeout=max(0.0, next_deadline - time.monotonic())):
-            kind, ns = key.data
-            sock = key.fileobj
-            if kind == "listening":
-                conn, (peer, _) = sock.accept()
-                conn.setblocking(False)
-                selector.register(conn, selectors.EVENT_READ, ("served", peer))
-                continue
-            if kind == "served":  # the request, or a bare connect's end: answer with the peer it came from
-                try:
-                    sock.recv(4096)
-                    sock.send(peer_reply(ns))
-                except OSError:
-                    pass
-                selector.unregister(sock)
-                sock.close()
-                continue
-            if kind == "ping":
-                packet = sock.recv(2048)
-                header = (packet[0] & 0x0F) * 4
-                icmp_type, code = packet[header], packet[header + 1]
-                if icmp_type == 0:
-                    ident, seq = struct.unpack("!HH", packet[header + 4 : header + 8])
-                    index = waiting.pop((ns, ident, seq), None)
-                    if index is not None:
-                        decide(index, {"kind": "reachable", "rttMs": (time.monotonic() - started[index]) * 1000})
-                elif icmp_type == 3:  # the original datagram follows: its ICMP id and sequence say whose it was
-                    inner = header + 8 + (packet[header + 8] & 0x0F) * 4
-                    ident, seq = struct.unpack("!HH", packet[inner + 4 : inner + 8])
-                    index = waiting.pop((ns, ident, seq), None)
-                    if index is not None:
-                        src = socket.inet_ntoa(packet[12:16])
-                        decide(index, {"kind": ICMP_CODE.get(code, "error"), "from": src, "detail": f"ICMP type 3 code {code}"})
-                continue
-            index, phase, received = connections[sock]
-            if phase == "connecting":
-                code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-                if code:
-                    close_connection(sock, {"kind": ERRNO_OUTCOME.get(code, "error"), "detail": os.strerror(code)})
-                elif probes[index]["kind"] == "tcp":  # connected: that is all a TCP probe asks
-                    close_connection(sock, {"kind": "reachable", "rttMs": (time.monotonic() - started[index]) * 1000, "detail": "from %s:%d" % sock.getsockname()})
-                else:
-                    sock.send(f"GET / HTTP/1.0\r\nHost: {probes[index]['to']}\r\n\r\n".encode())
-                    connections[sock][1] = "reading"
-                    selector.modify(sock, selectors.EVENT_READ, ("connection", None))
-            else:
-                chunk = sock.recv(4096)
-                if chunk:
-                    connections[sock][2] = received + chunk
-                    continue
-                close_connection(sock, http_outcome(received, (time.monotonic() - started[index]) * 1000))
-            open_connections()
+            handle(key)
     for index, outcome in enumerate(outcomes):
         print(json.dumps({"outcome": outcome, "ms": (decided_at[index] - started[index]) * 1000}))
 

@@ -63,10 +63,15 @@ export function startProberAhead(host: Host): void {
   });
 }
 
-/** serve: the servers the probes need, kept by the prober itself (each answers with the peer it saw). */
-export async function probeBatch(host: Host, specs: readonly ProbeSpec[], serve: readonly Served[] = [], timeoutMs = PROBE_DEADLINE_MS): Promise<ProbeResult[]> {
+/**
+ * serve: the servers the probes need, kept by the prober itself (each answers with the peer it saw).
+ * stopWhenSent (self-tests): the prober stops itself (SIGSTOP) once its probes are out, as a busy machine
+ * deschedules it, until someone sends it SIGCONT.
+ */
+export async function probeBatch(host: Host, specs: readonly ProbeSpec[], serve: readonly Served[] = [], timeoutMs = PROBE_DEADLINE_MS, { stopWhenSent = false } = {}): Promise<ProbeResult[]> {
   const request = JSON.stringify({
     timeoutMs,
+    stopWhenSent,
     serve: serve.map(({ ns, port }) => ({ ns: ns ?? null, port })),
     probes: specs.map((spec) => ({ kind: spec.kind, ns: spec.from ?? null, to: spec.to, port: spec.port ?? null, source: spec.source ?? null })),
   });
