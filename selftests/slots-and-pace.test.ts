@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
 import { machinePace } from '../src/pace.ts';
 import { serveSlots, slotLimit, takeSlot } from '../src/slots.ts';
-import { waitUntil } from '../src/wait.ts';
+import { waitUntil, withinPaced } from '../src/wait.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -73,5 +73,11 @@ describe('pace', () => {
     expect(machinePace('8.00 4.00 1.00 2/300 999', 2)).toBe(4);
     expect(machinePace('1.00 1.00 1.00 13/300 999', 2)).toBe(6); // the 1-minute average lags: now counts too
     expect(machinePace('900 900 900 1/300 999', 2)).toBe(30); // past that a deadline guards nothing
+  });
+
+  test('a paced guard gives the value, passes on a rejection, and gives up on a promise that never settles', async () => {
+    expect(await withinPaced(Promise.resolve('booted'), 1_000)).toBe('booted');
+    await expect(withinPaced(Promise.reject(new Error('qemu exited')), 1_000)).rejects.toThrow('qemu exited');
+    expect(await withinPaced(new Promise(() => {}), 20)).toBeUndefined();
   });
 });

@@ -64,3 +64,19 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | un
     clearTimeout(timer);
   }
 }
+
+/**
+ * within(), for a guard against a hang: the deadline, `quietMs` on a quiet machine, stretches with the highest
+ * pace (pace.ts) seen while it lasts. A rejection of the promise is passed on.
+ */
+export async function withinPaced<T>(promise: Promise<T>, quietMs: number): Promise<T | undefined> {
+  let settled = false;
+  const watched = promise.finally(() => (settled = true));
+  const started = Date.now();
+  let pace = machinePace();
+  while (!settled && Date.now() - started < quietMs * pace) {
+    await within(watched, Math.min(1_000, quietMs * pace - (Date.now() - started)));
+    pace = Math.max(pace, machinePace());
+  }
+  return settled ? watched : undefined;
+}
