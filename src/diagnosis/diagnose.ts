@@ -37,7 +37,7 @@ export async function diagnose(host: Host, spec: ProbeSpec, roles: Roles, { worl
   const seen = describeSeen(again.seen);
   // a NAT rule that "never matched" says nothing when the packet never reached the uplink
   const uplink = again.seen.find((point) => point.label === world.uplink.name);
-  const nat = uplink && uplink.packets === 0 ? again.nat.filter((finding) => !finding.endsWith('never matched')) : again.nat;
+  const nat = uplink && uplink.captured.length === 0 ? again.nat.filter((finding) => !finding.endsWith('never matched')) : again.nat;
   const targets = await natTargetCauses(need, again, spec, roles, world, addresses);
   return { causes: [...causes, ...again.drops, ...nat, ...targets], ...(seen ? { seen } : {}) };
 }

@@ -70,7 +70,7 @@ export interface Rerun {
   /** the NAT rules of the kind the probe needed that matched it, with where they sent it */
   translated: Translation[];
   /** packets seen per path point, in path order */
-  seen: Array<{ label: string; packets: number; captured: Packet[] }>;
+  seen: Array<{ label: string; captured: Packet[] }>;
 }
 
 /** A NAT rule that matched the probe: 'nat PREROUTING rule 1 "…"', its target, the packets it matched. */
@@ -120,10 +120,7 @@ export async function rerun(host: Host, spec: ProbeSpec, firewall: Firewall, pat
     .filter(({ line, delta }) => delta > 0 && dialect.drops(line))
     .map(({ line, delta }) => (line.position === 0 ? `dropped by ${line.table} ${line.chain}'s policy DROP (${delta} packet(s))` : `dropped in ${line.table} ${line.chain} by rule ${line.position} "${line.text}" (${delta} packet(s))`));
   const drops = [...counted, ...foreignDrops];
-  const seen = path.map((point) => {
-    const captured = packets[pointKey(point)] ?? [];
-    return { label: point.label, packets: captured.length, captured };
-  });
+  const seen = path.map((point) => ({ label: point.label, captured: packets[pointKey(point)] ?? [] }));
   const translated = translations(dialect, nat, moved);
   return { result, drops, nat: natFindings(dialect, nat, moved, drops.length > 0), translated, seen };
 }
@@ -131,8 +128,8 @@ export async function rerun(host: Host, spec: ProbeSpec, firewall: Firewall, pat
 /** "last seen on br0, never on eth0, internet/isp0"; "seen on every point of its path: …" */
 export function describeSeen(seen: Rerun['seen']): string | undefined {
   if (seen.length === 0) return undefined;
-  const last = seen.map((point) => point.packets > 0).lastIndexOf(true);
+  const last = seen.map((point) => point.captured.length > 0).lastIndexOf(true);
   if (last === -1) return `never seen on ${seen.map((point) => point.label).join(', ')}`;
   const never = seen.slice(last + 1).map((point) => point.label);
-  return never.length ? `last seen on ${seen[last]!.label}, never on ${never.join(', ')}` : `seen on every point of its path (${seen.map((point) => `${point.label} ${point.packets}`).join(', ')})`;
+  return never.length ? `last seen on ${seen[last]!.label}, never on ${never.join(', ')}` : `seen on every point of its path (${seen.map((point) => `${point.label} ${point.captured.length}`).join(', ')})`;
 }

@@ -21,7 +21,6 @@ const IPTABLES_NFT_TABLES = ['filter', 'nat', 'mangle', 'raw', 'security'];
 
 /** Whether a table is the cell's own: its rules are read (and counted) through the cell's iptables already. */
 function isCellTable(firewall: Firewall, family: string, table: string): boolean {
-  if (firewall === 'nft') return true;
   return firewall === 'iptables-nft' && family === 'ip' && IPTABLES_NFT_TABLES.includes(table);
 }
 

@@ -372,6 +372,10 @@ def main():
             for key, _ in ready:
                 handle(key)
 
+    def settled(deadline, index):
+        """An expiry to skip: its probe is decided, or its deadline moved later (an HTTP probe's)."""
+        return outcomes[index] is not None or deadline != deadlines[index]
+
     def expire():
         """Decides, as timeouts, the probes whose own deadline has passed with no answer the kernel holds, opens
         the connections that frees room for, and returns the next deadline of a probe still undecided (None:
@@ -381,8 +385,6 @@ def main():
             now = time.monotonic()
             if expiries and expiries[0][0] <= now:
                 drain()
-            def settled(deadline, index):  # decided, or moved later (an HTTP probe's): skipped
-                return outcomes[index] is not None or deadline != deadlines[index]
             while expiries and (settled(*expiries[0]) or expiries[0][0] <= now):
                 deadline, index = heapq.heappop(expiries)
                 if settled(deadline, index):
