@@ -23,7 +23,9 @@ export default defineConfig({
           ['allure-vitest/reporter', { resultsDir: 'reports/allure-results' }],
           ['junit', { outputFile: 'reports/junit.xml' }],
           // npm run soak-tests reads each run's tests from vitest's JSON report
-          ...(process.env.NETNS_TESTS_JSON ? [['json', { outputFile: process.env.NETNS_TESTS_JSON }] as ['json', { outputFile: string }]] : []),
+          ...(process.env.NETNS_TESTS_JSON
+            ? [['json', { outputFile: process.env.NETNS_TESTS_JSON }] as ['json', { outputFile: string }]]
+            : []),
           './src/report/conformance-reporter.ts', // last: the truth table ends the output
         ],
   },

@@ -22,15 +22,35 @@ import { uplinkAddress } from '../src/world/world.ts';
 const kindAndFrom = ({ kind, ...rest }: Outcome) => ({ kind, from: 'from' in rest ? rest.from : undefined });
 
 describe('the batch prober', () => {
-  test('gives each outcome the one-command probes give, its servers see the sender, and each probe waits its own deadline', async ({ guide }) => {
+  test('gives each outcome the one-command probes give, its servers see the sender, and each probe waits its own deadline', async ({
+    guide,
+  }) => {
     const { topology, host, iptables } = guide;
     const { internet } = topology;
     const ns = topology.namespaces[0]!;
     const bridgeIp = addressOf(topology.bridge.address);
     // netns1 on br0 without a default route; the internet rejects ICMP to 8.8.8.8 (admin-prohibited) and TCP to 81
     await runSteps(guide, [addBridge(topology), ...cableNamespace(ns, topology)]);
-    await host.exec([iptables, '-A', 'INPUT', '-p', 'icmp', '-d', internet.publicHost, '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'], { ns: internet.namespace });
-    await host.exec([iptables, '-A', 'INPUT', '-p', 'tcp', '--dport', '81', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'], { ns: internet.namespace });
+    await host.exec(
+      [
+        iptables,
+        '-A',
+        'INPUT',
+        '-p',
+        'icmp',
+        '-d',
+        internet.publicHost,
+        '-j',
+        'REJECT',
+        '--reject-with',
+        'icmp-admin-prohibited',
+      ],
+      { ns: internet.namespace },
+    );
+    await host.exec(
+      [iptables, '-A', 'INPUT', '-p', 'tcp', '--dport', '81', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'],
+      { ns: internet.namespace },
+    );
     const specs = [
       ping(ns.name, bridgeIp),
       tcp(ns.name, bridgeIp, 5999),
@@ -53,15 +73,27 @@ describe('the batch prober', () => {
       { kind: 'host-unreachable', from: undefined }, // TCP sees admin-prohibited as EHOSTUNREACH, as connect() does
     ]);
 
-    const served = await probeBatch(host, [http(undefined, internet.publicHost, 8080), tcp(undefined, internet.publicHost, 8080)], [{ ns: internet.namespace, port: 8080 }]);
-    expect(served.map((result) => result.outcome)).toMatchObject([{ kind: 'reachable', seenAs: addressOf(topology.uplink.address) }, { kind: 'reachable' }]);
+    const served = await probeBatch(
+      host,
+      [http(undefined, internet.publicHost, 8080), tcp(undefined, internet.publicHost, 8080)],
+      [{ ns: internet.namespace, port: 8080 }],
+    );
+    expect(served.map((result) => result.outcome)).toMatchObject([
+      { kind: 'reachable', seenAs: addressOf(topology.uplink.address) },
+      { kind: 'reachable' },
+    ]);
 
     // Each probe waits its own deadline from the moment it leaves, also one that leaves late: connections go 64
     // at a time, so of 130 silent ones the last leave two deadlines after the first (a batch-wide deadline once
     // called those timeouts without sending them)
     await host.exec([iptables, '-A', 'INPUT', '-p', 'tcp', '--dport', '82', '-j', 'DROP'], { ns: internet.namespace });
     const deadlineMs = 300;
-    const silent = await probeBatch(host, Array.from({ length: 130 }, () => tcp(undefined, internet.publicHost, 82)), [], deadlineMs);
+    const silent = await probeBatch(
+      host,
+      Array.from({ length: 130 }, () => tcp(undefined, internet.publicHost, 82)),
+      [],
+      deadlineMs,
+    );
     expect(new Set(silent.map((result) => result.outcome.kind))).toEqual(new Set(['timeout']));
     expect(Math.min(...silent.map((result) => result.decidedMs))).toBeGreaterThanOrEqual(deadlineMs);
     expect(silent.at(-1)!.command.durationMs).toBeGreaterThanOrEqual(3 * deadlineMs);
@@ -92,45 +124,53 @@ describe('the batch prober', () => {
   // socket per round; the host's namespace queued 600 ICMP packets, up to 2 s behind) and called probes whose
   // replies the kernel had received within a millisecond timeouts. Here it is late on purpose: stopped right after
   // its probes left, until past their deadline, while the kernel receives the replies and completes the handshakes.
-  plainTest('read late, it judges by when the kernel received: stopped past the deadline, its probes are reachable', async () => {
-    const topology = loadTopology();
-    const { internet } = topology;
-    const host = await startHarnessHost(inject('harness'));
-    try {
-      await buildSimulatedInternet(host, topology);
-      const deadlineMs = 2_000;
-      const pings = Array.from({ length: 20 }, () => ping(undefined, topology.uplink.gateway));
-      const specs = [...pings, tcp(undefined, internet.publicHost, 8080), http(undefined, internet.publicHost, 8080)];
-      const served = [{ ns: internet.namespace, port: 8080 }];
-      const judged = probeBatch(host, specs, served, deadlineMs, { stopWhenSent: true });
-      const stopped = await waitUntil(
-        () => host.exec(['pgrep', '--runstates', 'T', '-f', `${PROBER_NAME}$`], { expectExit: 'any' }),
-        (found) => found.exitCode === 0,
-        { what: 'the prober to stop itself once its probes left', deadlineMs: 60_000, intervalMs: 20 },
-      );
-      const stoppedSeen = Date.now();
-      // the kernel holds its answers (echo replies queued on its raw socket, its connections established) and
-      // their deadline has passed, before it runs again
-      const repliesQueued = /^\s*\d+: 00000000:0001 \S+ \S+ [0-9A-F]+:0*[1-9A-F]/m; // raw ICMP socket, rx_queue > 0
-      const established = /:1F90 01 /; // to port 8080, state ESTABLISHED
-      const held = await waitUntil(
-        () => host.exec(['cat', '/proc/net/raw', '/proc/net/tcp']),
-        ({ stdout }) => repliesQueued.test(stdout) && established.test(stdout) && Date.now() - stoppedSeen > deadlineMs,
-        { what: 'echo replies queued, connections established, the deadline past', deadlineMs: 30_000, intervalMs: 50 },
-      );
-      expect(held.stdout).toMatch(/:1F90 01 /);
-      await host.exec(['kill', '-CONT', ...stopped.stdout.trim().split('\n')]);
-      const results = await judged;
-      for (const { spec, outcome, decidedMs } of results) {
-        const what = `${spec.kind} → ${spec.to}: ${JSON.stringify(outcome)}`;
-        expect(decidedMs, what).toBeGreaterThan(deadlineMs); // decided only after it ran again, past the deadline
-        expect(outcome, what).toMatchObject({ kind: 'reachable' });
-        // the round trip the kernel saw, not the time the prober stood still
-        expect(outcome.kind === 'reachable' && outcome.rttMs, what).toBeLessThan(deadlineMs / 2);
+  plainTest(
+    'read late, it judges by when the kernel received: stopped past the deadline, its probes are reachable',
+    async () => {
+      const topology = loadTopology();
+      const { internet } = topology;
+      const host = await startHarnessHost(inject('harness'));
+      try {
+        await buildSimulatedInternet(host, topology);
+        const deadlineMs = 2_000;
+        const pings = Array.from({ length: 20 }, () => ping(undefined, topology.uplink.gateway));
+        const specs = [...pings, tcp(undefined, internet.publicHost, 8080), http(undefined, internet.publicHost, 8080)];
+        const served = [{ ns: internet.namespace, port: 8080 }];
+        const judged = probeBatch(host, specs, served, deadlineMs, { stopWhenSent: true });
+        const stopped = await waitUntil(
+          () => host.exec(['pgrep', '--runstates', 'T', '-f', `${PROBER_NAME}$`], { expectExit: 'any' }),
+          (found) => found.exitCode === 0,
+          { what: 'the prober to stop itself once its probes left', deadlineMs: 60_000, intervalMs: 20 },
+        );
+        const stoppedSeen = Date.now();
+        // the kernel holds its answers (echo replies queued on its raw socket, its connections established) and
+        // their deadline has passed, before it runs again
+        const repliesQueued = /^\s*\d+: 00000000:0001 \S+ \S+ [0-9A-F]+:0*[1-9A-F]/m; // raw ICMP socket, rx_queue > 0
+        const established = /:1F90 01 /; // to port 8080, state ESTABLISHED
+        const held = await waitUntil(
+          () => host.exec(['cat', '/proc/net/raw', '/proc/net/tcp']),
+          ({ stdout }) =>
+            repliesQueued.test(stdout) && established.test(stdout) && Date.now() - stoppedSeen > deadlineMs,
+          {
+            what: 'echo replies queued, connections established, the deadline past',
+            deadlineMs: 30_000,
+            intervalMs: 50,
+          },
+        );
+        expect(held.stdout).toMatch(/:1F90 01 /);
+        await host.exec(['kill', '-CONT', ...stopped.stdout.trim().split('\n')]);
+        const results = await judged;
+        for (const { spec, outcome, decidedMs } of results) {
+          const what = `${spec.kind} → ${spec.to}: ${JSON.stringify(outcome)}`;
+          expect(decidedMs, what).toBeGreaterThan(deadlineMs); // decided only after it ran again, past the deadline
+          expect(outcome, what).toMatchObject({ kind: 'reachable' });
+          // the round trip the kernel saw, not the time the prober stood still
+          expect(outcome.kind === 'reachable' && outcome.rttMs, what).toBeLessThan(deadlineMs / 2);
+        }
+        expect(results.at(-1)!.outcome).toMatchObject({ seenAs: uplinkAddress(topology) });
+      } finally {
+        await host.stop();
       }
-      expect(results.at(-1)!.outcome).toMatchObject({ seenAs: uplinkAddress(topology) });
-    } finally {
-      await host.stop();
-    }
-  });
+    },
+  );
 });

@@ -21,19 +21,26 @@ const cases = [
 ];
 
 describe.concurrent('a broken setup is reported as broken, for the right reason', () => {
-  test.each(cases)('$topology fails $suite at its step, observed as the cause', async ({ suite, topology, failsAt, observed }) => {
-    const run = await startNestedRun([suite], { NETNS_TOPOLOGY: topology });
-    const result = await run.subprocess;
-    expect(result.exitCode, result.all).toBe(1);
-    const tests = run.tests();
-    const failed = tests.filter((t) => t.status === 'failed');
-    expect(failed.map((t) => t.name)).toEqual([failsAt]);
-    expect(failed[0]!.message).toMatch(observed);
-    // a command to reproduce the failing probe comes with it
-    expect(failed[0]!.message).toMatch(/reproduce \(.+\): .+/);
-    // every step before it holds: the setup is broken exactly there
-    const before = tests.slice(0, tests.findIndex((t) => t.name === failsAt));
-    expect(before.length).toBeGreaterThan(0);
-    expect(before.map((t) => t.status)).toEqual(before.map(() => 'passed'));
-  }, NESTED_RUN_TIMEOUT_MS);
+  test.each(cases)(
+    '$topology fails $suite at its step, observed as the cause',
+    async ({ suite, topology, failsAt, observed }) => {
+      const run = await startNestedRun([suite], { NETNS_TOPOLOGY: topology });
+      const result = await run.subprocess;
+      expect(result.exitCode, result.all).toBe(1);
+      const tests = run.tests();
+      const failed = tests.filter((t) => t.status === 'failed');
+      expect(failed.map((t) => t.name)).toEqual([failsAt]);
+      expect(failed[0]!.message).toMatch(observed);
+      // a command to reproduce the failing probe comes with it
+      expect(failed[0]!.message).toMatch(/reproduce \(.+\): .+/);
+      // every step before it holds: the setup is broken exactly there
+      const before = tests.slice(
+        0,
+        tests.findIndex((t) => t.name === failsAt),
+      );
+      expect(before.length).toBeGreaterThan(0);
+      expect(before.map((t) => t.status)).toEqual(before.map(() => 'passed'));
+    },
+    NESTED_RUN_TIMEOUT_MS,
+  );
 });

@@ -24,7 +24,11 @@ describe('bad input at the command line', () => {
     if (!otherNode) return skip('no Node other than 24 on this machine to run it with');
     const { stdout: version } = await execa(otherNode, ['-v']);
     if (version.startsWith('v24.')) return skip(`${otherNode} is Node 24 too`);
-    const run = await execa(otherNode, ['node_modules/vitest/vitest.mjs', 'run', 'selftests/entry-points.test.ts'], { cwd: ROOT, reject: false, env: { NETNS_NESTED_RUN: '1' } });
+    const run = await execa(otherNode, ['node_modules/vitest/vitest.mjs', 'run', 'selftests/entry-points.test.ts'], {
+      cwd: ROOT,
+      reject: false,
+      env: { NETNS_NESTED_RUN: '1' },
+    });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(ONE_LINE);
     expect(run.stderr).toMatch(/needs Node 24, this is v\d+.*; put \.tools\/node\/bin first on PATH/);
@@ -32,26 +36,44 @@ describe('bad input at the command line', () => {
 
   test("a user who cannot write the checkout is told to run as root, before vite's EACCES", async ({ skip }) => {
     // a checkout in a private folder (root's home) cannot even be read by another user: nothing to show there
-    const asNobody = (argv: string[]) => execa(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), ...argv], { cwd: ROOT, reject: false, ...NOBODY_ENV });
+    const asNobody = (argv: string[]) =>
+      execa(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), ...argv], { cwd: ROOT, reject: false, ...NOBODY_ENV });
     const readable = await asNobody(['test', '-r', 'scripts/preflight.mjs', '-a', '-x', NODE]);
-    if (readable.exitCode !== 0) return skip(`nobody cannot read this checkout or run ${NODE} (${ROOT} is in a private folder); the check needs a user who can read it but not write it`);
+    if (readable.exitCode !== 0)
+      return skip(
+        `nobody cannot read this checkout or run ${NODE} (${ROOT} is in a private folder); ` +
+          'the check needs a user who can read it but not write it',
+      );
     const run = await asNobody([NODE, 'scripts/preflight.mjs']);
     expect(run.exitCode, `${run.stderr}${run.stdout}`).toBe(2);
     expect(run.stderr).toMatch(ONE_LINE);
-    expect(run.stderr).toMatch(/uid 65534 cannot write node_modules \(scripts\/setup ran as root\); run the tests as root too: sudo -E env/);
+    expect(run.stderr).toMatch(
+      /uid 65534 cannot write node_modules \(scripts\/setup ran as root\); run the tests as root too: sudo -E env/,
+    );
   });
 
   test('an engine whose socket refuses the user is named as that, not as a missing engine', async ({ skip }) => {
-    if ((await execa('docker', ['info'], { reject: false })).exitCode !== 0) return skip('no Docker engine answers here');
-    const asNobody = await execa(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), 'docker', 'info', '--format', '{{.ServerVersion}}'], { reject: false });
+    if ((await execa('docker', ['info'], { reject: false })).exitCode !== 0)
+      return skip('no Docker engine answers here');
+    const asNobody = await execa(
+      AS_NOBODY[0]!,
+      [...AS_NOBODY.slice(1), 'docker', 'info', '--format', '{{.ServerVersion}}'],
+      { reject: false },
+    );
     if (asNobody.exitCode === 0) return skip("this engine's socket lets everyone in");
     expect(engineFix(asNobody.stderr)).toMatch(/socket refuses this user/);
   });
 
   test('npm run sweep with no engine says so in one line', async () => {
-    const run = await execa(NODE, ['src/cli/sweep.ts'], { cwd: ROOT, reject: false, env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+    const run = await execa(NODE, ['src/cli/sweep.ts'], {
+      cwd: ROOT,
+      reject: false,
+      env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(ONE_LINE);
-    expect(run.stderr).toMatch(/sweep cannot ask Docker for leftover containers \(.*\); no Docker engine answers: start dockerd/);
+    expect(run.stderr).toMatch(
+      /sweep cannot ask Docker for leftover containers \(.*\); no Docker engine answers: start dockerd/,
+    );
   });
 });

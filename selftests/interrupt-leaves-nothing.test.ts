@@ -14,12 +14,19 @@ import { SLOW_BUILD, slowBuild, NESTED_RUN_TIMEOUT_MS, startNestedRun } from './
 import { carrying, descendants, stillRunning } from './process-tree.ts';
 
 const containersOf = (owner: string) =>
-  execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=${LABEL_OWNER}=${owner}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=${LABEL_OWNER}=${owner}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGKILL'] as const;
 
 /** Starts a nested run, signals its process group once `running` shows in its process tree, and checks what is left. */
-async function interruptLeavesNothing(signal: (typeof SIGNALS)[number], files: string[], env: Record<string, string>, running: readonly string[]): Promise<void> {
+async function interruptLeavesNothing(
+  signal: (typeof SIGNALS)[number],
+  files: string[],
+  env: Record<string, string>,
+  running: readonly string[],
+): Promise<void> {
   const { backend } = inject('harness');
   const run = await startNestedRun(files, { NETNS_HOST: backend, ...env });
   const pid = run.subprocess.pid!;
@@ -40,29 +47,45 @@ async function interruptLeavesNothing(signal: (typeof SIGNALS)[number], files: s
 
   // what was running at the signal, and anything of the run's started since (found by its environment, also
   // when its parent died first and it was reparented)
-  const left = await waitUntil(async () => [...stillRunning(tree), ...carrying(run.marker)], (procs) => procs.length === 0, {
-    what: "the interrupted run's processes to end",
-    deadlineMs: 10_000,
-  });
+  const left = await waitUntil(
+    async () => [...stillRunning(tree), ...carrying(run.marker)],
+    (procs) => procs.length === 0,
+    {
+      what: "the interrupted run's processes to end",
+      deadlineMs: 10_000,
+    },
+  );
   expect(left).toEqual([]);
   if (backend === 'container') {
     // after SIGKILL the reaper does it, a moment after the run is gone
-    await waitUntil(async () => containersOf(ownerOf(pid)), (ids) => ids.length === 0, { what: `the containers of run ${pid} to be removed`, deadlineMs: 15_000 });
+    await waitUntil(
+      async () => containersOf(ownerOf(pid)),
+      (ids) => ids.length === 0,
+      { what: `the containers of run ${pid} to be removed`, deadlineMs: 15_000 },
+    );
   }
 }
 
 describe.concurrent('an interrupted run leaves nothing behind', () => {
-  test.each(SIGNALS)('%s to a run mid-suite leaves no container and no process', async (signal) => {
-    await interruptLeavesNothing(signal, ['suites/04-inbound-access.test.ts'], {}, [RESPONDER_NAME]);
-  }, NESTED_RUN_TIMEOUT_MS);
+  test.each(SIGNALS)(
+    '%s to a run mid-suite leaves no container and no process',
+    async (signal) => {
+      await interruptLeavesNothing(signal, ['suites/04-inbound-access.test.ts'], {}, [RESPONDER_NAME]);
+    },
+    NESTED_RUN_TIMEOUT_MS,
+  );
 
-  test.each(SIGNALS)('%s while an implementation builds and its prober waits leaves no container and no process', async (signal) => {
-    const build = slowBuild();
-    try {
-      // the build is still running when the signal comes: the run's end must end it too, its children with it
-      await interruptLeavesNothing(signal, ['suites/conformance.test.ts'], build.env, [PROBER_NAME, SLOW_BUILD]);
-    } finally {
-      build.remove();
-    }
-  }, NESTED_RUN_TIMEOUT_MS);
+  test.each(SIGNALS)(
+    '%s while an implementation builds and its prober waits leaves no container and no process',
+    async (signal) => {
+      const build = slowBuild();
+      try {
+        // the build is still running when the signal comes: the run's end must end it too, its children with it
+        await interruptLeavesNothing(signal, ['suites/conformance.test.ts'], build.env, [PROBER_NAME, SLOW_BUILD]);
+      } finally {
+        build.remove();
+      }
+    },
+    NESTED_RUN_TIMEOUT_MS,
+  );
 });

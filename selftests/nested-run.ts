@@ -31,7 +31,11 @@ export interface NestedRun {
  * A Ctrl-C to the outer run does not reach that group, so the nested run gets a SIGINT of its own when the
  * process that started it dies (PR_SET_PDEATHSIG), and cleans up as an interrupted run does.
  */
-export async function startNestedRun(files: string[], env: Record<string, string> = {}, args: string[] = []): Promise<NestedRun> {
+export async function startNestedRun(
+  files: string[],
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<NestedRun> {
   const release = await takeSlot();
   const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-nested-'));
   const outputFile = join(dir, 'report.json');

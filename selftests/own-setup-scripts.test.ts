@@ -32,7 +32,8 @@ function variant(name: string, ...edits: Array<[from: string | RegExp, to: strin
 
 /** The example with commands added after it turns forwarding on (and before it writes its roles). */
 const FORWARDING = /^sysctl -qw net\.ipv4\.ip_forward=1$/m;
-const withAfterwards = (name: string, ...commands: string[]) => variant(name, [FORWARDING, ['sysctl -qw net.ipv4.ip_forward=1', ...commands].join('\n')]);
+const withAfterwards = (name: string, ...commands: string[]) =>
+  variant(name, [FORWARDING, ['sysctl -qw net.ipv4.ip_forward=1', ...commands].join('\n')]);
 const DEFAULT_ROUTE = '  ip -n "nc-$label" route add default via "$gateway"';
 
 /** The cause a DNAT rule to another address or port than the published workload's must be named by. */
@@ -62,12 +63,16 @@ function script(name: string, text: string): string {
 async function judgeScriptsNested(paths: Record<string, string>): Promise<Record<string, ResultRow[]>> {
   const run = await startNestedRun(['suites/conformance.test.ts'], {
     NETNS_HOST: inject('harness').backend,
-    NETNS_IMPL: Object.values(paths).map((path) => `script:${path}`).join(','),
+    NETNS_IMPL: Object.values(paths)
+      .map((path) => `script:${path}`)
+      .join(','),
   });
   const result = await run.subprocess;
   const rows = run.tests().flatMap((t) => t.rows);
   expect(rows.length, result.all).toBeGreaterThan(0);
-  return Object.fromEntries(Object.entries(paths).map(([name, path]) => [name, rows.filter((row) => row.implementation === `script:${path}`)]));
+  return Object.fromEntries(
+    Object.entries(paths).map(([name, path]) => [name, rows.filter((row) => row.implementation === `script:${path}`)]),
+  );
 }
 
 /**
@@ -96,7 +101,9 @@ async function judgeScripts(paths: Record<string, string>, firewall?: Firewall):
   return rows;
 }
 
-const failing = (rows: ResultRow[]) => [...new Set(rows.filter((row) => row.verdict === 'fail').map((row) => row.property))];
+const failing = (rows: ResultRow[]) => [
+  ...new Set(rows.filter((row) => row.verdict === 'fail').map((row) => row.property)),
+];
 
 /**
  * The catalogue: the example with one thing broken, as real setups break, the properties it must fail, and the
@@ -104,8 +111,16 @@ const failing = (rows: ResultRow[]) => [...new Set(rows.filter((row) => row.verd
  */
 const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: RegExp }> = {
   'the example itself': { path: () => script('example', EXAMPLE), fails: [], why: /^$/ },
-  'no MASQUERADE': { path: () => variant('no-masquerade', [/^.*MASQUERADE\n/m, '']), fails: ['3-egress'], why: /no MASQUERADE or SNAT rule in nat POSTROUTING/ },
-  'MASQUERADE out of a link that does not exist': { path: () => variant('masquerade-wrong-link', ['! -o "$bridge" -j MASQUERADE', '-o eth9 -j MASQUERADE']), fails: ['3-egress'], why: /nat POSTROUTING rule 1 "-s 10\.88\.0\.0\/24 -o eth9 -j MASQUERADE" never matched/ },
+  'no MASQUERADE': {
+    path: () => variant('no-masquerade', [/^.*MASQUERADE\n/m, '']),
+    fails: ['3-egress'],
+    why: /no MASQUERADE or SNAT rule in nat POSTROUTING/,
+  },
+  'MASQUERADE out of a link that does not exist': {
+    path: () => variant('masquerade-wrong-link', ['! -o "$bridge" -j MASQUERADE', '-o eth9 -j MASQUERADE']),
+    fails: ['3-egress'],
+    why: /nat POSTROUTING rule 1 "-s 10\.88\.0\.0\/24 -o eth9 -j MASQUERADE" never matched/,
+  },
   'DNAT to the wrong port': {
     path: () => variant('dnat-wrong-port', ['--to-destination 10.88.0.2:5000', '--to-destination 10.88.0.2:5001']),
     fails: ['4-inbound'],
@@ -125,83 +140,172 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
         String.raw`nothing addressed to 172\.31\.8\.200 came back on eth0`,
     ),
   },
-  'DNAT for an address the host does not have': { path: () => variant('dnat-wrong-address', ['-d "$uplink_address"', '-d 172.31.8.200']), fails: ['4-inbound'], why: /nat PREROUTING rule 1 "-d 172\.31\.8\.200\/32 .*-j DNAT --to-destination 10\.88\.0\.2:5000" never matched/ },
+  'DNAT for an address the host does not have': {
+    path: () => variant('dnat-wrong-address', ['-d "$uplink_address"', '-d 172.31.8.200']),
+    fails: ['4-inbound'],
+    why: /nat PREROUTING rule 1 "-d 172\.31\.8\.200\/32 .*-j DNAT --to-destination 10\.88\.0\.2:5000" never matched/,
+  },
   'b not cabled to the bridge': {
-    path: () => variant('b-not-cabled', ['ip link set "veth-$label" master "$bridge" up', 'ip link set "veth-$label" up; [ "$label" = b ] || ip link set "veth-$label" master "$bridge"']),
+    path: () =>
+      variant('b-not-cabled', [
+        'ip link set "veth-$label" master "$bridge" up',
+        'ip link set "veth-$label" up; [ "$label" = b ] || ip link set "veth-$label" master "$bridge"',
+      ]),
     fails: ['1-bridge', '2-host', '3-egress'],
     why: /veth-b \(b's cable\) is not a port of nc0/,
   },
-  'forwarding left off': { path: () => variant('no-forwarding', [/^sysctl -qw net\.ipv4\.ip_forward=1\n/m, '']), fails: ['3-egress', '4-inbound'], why: /forwarding is off in the host \(net\.ipv4\.ip_forward=0\)/ },
-  'forwarding off on the bridge alone': { path: () => withAfterwards('no-forwarding-on-bridge', 'sysctl -qw net.ipv4.conf.nc0.forwarding=0'), fails: ['3-egress', '4-inbound'], why: /forwarding is off on nc0 \(net\.ipv4\.conf\.nc0\.forwarding=0\)/ },
-  'a FORWARD rule that drops ICMP': { path: () => withAfterwards('forward-drops-icmp', '"$NC_IPTABLES" -A FORWARD -p icmp -j DROP'), fails: ['1-bridge', '3-egress'], why: /dropped in filter FORWARD by rule 1 "-p icmp -j DROP"/ },
+  'forwarding left off': {
+    path: () => variant('no-forwarding', [/^sysctl -qw net\.ipv4\.ip_forward=1\n/m, '']),
+    fails: ['3-egress', '4-inbound'],
+    why: /forwarding is off in the host \(net\.ipv4\.ip_forward=0\)/,
+  },
+  'forwarding off on the bridge alone': {
+    path: () => withAfterwards('no-forwarding-on-bridge', 'sysctl -qw net.ipv4.conf.nc0.forwarding=0'),
+    fails: ['3-egress', '4-inbound'],
+    why: /forwarding is off on nc0 \(net\.ipv4\.conf\.nc0\.forwarding=0\)/,
+  },
+  'a FORWARD rule that drops ICMP': {
+    path: () => withAfterwards('forward-drops-icmp', '"$NC_IPTABLES" -A FORWARD -p icmp -j DROP'),
+    fails: ['1-bridge', '3-egress'],
+    why: /dropped in filter FORWARD by rule 1 "-p icmp -j DROP"/,
+  },
   'a native nft table whose forward chain drops, beside the iptables rules': {
     path: () => withAfterwards('foreign-nft-forward-drop', ...FOREIGN_FORWARD_DROP),
     fails: ['1-bridge', '3-egress', '4-inbound'],
     why: FOREIGN_POLICY_DROP,
   },
-  "FORWARD's policy DROP (as Docker leaves it)": { path: () => withAfterwards('forward-policy-drop', '"$NC_IPTABLES" -P FORWARD DROP'), fails: ['1-bridge', '3-egress', '4-inbound'], why: /dropped by filter FORWARD's policy DROP/ },
-  "an INPUT rule that drops the workloads' pings": { path: () => withAfterwards('input-drops-icmp', '"$NC_IPTABLES" -A INPUT -i nc0 -p icmp -j DROP'), fails: ['1-bridge', '2-host'], why: /dropped in filter INPUT by rule 1 "-i nc0 -p icmp -j DROP"/ },
-  'the bridge left down': { path: () => withAfterwards('bridge-down', 'ip link set nc0 down'), fails: ['1-bridge', '2-host', '3-egress', '4-inbound'], why: /bridge nc0 is down/ },
-  "b's interface left down": { path: () => withAfterwards('b-down', 'ip -n nc-b link set eth0 down'), fails: ['1-bridge', '2-host', '3-egress'], why: /b's eth0 is down/ },
-  'no default route in a': { path: () => variant('a-no-default-route', [DEFAULT_ROUTE, `  [ "$label" = a ] || ${DEFAULT_ROUTE.trim()}`]), fails: ['2-host', '3-egress', '4-inbound'], why: /a has no route (back )?to (172\.31\.8\.154|8\.8\.8\.8|198\.51\.100\.7) \(Network is unreachable\)/ },
+  "FORWARD's policy DROP (as Docker leaves it)": {
+    path: () => withAfterwards('forward-policy-drop', '"$NC_IPTABLES" -P FORWARD DROP'),
+    fails: ['1-bridge', '3-egress', '4-inbound'],
+    why: /dropped by filter FORWARD's policy DROP/,
+  },
+  "an INPUT rule that drops the workloads' pings": {
+    path: () => withAfterwards('input-drops-icmp', '"$NC_IPTABLES" -A INPUT -i nc0 -p icmp -j DROP'),
+    fails: ['1-bridge', '2-host'],
+    why: /dropped in filter INPUT by rule 1 "-i nc0 -p icmp -j DROP"/,
+  },
+  'the bridge left down': {
+    path: () => withAfterwards('bridge-down', 'ip link set nc0 down'),
+    fails: ['1-bridge', '2-host', '3-egress', '4-inbound'],
+    why: /bridge nc0 is down/,
+  },
+  "b's interface left down": {
+    path: () => withAfterwards('b-down', 'ip -n nc-b link set eth0 down'),
+    fails: ['1-bridge', '2-host', '3-egress'],
+    why: /b's eth0 is down/,
+  },
+  'no default route in a': {
+    path: () => variant('a-no-default-route', [DEFAULT_ROUTE, `  [ "$label" = a ] || ${DEFAULT_ROUTE.trim()}`]),
+    fails: ['2-host', '3-egress', '4-inbound'],
+    why: /a has no route (back )?to (172\.31\.8\.154|8\.8\.8\.8|198\.51\.100\.7) \(Network is unreachable\)/,
+  },
   "a's default route via an address nobody has": {
-    path: () => variant('a-wrong-gateway', [DEFAULT_ROUTE, `  if [ "$label" = a ]; then ip -n nc-a route add default via 10.88.0.254; else ${DEFAULT_ROUTE.trim()}; fi`]),
+    path: () =>
+      variant('a-wrong-gateway', [
+        DEFAULT_ROUTE,
+        `  if [ "$label" = a ]; then ip -n nc-a route add default via 10.88.0.254; else ${DEFAULT_ROUTE.trim()}; fi`,
+      ]),
     fails: ['2-host', '3-egress', '4-inbound'],
     why: /a routes (172\.31\.8\.154|8\.8\.8\.8|198\.51\.100\.7) via 10\.88\.0\.254, which nobody answers for/,
   },
 };
 
 let catalogue: Promise<Record<string, ResultRow[]>> | undefined;
-const judgedCatalogue = () => (catalogue ??= judgeScripts(Object.fromEntries(Object.entries(BREAKAGES).map(([name, breakage]) => [name, breakage.path()]))));
+const judgedCatalogue = () =>
+  (catalogue ??= judgeScripts(
+    Object.fromEntries(Object.entries(BREAKAGES).map(([name, breakage]) => [name, breakage.path()])),
+  ));
 
 describe.concurrent('own setup scripts', () => {
-  test.each(Object.keys(BREAKAGES))('%s: fails exactly the properties it breaks, each check with its cause', async (name) => {
-    const breakage = BREAKAGES[name]!;
-    const rows = (await judgedCatalogue())[name]!;
-    expect(rows.map((row) => row.property)).toEqual(expect.arrayContaining(PROPERTY_IDS));
-    expect(failing(rows).sort()).toEqual([...breakage.fails].sort());
-    for (const row of rows.filter((r) => r.verdict === 'fail')) {
-      expect(row.why, row.probe).toMatch(breakage.why);
-      expect(row.reproduce, row.probe).toBeTruthy();
-    }
-  }, NESTED_RUN_TIMEOUT_MS);
-
-  test('with a native nft ruleset (NC_FIREWALL=nft), a breakage is diagnosed from the nft counters', async () => {
-    const judged = await judgeScripts({
-      'the example in nft': script('example-nft', EXAMPLE),
-      'a forgotten masquerade': variant('nft-no-masquerade', [' counter masquerade;', ' counter;']),
-      'a counted drop in forward': variant('nft-drop', [/^NFT$/m, 'NFT\nnft add table ip filter_example\nnft \'add chain ip filter_example forward { type filter hook forward priority filter; }\'\nnft add rule ip filter_example forward ip daddr "$NC_PUBLIC_HOST" counter drop']),
-    }, 'nft');
-    expect(failing(judged['the example in nft']!)).toEqual([]);
-    expect(judged['the example in nft']!.every((row) => row.firewall === 'nft')).toBe(true);
-    const egress = (name: string) => judged[name]!.filter((row) => row.verdict === 'fail');
-    expect(failing(judged['a forgotten masquerade']!)).toEqual(['3-egress']);
-    for (const row of egress('a forgotten masquerade')) expect(row.why).toMatch(/no counted masquerade or snat rule in the nft ruleset/);
-    expect(failing(judged['a counted drop in forward']!)).toEqual(['3-egress']);
-    for (const row of egress('a counted drop in forward').filter((r) => r.probe.includes('8.8.8.8'))) {
-      expect(row.why).toMatch(/dropped in ip filter_example forward by rule 1 "ip daddr 8\.8\.8\.8 drop"/);
-    }
-  }, NESTED_RUN_TIMEOUT_MS);
-
-  test('a script that cannot be judged fails every property with one line that says why', async () => {
-    const roles = (text: string) => `#!/bin/bash\nip netns add nc-a\ncat > "$NC_ROLES" <<'JSON'\n${text}\nJSON\n`;
-    const workload = '{"label":"a","netns":"nc-a","address":"10.88.0.2"}';
-    const cases = {
-      'exits non-zero': { path: script('exits', '#!/bin/bash\necho "setting up" \necho "bridge0: no such device" >&2\nexit 3\n'), why: /: the script exited 3: bridge0: no such device$/ },
-      'writes no roles': { path: script('no-roles', '#!/bin/bash\ntrue\n'), why: /: the script wrote no roles to \$NC_ROLES; end it by writing them there as JSON/ },
-      'writes malformed JSON': { path: script('bad-json', roles('{"workloads": [')), why: /: roles: is not JSON \(.*\); write an object like / },
-      'leaves out the gateway': { path: script('no-gateway', roles(`{"workloads":[${workload}]}`)), why: /: roles: gateway is missing$/ },
-      'names a namespace that does not exist': { path: script('no-namespace', roles(`{"workloads":[${workload.replace('nc-a', 'nc-z')}],"gateway":"10.88.0.1"}`)), why: /: roles: workloads\[0\]\.netns "nc-z" is not a namespace in the host \(ip netns list: .*nc-a.*\)$/ },
-    };
-    // end to end, through the conformance suite in a run of its own: a set-up failure is the suite's to report
-    const judged = await judgeScriptsNested(Object.fromEntries(Object.entries(cases).map(([name, c]) => [name, c.path])));
-    for (const [name, { why }] of Object.entries(cases)) {
-      const rows = judged[name]!;
-      expect(rows.map((row) => [row.property, row.verdict]), name).toEqual(PROPERTY_IDS.map((property) => [property, 'fail']));
-      for (const row of rows) {
-        expect(row.why, name).toMatch(why);
-        expect(row.why, name).not.toContain('\n');
+  test.each(Object.keys(BREAKAGES))(
+    '%s: fails exactly the properties it breaks, each check with its cause',
+    async (name) => {
+      const breakage = BREAKAGES[name]!;
+      const rows = (await judgedCatalogue())[name]!;
+      expect(rows.map((row) => row.property)).toEqual(expect.arrayContaining(PROPERTY_IDS));
+      expect(failing(rows).sort()).toEqual([...breakage.fails].sort());
+      for (const row of rows.filter((r) => r.verdict === 'fail')) {
+        expect(row.why, row.probe).toMatch(breakage.why);
+        expect(row.reproduce, row.probe).toBeTruthy();
       }
-    }
-  }, NESTED_RUN_TIMEOUT_MS);
+    },
+    NESTED_RUN_TIMEOUT_MS,
+  );
+
+  test(
+    'with a native nft ruleset (NC_FIREWALL=nft), a breakage is diagnosed from the nft counters',
+    async () => {
+      const judged = await judgeScripts(
+        {
+          'the example in nft': script('example-nft', EXAMPLE),
+          'a forgotten masquerade': variant('nft-no-masquerade', [' counter masquerade;', ' counter;']),
+          'a counted drop in forward': variant('nft-drop', [
+            /^NFT$/m,
+            'NFT\nnft add table ip filter_example\nnft \'add chain ip filter_example forward { type filter hook forward priority filter; }\'\nnft add rule ip filter_example forward ip daddr "$NC_PUBLIC_HOST" counter drop',
+          ]),
+        },
+        'nft',
+      );
+      expect(failing(judged['the example in nft']!)).toEqual([]);
+      expect(judged['the example in nft']!.every((row) => row.firewall === 'nft')).toBe(true);
+      const egress = (name: string) => judged[name]!.filter((row) => row.verdict === 'fail');
+      expect(failing(judged['a forgotten masquerade']!)).toEqual(['3-egress']);
+      for (const row of egress('a forgotten masquerade'))
+        expect(row.why).toMatch(/no counted masquerade or snat rule in the nft ruleset/);
+      expect(failing(judged['a counted drop in forward']!)).toEqual(['3-egress']);
+      for (const row of egress('a counted drop in forward').filter((r) => r.probe.includes('8.8.8.8'))) {
+        expect(row.why).toMatch(/dropped in ip filter_example forward by rule 1 "ip daddr 8\.8\.8\.8 drop"/);
+      }
+    },
+    NESTED_RUN_TIMEOUT_MS,
+  );
+
+  test(
+    'a script that cannot be judged fails every property with one line that says why',
+    async () => {
+      const roles = (text: string) => `#!/bin/bash\nip netns add nc-a\ncat > "$NC_ROLES" <<'JSON'\n${text}\nJSON\n`;
+      const workload = '{"label":"a","netns":"nc-a","address":"10.88.0.2"}';
+      const cases = {
+        'exits non-zero': {
+          path: script('exits', '#!/bin/bash\necho "setting up" \necho "bridge0: no such device" >&2\nexit 3\n'),
+          why: /: the script exited 3: bridge0: no such device$/,
+        },
+        'writes no roles': {
+          path: script('no-roles', '#!/bin/bash\ntrue\n'),
+          why: /: the script wrote no roles to \$NC_ROLES; end it by writing them there as JSON/,
+        },
+        'writes malformed JSON': {
+          path: script('bad-json', roles('{"workloads": [')),
+          why: /: roles: is not JSON \(.*\); write an object like /,
+        },
+        'leaves out the gateway': {
+          path: script('no-gateway', roles(`{"workloads":[${workload}]}`)),
+          why: /: roles: gateway is missing$/,
+        },
+        'names a namespace that does not exist': {
+          path: script(
+            'no-namespace',
+            roles(`{"workloads":[${workload.replace('nc-a', 'nc-z')}],"gateway":"10.88.0.1"}`),
+          ),
+          why: /: roles: workloads\[0\]\.netns "nc-z" is not a namespace in the host \(ip netns list: .*nc-a.*\)$/,
+        },
+      };
+      // end to end, through the conformance suite in a run of its own: a set-up failure is the suite's to report
+      const judged = await judgeScriptsNested(
+        Object.fromEntries(Object.entries(cases).map(([name, c]) => [name, c.path])),
+      );
+      for (const [name, { why }] of Object.entries(cases)) {
+        const rows = judged[name]!;
+        expect(
+          rows.map((row) => [row.property, row.verdict]),
+          name,
+        ).toEqual(PROPERTY_IDS.map((property) => [property, 'fail']));
+        for (const row of rows) {
+          expect(row.why, name).toMatch(why);
+          expect(row.why, name).not.toContain('\n');
+        }
+      }
+    },
+    NESTED_RUN_TIMEOUT_MS,
+  );
 });

@@ -75,7 +75,9 @@ describe('pace', () => {
     expect(machinePace('900 900 900 1/300 999', 2)).toBe(30); // past that a deadline guards nothing
   });
 
-  test('a paced guard gives the value, passes on a rejection, and gives up on a promise that never settles', async () => {
+  const pacedGuard =
+    'a paced guard gives the value, passes on a rejection, and gives up on a promise that never settles';
+  test(pacedGuard, async () => {
     expect(await withinPaced(Promise.resolve('booted'), 1_000)).toBe('booted');
     await expect(withinPaced(Promise.reject(new Error('qemu exited')), 1_000)).rejects.toThrow('qemu exited');
     expect(await withinPaced(new Promise(() => {}), 20)).toBeUndefined();

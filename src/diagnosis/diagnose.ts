@@ -25,7 +25,12 @@ export interface Diagnosis {
   seen?: string;
 }
 
-export async function diagnose(host: Host, spec: ProbeSpec, roles: Roles, { world, firewall }: DiagnosisContext): Promise<Diagnosis> {
+export async function diagnose(
+  host: Host,
+  spec: ProbeSpec,
+  roles: Roles,
+  { world, firewall }: DiagnosisContext,
+): Promise<Diagnosis> {
   // each namespace's addresses are read once: the state causes and the path both need them
   const addresses = addressBook(host);
   // the bridge: the host's link that holds the gateway address
@@ -37,7 +42,10 @@ export async function diagnose(host: Host, spec: ProbeSpec, roles: Roles, { worl
   const seen = describeSeen(again.seen);
   // a NAT rule that "never matched" says nothing when the packet never reached the uplink
   const uplink = again.seen.find((point) => point.label === world.uplink.name);
-  const nat = uplink && uplink.captured.length === 0 ? again.nat.filter((finding) => !finding.endsWith('never matched')) : again.nat;
+  const nat =
+    uplink && uplink.captured.length === 0
+      ? again.nat.filter((finding) => !finding.endsWith('never matched'))
+      : again.nat;
   const targets = await natTargetCauses(need, again, spec, roles, world, addresses);
   return { causes: [...causes, ...again.drops, ...nat, ...targets], ...(seen ? { seen } : {}) };
 }

@@ -40,8 +40,14 @@ const iptablesDialect = (iptables: IptablesCommand): RuleDialect => ({
   read: async (host) => countedLines((await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' })).stdout),
   drops: (line) => (line.position === 0 ? line.text === 'DROP' : /-j (DROP|REJECT)\b/.test(line.text)),
   nat: {
-    source: { is: (line) => line.table === 'nat' && /-j (MASQUERADE|SNAT)\b/.test(line.text), none: 'no MASQUERADE or SNAT rule in nat POSTROUTING' },
-    destination: { is: (line) => line.table === 'nat' && /-j DNAT\b/.test(line.text), none: 'no DNAT rule in nat PREROUTING' },
+    source: {
+      is: (line) => line.table === 'nat' && /-j (MASQUERADE|SNAT)\b/.test(line.text),
+      none: 'no MASQUERADE or SNAT rule in nat POSTROUTING',
+    },
+    destination: {
+      is: (line) => line.table === 'nat' && /-j DNAT\b/.test(line.text),
+      none: 'no DNAT rule in nat PREROUTING',
+    },
   },
   natTarget: (line) => natTargetOf(line.text, /--to-(?:destination|source) ([\d.]+)(?:-[\d.]+)?(?::(\d+))?/),
 });
@@ -51,13 +57,17 @@ const NFT_DIALECT: RuleDialect = {
   read: async (host) => nftCountedLines((await host.exec(['nft', 'list', 'ruleset'], { expectExit: 'any' })).stdout),
   drops: (line) => /\b(drop|reject)\b/.test(line.text),
   nat: {
-    source: { is: (line) => /\b(masquerade|snat)\b/.test(line.text), none: 'no counted masquerade or snat rule in the nft ruleset' },
+    source: {
+      is: (line) => /\b(masquerade|snat)\b/.test(line.text),
+      none: 'no counted masquerade or snat rule in the nft ruleset',
+    },
     destination: { is: (line) => /\bdnat\b/.test(line.text), none: 'no counted dnat rule in the nft ruleset' },
   },
   natTarget: (line) => natTargetOf(line.text, /\b[ds]nat (?:ip )?to ([\d.]+)(?:-[\d.]+)?(?::(\d+))?/),
 };
 
-const dialectOf = (firewall: Firewall): RuleDialect => (firewall === 'nft' ? NFT_DIALECT : iptablesDialect(iptablesOf(firewall)));
+const dialectOf = (firewall: Firewall): RuleDialect =>
+  firewall === 'nft' ? NFT_DIALECT : iptablesDialect(iptablesOf(firewall));
 
 const RERUN_DEADLINE_MS = 1_000;
 
@@ -83,7 +93,12 @@ export interface Translation {
 /** The NAT a probe needs on its way: source NAT out of the uplink, destination NAT in from it. */
 export type NatNeed = 'source' | 'destination' | undefined;
 /** The NAT a probe needed: missing, or never matched (said only when nothing dropped the packet before it got there). */
-function natFindings(dialect: RuleDialect, need: NatNeed, moved: Array<{ line: Counted; delta: number }>, dropped: boolean): string[] {
+function natFindings(
+  dialect: RuleDialect,
+  need: NatNeed,
+  moved: Array<{ line: Counted; delta: number }>,
+  dropped: boolean,
+): string[] {
   if (!need) return [];
   const { is, none } = dialect.nat[need];
   const rules = moved.filter(({ line }) => is(line));
@@ -105,7 +120,13 @@ function translations(dialect: RuleDialect, need: NatNeed, moved: Moved[]): Tran
   });
 }
 
-export async function rerun(host: Host, spec: ProbeSpec, firewall: Firewall, path: readonly PathPoint[], nat: NatNeed): Promise<Rerun> {
+export async function rerun(
+  host: Host,
+  spec: ProbeSpec,
+  firewall: Firewall,
+  path: readonly PathPoint[],
+  nat: NatNeed,
+): Promise<Rerun> {
   const dialect = dialectOf(firewall);
   const before = await dialect.read(host);
   const filter = spec.kind === 'ping' ? ['icmp'] : ['tcp'];
@@ -113,12 +134,19 @@ export async function rerun(host: Host, spec: ProbeSpec, firewall: Firewall, pat
   const timeoutMs = Math.min(spec.timeoutMs ?? RERUN_DEADLINE_MS, RERUN_DEADLINE_MS);
   const probed = () => probe(host, { ...spec, timeoutMs });
   const captured = () => capture(host, [...path], filter, probed);
-  const { result: { result, packets }, drops: foreignDrops } = await withForeignTrace(host, firewall, spec, captured);
+  const {
+    result: { result, packets },
+    drops: foreignDrops,
+  } = await withForeignTrace(host, firewall, spec, captured);
   const after = await dialect.read(host);
   const moved = after.map((line, index) => ({ line, delta: line.packets - (before[index]?.packets ?? 0) }));
   const counted = moved
     .filter(({ line, delta }) => delta > 0 && dialect.drops(line))
-    .map(({ line, delta }) => (line.position === 0 ? `dropped by ${line.table} ${line.chain}'s policy DROP (${delta} packet(s))` : `dropped in ${line.table} ${line.chain} by rule ${line.position} "${line.text}" (${delta} packet(s))`));
+    .map(({ line, delta }) =>
+      line.position === 0
+        ? `dropped by ${line.table} ${line.chain}'s policy DROP (${delta} packet(s))`
+        : `dropped in ${line.table} ${line.chain} by rule ${line.position} "${line.text}" (${delta} packet(s))`,
+    );
   const drops = [...counted, ...foreignDrops];
   const seen = path.map((point) => ({ label: point.label, captured: packets[pointKey(point)] ?? [] }));
   const translated = translations(dialect, nat, moved);
@@ -131,5 +159,7 @@ export function describeSeen(seen: Rerun['seen']): string | undefined {
   const last = seen.map((point) => point.captured.length > 0).lastIndexOf(true);
   if (last === -1) return `never seen on ${seen.map((point) => point.label).join(', ')}`;
   const never = seen.slice(last + 1).map((point) => point.label);
-  return never.length ? `last seen on ${seen[last]!.label}, never on ${never.join(', ')}` : `seen on every point of its path (${seen.map((point) => `${point.label} ${point.captured.length}`).join(', ')})`;
+  return never.length
+    ? `last seen on ${seen[last]!.label}, never on ${never.join(', ')}`
+    : `seen on every point of its path (${seen.map((point) => `${point.label} ${point.captured.length}`).join(', ')})`;
 }

@@ -28,7 +28,14 @@ const isDown = (link: Link) => !link.flags.includes('UP');
 
 /** What is wrong along the probe's path, in words; empty when the state looks right. */
 /** bridge: the host's link that holds the gateway address, if any. */
-export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined, addresses: AddressBook): Promise<string[]> {
+export async function stateCauses(
+  host: Host,
+  probe: ProbeSpec,
+  roles: Roles,
+  world: World,
+  bridge: string | undefined,
+  addresses: AddressBook,
+): Promise<string[]> {
   const causes: string[] = [];
   const hostLinks = await linksIn(host, undefined);
   const bridgeLink = hostLinks.find((link) => link.ifname === bridge);
@@ -45,7 +52,10 @@ export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, wo
   }
   if (source) causes.push(...(await routeCauses(host, source, probe.to, 'to')));
   // an inbound connection also needs the server's way back to the client
-  const server = probe.from === world.internet.namespace && probe.source && roles.published ? roles.workloads.find((w) => w.label === roles.published!.workload) : undefined;
+  const server =
+    probe.from === world.internet.namespace && probe.source && roles.published
+      ? roles.workloads.find((w) => w.label === roles.published!.workload)
+      : undefined;
   if (server && probe.to === uplinkAddress(world)) {
     causes.push(...(await routeCauses(host, server, probe.source!, 'back to')));
   }
@@ -53,9 +63,11 @@ export async function stateCauses(host: Host, probe: ProbeSpec, roles: Roles, wo
   const hostLocal = [roles.gateway, uplinkAddress(world)].includes(probe.to) || probe.from === undefined;
   const crossesHost = (source && !target && !hostLocal) || probe.from === world.internet.namespace;
   if (crossesHost) {
-    if ((await sysctl(host, undefined, 'net.ipv4.ip_forward')) === '0') causes.push('forwarding is off in the host (net.ipv4.ip_forward=0)');
+    if ((await sysctl(host, undefined, 'net.ipv4.ip_forward')) === '0')
+      causes.push('forwarding is off in the host (net.ipv4.ip_forward=0)');
     for (const link of [bridge, world.uplink.name]) {
-      if (link && (await sysctl(host, undefined, `net.ipv4.conf.${link}.forwarding`)) === '0') causes.push(`forwarding is off on ${link} (net.ipv4.conf.${link}.forwarding=0)`);
+      if (link && (await sysctl(host, undefined, `net.ipv4.conf.${link}.forwarding`)) === '0')
+        causes.push(`forwarding is off on ${link} (net.ipv4.conf.${link}.forwarding=0)`);
     }
   }
   return causes;
@@ -83,21 +95,42 @@ async function routeCauses(host: Host, workload: Workload, address: string, way:
   }
   if (!state.includes('FAILED') && !state.includes('INCOMPLETE')) return [];
   const arp = `ARP ${state.join(' ')}`;
-  return [route.gateway ? `${workload.label} routes ${address} via ${route.gateway}, which nobody answers for (${arp})` : `${workload.label} gets no ARP answer for ${address} on ${route.dev} (${arp})`];
+  return [
+    route.gateway
+      ? `${workload.label} routes ${address} via ${route.gateway}, which nobody answers for (${arp})`
+      : `${workload.label} gets no ARP answer for ${address} on ${route.dev} (${arp})`,
+  ];
 }
 
-async function workloadCauses(host: Host, workload: Workload, roles: Roles, hostLinks: Link[], bridge: string | undefined, addresses: AddressBook): Promise<string[]> {
-  const own = (await addresses(workload.netns)).flatMap((link) => link.addr_info.filter((info) => info.family === 'inet' && info.local === workload.address).map((info) => ({ link: link.ifname, ...info })));
+async function workloadCauses(
+  host: Host,
+  workload: Workload,
+  roles: Roles,
+  hostLinks: Link[],
+  bridge: string | undefined,
+  addresses: AddressBook,
+): Promise<string[]> {
+  const own = (await addresses(workload.netns)).flatMap((link) =>
+    link.addr_info
+      .filter((info) => info.family === 'inet' && info.local === workload.address)
+      .map((info) => ({ link: link.ifname, ...info })),
+  );
   if (own.length === 0) return [`${workload.label} has no interface with its address ${workload.address}`];
   const { link: ifname, prefixlen } = own[0]!;
   const causes: string[] = [];
   if (!contains({ address: workload.address, prefix: prefixlen }, roles.gateway)) {
-    causes.push(`${workload.label}'s address ${workload.address}/${prefixlen} is outside the gateway ${roles.gateway}'s network`);
+    causes.push(
+      `${workload.label}'s address ${workload.address}/${prefixlen} is outside the gateway ${roles.gateway}'s network`,
+    );
   }
   const link = (await linksIn(host, workload.netns)).find((candidate) => candidate.ifname === ifname)!;
   if (isDown(link)) causes.push(`${workload.label}'s ${ifname} is down`);
-  const cable = link.link_index === undefined ? undefined : hostLinks.find((candidate) => candidate.ifindex === link.link_index);
-  if (cable && bridge && cable.master !== bridge) causes.push(`${cable.ifname} (${workload.label}'s cable) is not a port of ${bridge}${cable.master ? ` but of ${cable.master}` : ''}`);
+  const cable =
+    link.link_index === undefined ? undefined : hostLinks.find((candidate) => candidate.ifindex === link.link_index);
+  if (cable && bridge && cable.master !== bridge)
+    causes.push(
+      `${cable.ifname} (${workload.label}'s cable) is not a port of ${bridge}${cable.master ? ` but of ${cable.master}` : ''}`,
+    );
   if (cable && isDown(cable)) causes.push(`${cable.ifname} (${workload.label}'s cable) is down`);
   return causes;
 }

@@ -21,7 +21,13 @@ export class BackgroundProcess {
   #stopping: Promise<CommandResult & BackgroundOutput> | undefined;
   #onStopped: Array<() => void> = [];
 
-  private constructor(host: CommandRunner, files: string, done: Promise<CommandResult>, pid: string, ns: string | undefined) {
+  private constructor(
+    host: CommandRunner,
+    files: string,
+    done: Promise<CommandResult>,
+    pid: string,
+    ns: string | undefined,
+  ) {
     this.#host = host;
     this.#files = files;
     this.#done = done;
@@ -31,16 +37,28 @@ export class BackgroundProcess {
   }
 
   /** Resolves once the wrapper inside the host has written the process's pid. */
-  static async started(host: CommandRunner, files: string, done: Promise<CommandResult>, ns: string | undefined): Promise<BackgroundProcess> {
+  static async started(
+    host: CommandRunner,
+    files: string,
+    done: Promise<CommandResult>,
+    ns: string | undefined,
+  ): Promise<BackgroundProcess> {
     let exitedEarly: CommandResult | undefined;
     void done.then((result) => (exitedEarly = result));
     // one command that waits inside the host (a poll from outside costs a `docker exec` each time), under the
     // host's own deadline: a `timeout` of its own would fork the loop out of reach of the run's death signal
-    const waited = await host.exec(['sh', '-c', 'until [ -s "$0.pid" ]; do sleep 0.01; done; cat "$0.pid"', files], { expectExit: 'any', timeoutMs: paced(PID_DEADLINE_MS) });
+    const waited = await host.exec(['sh', '-c', 'until [ -s "$0.pid" ]; do sleep 0.01; done; cat "$0.pid"', files], {
+      expectExit: 'any',
+      timeoutMs: paced(PID_DEADLINE_MS),
+    });
     const pid = waited.stdout.trim();
     if (!/^\d+$/.test(pid)) {
       const early = exitedEarly ?? (await within(done, 1_000));
-      throw new Error(early ? `\`${early.display}\` exited ${early.exitCode} at start: ${early.stderr.trim()}` : `no pid in ${files}.pid after ${PID_DEADLINE_MS / 1000} s (at this machine's pace)`);
+      throw new Error(
+        early
+          ? `\`${early.display}\` exited ${early.exitCode} at start: ${early.stderr.trim()}`
+          : `no pid in ${files}.pid after ${PID_DEADLINE_MS / 1000} s (at this machine's pace)`,
+      );
     }
     return new BackgroundProcess(host, files, done, pid, ns);
   }

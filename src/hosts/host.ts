@@ -3,7 +3,14 @@
 import { BackgroundProcess } from './background.ts';
 import { KEPT_PREFIX, type KeptHost } from './keep.ts';
 import { paced } from '../pace.ts';
-import { CommandError, displayArgv, exitAccepted, shellText, type CommandResult, type ExpectedExit } from './command.ts';
+import {
+  CommandError,
+  displayArgv,
+  exitAccepted,
+  shellText,
+  type CommandResult,
+  type ExpectedExit,
+} from './command.ts';
 
 export type HostBackend = 'container' | 'netns' | 'vm';
 
@@ -88,7 +95,10 @@ export class Host implements AsyncDisposable {
     this.#driver = driver;
     this.$ = async (pieces, ...values) => {
       const command = shellText(pieces, values);
-      const result = await this.#launch(['bash', '-e', '-o', 'pipefail', '-c', command], { display: command, timeoutMs: paced(DEFAULT_TIMEOUT_MS) });
+      const result = await this.#launch(['bash', '-e', '-o', 'pipefail', '-c', command], {
+        display: command,
+        timeoutMs: paced(DEFAULT_TIMEOUT_MS),
+      });
       if (result.exitCode !== 0) throw new CommandError(this.name, result, 0);
       return result;
     };
@@ -104,7 +114,12 @@ export class Host implements AsyncDisposable {
 
   /** Runs argv inside the host (or one of its namespaces) and checks its exit status. */
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<CommandResult> {
-    const result = await this.#launch(argv, { ns: opts.ns, timeoutMs: opts.timeoutMs ?? paced(DEFAULT_TIMEOUT_MS), stdin: opts.stdin, display: opts.display });
+    const result = await this.#launch(argv, {
+      ns: opts.ns,
+      timeoutMs: opts.timeoutMs ?? paced(DEFAULT_TIMEOUT_MS),
+      stdin: opts.stdin,
+      display: opts.display,
+    });
     const expected = opts.expectExit ?? 0;
     if (!exitAccepted(expected, result.exitCode)) throw new CommandError(this.name, result, expected);
     return result;
@@ -155,7 +170,12 @@ export class Host implements AsyncDisposable {
     await keepDriver(name);
     this.#destroyed = true; // this run is done with it
     this.#stopping = Promise.resolve();
-    return { what, name, enter: displayArgv(['docker', 'exec', '-it', name, 'bash']), remove: displayArgv(['docker', 'rm', '-f', name]) };
+    return {
+      what,
+      name,
+      enter: displayArgv(['docker', 'exec', '-it', name, 'bash']),
+      remove: displayArgv(['docker', 'rm', '-f', name]),
+    };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -167,15 +187,28 @@ export class Host implements AsyncDisposable {
   }
 
   /** Throws at once (not as a rejection) on a stopped host: a background process must not start half-way. */
-  #launch(argv: readonly string[], opts: { ns?: NetnsRef; timeoutMs: number; display?: string; stdin?: string | Promise<string> }): Promise<CommandResult> {
-    if (this.#destroyed) throw new Error(`host ${this.name} is stopped; cannot run \`${opts.display ?? displayArgv(argv)}\``);
+  #launch(
+    argv: readonly string[],
+    opts: { ns?: NetnsRef; timeoutMs: number; display?: string; stdin?: string | Promise<string> },
+  ): Promise<CommandResult> {
+    if (this.#destroyed)
+      throw new Error(`host ${this.name} is stopped; cannot run \`${opts.display ?? displayArgv(argv)}\``);
     const inner = [...(opts.ns ? enterNamespace(opts.ns) : []), ...argv];
     // The deadline is enforced inside the host, where the process lives; the transport's is only a backstop.
     const seconds = String(Math.ceil(opts.timeoutMs / 1000));
     const started = Date.now();
-    const running = this.#driver.run(['timeout', '--kill-after=2', seconds, ...this.#driver.processGuard, ...inner], { stdin: opts.stdin, backstopMs: opts.timeoutMs + 15_000 });
+    const running = this.#driver.run(['timeout', '--kill-after=2', seconds, ...this.#driver.processGuard, ...inner], {
+      stdin: opts.stdin,
+      backstopMs: opts.timeoutMs + 15_000,
+    });
     return running.then((raw) => {
-      const result: CommandResult = { display: opts.display ?? displayArgv(argv), ns: opts.ns, ...raw, durationMs: Date.now() - started, timedOut: raw.exitCode === 124 };
+      const result: CommandResult = {
+        display: opts.display ?? displayArgv(argv),
+        ns: opts.ns,
+        ...raw,
+        durationMs: Date.now() - started,
+        timedOut: raw.exitCode === 124,
+      };
       this.log.push(result);
       return result;
     });

@@ -100,7 +100,10 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
   };
   const started = Date.now();
   progress(task, `booting ${kernel.release} (${accel.kind}: ${accel.why})`);
-  const agentOrEnd = Promise.race([channel.ready, ended.then((cause) => Promise.reject(new (spawnFailed ? Error : BootFailure)(cause)))]);
+  const agentOrEnd = Promise.race([
+    channel.ready,
+    ended.then((cause) => Promise.reject(new (spawnFailed ? Error : BootFailure)(cause))),
+  ]);
   // a guard against a hang: an emulated guest on a busy machine gets a share of a core, and boots that much slower
   const booted = await withinPaced(agentOrEnd, BOOT_DEADLINE_MS[accel.kind]).catch(async (error: Error) => {
     await destroy();
@@ -108,7 +111,10 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
   });
   if (!booted) {
     await destroy();
-    throw new BootFailure(`the VM (kernel ${kernel.release}) did not start its agent in ${Math.round((Date.now() - started) / 1000)} s; its console: ${consoleCause(consoleTail)}`);
+    throw new BootFailure(
+      `the VM (kernel ${kernel.release}) did not start its agent in ${Math.round((Date.now() - started) / 1000)} s; ` +
+        `its console: ${consoleCause(consoleTail)}`,
+    );
   }
   progress(task, `agent ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return {

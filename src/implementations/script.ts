@@ -35,13 +35,23 @@ export function scriptImplementation(id: string, path: string): Implementation {
         NC_ROLES: rolesFile,
       };
       const timeoutMs = paced(SCRIPT_TIMEOUT_MS);
-      const run = await host.exec(['env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), 'bash', script], { expectExit: 'any', timeoutMs });
+      const run = await host.exec(
+        ['env', ...Object.entries(env).map(([key, value]) => `${key}=${value}`), 'bash', script],
+        { expectExit: 'any', timeoutMs },
+      );
       if (run.exitCode !== 0) {
         const last = (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ');
-        throw new ImplementationError(id, `${run.timedOut ? `the script ran over ${Math.round(timeoutMs / 1000)} s` : `the script exited ${run.exitCode}`}${last ? `: ${last}` : ' and printed nothing'}`);
+        throw new ImplementationError(
+          id,
+          `${run.timedOut ? `the script ran over ${Math.round(timeoutMs / 1000)} s` : `the script exited ${run.exitCode}`}${last ? `: ${last}` : ' and printed nothing'}`,
+        );
       }
       const written = await host.exec(['cat', rolesFile], { expectExit: 'any' });
-      if (written.exitCode !== 0) throw new ImplementationError(id, `the script wrote no roles to $NC_ROLES; end it by writing them there as JSON (README: "Your own setup script")`);
+      if (written.exitCode !== 0)
+        throw new ImplementationError(
+          id,
+          `the script wrote no roles to $NC_ROLES; end it by writing them there as JSON (README: "Your own setup script")`,
+        );
       const roles = parseRolesJson(written.stdout, `${id}: roles`);
       await requireNamespaces(host, id, roles);
       return roles;
@@ -54,8 +64,14 @@ async function requireNamespaces(host: Host, id: string, roles: Roles): Promise<
   for (const [index, workload] of roles.workloads.entries()) {
     const entered = await host.exec(['true'], { ns: workload.netns, expectExit: 'any' });
     if (entered.exitCode !== 0) {
-      const names = (await host.exec(['ip', 'netns', 'list'], { expectExit: 'any' })).stdout.split('\n').map((line) => line.split(' ')[0]).filter(Boolean);
-      throw new ImplementationError(id, `roles: workloads[${index}].netns "${workload.netns}" is not a namespace in the host (ip netns list: ${names.join(', ') || 'none'})`);
+      const names = (await host.exec(['ip', 'netns', 'list'], { expectExit: 'any' })).stdout
+        .split('\n')
+        .map((line) => line.split(' ')[0])
+        .filter(Boolean);
+      throw new ImplementationError(
+        id,
+        `roles: workloads[${index}].netns "${workload.netns}" is not a namespace in the host (ip netns list: ${names.join(', ') || 'none'})`,
+      );
     }
   }
 }

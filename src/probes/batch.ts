@@ -68,21 +68,51 @@ export function startProberAhead(host: Host): void {
  * stopWhenSent (self-tests): the prober stops itself (SIGSTOP) once its probes are out, as a busy machine
  * deschedules it, until someone sends it SIGCONT.
  */
-export async function probeBatch(host: Host, specs: readonly ProbeSpec[], serve: readonly Served[] = [], timeoutMs = PROBE_DEADLINE_MS, { stopWhenSent = false } = {}): Promise<ProbeResult[]> {
+export async function probeBatch(
+  host: Host,
+  specs: readonly ProbeSpec[],
+  serve: readonly Served[] = [],
+  timeoutMs = PROBE_DEADLINE_MS,
+  { stopWhenSent = false } = {},
+): Promise<ProbeResult[]> {
   const request = JSON.stringify({
     timeoutMs,
     stopWhenSent,
     serve: serve.map(({ ns, port }) => ({ ns: ns ?? null, port })),
-    probes: specs.map((spec) => ({ kind: spec.kind, ns: spec.from ?? null, to: spec.to, port: spec.port ?? null, source: spec.source ?? null })),
+    probes: specs.map((spec) => ({
+      kind: spec.kind,
+      ns: spec.from ?? null,
+      to: spec.to,
+      port: spec.port ?? null,
+      source: spec.source ?? null,
+    })),
   });
   const command = await proberRun(host, request, () => {
     const serving = serve.length ? `, serving ${serve.map(({ ns, port }) => `${ns ?? 'host'}:${port}`).join(' ')}` : '';
-    return host.exec(PROBER_ARGV, { stdin: request, timeoutMs: BATCH_BACKSTOP_MS, expectExit: 'any', display: `${PYTHON} -c <batch-prober.py> (${specs.length} probes${serving})` });
+    return host.exec(PROBER_ARGV, {
+      stdin: request,
+      timeoutMs: BATCH_BACKSTOP_MS,
+      expectExit: 'any',
+      display: `${PYTHON} -c <batch-prober.py> (${specs.length} probes${serving})`,
+    });
   });
   if (command.exitCode !== 0) throw new CommandError(host.name, command, 0);
-  const lines = command.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { outcome: Outcome; ms: number });
-  if (lines.length !== specs.length) throw new Error(`the batch prober gave ${lines.length} outcomes for ${specs.length} probes: ${command.stderr.trim()}`);
-  return specs.map((spec, index) => ({ spec, outcome: lines[index]!.outcome, command, decidedMs: lines[index]!.ms, reproduce: host.reproduce(probeArgv(spec), spec.from) }));
+  const lines = command.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { outcome: Outcome; ms: number });
+  if (lines.length !== specs.length)
+    throw new Error(
+      `the batch prober gave ${lines.length} outcomes for ${specs.length} probes: ${command.stderr.trim()}`,
+    );
+  return specs.map((spec, index) => ({
+    spec,
+    outcome: lines[index]!.outcome,
+    command,
+    decidedMs: lines[index]!.ms,
+    reproduce: host.reproduce(probeArgv(spec), spec.from),
+  }));
 }
 
 /** The request, by the prober started ahead if one still waits, or else by one started now. */
