@@ -7,10 +7,16 @@ import { describe, expect } from 'vitest';
 import { expectReachability } from '../fixtures/expect-reachability.ts';
 import { test } from '../fixtures/guide-test.ts';
 import {
-  addBridge, addNamespace, addVethPair, attachToBridge, bringUpHostSide, configureNamespaceSide, moveIntoNamespace,
+  addBridge,
+  addNamespace,
+  addVethPair,
+  attachToBridge,
+  bringUpHostSide,
+  configureNamespaceSide,
+  moveIntoNamespace,
 } from '../src/implementations/guide/steps/namespace-to-bridge.ts';
 import { watch } from '../fixtures/watch.ts';
-import { linkState, neighbourState, settledNeighbourState } from '../src/evidence/links.ts';
+import { announcedNeighbourState, linkState, neighbourState } from '../src/evidence/links.ts';
 import { ping } from '../src/probes/probe.ts';
 import { runStep, runSteps } from '../src/report/run-step.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
@@ -21,16 +27,28 @@ describe('Scenario 1: namespace to bridge', () => {
     const { topology, host } = guide;
     const ns = topology.namespaces[0]!;
     const bridgeIp = addressOf(topology.bridge.address);
-    await runSteps(guide, [addNamespace(ns), addBridge(topology), addVethPair(ns), moveIntoNamespace(ns), attachToBridge(ns, topology), configureNamespaceSide(ns)]);
+    await runSteps(guide, [
+      addNamespace(ns),
+      addBridge(topology),
+      addVethPair(ns),
+      moveIntoNamespace(ns),
+      attachToBridge(ns, topology),
+      configureNamespaceSide(ns),
+    ]);
 
     expect((await linkState(host, ns.name, ns.link)).operstate).toBe('LOWERLAYERDOWN');
-    const { packets } = await watch(guide, [{ iface: topology.bridge.name }], ['arp'], () =>
-      expectReachability(guide, [{ probe: ping(ns.name, bridgeIp), expect: 'timeout' }]),
+    const {
+      result: { packets },
+      state,
+    } = await announcedNeighbourState(host, ns.name, bridgeIp, () =>
+      watch(guide, [{ iface: topology.bridge.name }], ['arp'], () =>
+        expectReachability(guide, [{ probe: ping(ns.name, bridgeIp), expect: 'timeout' }]),
+      ),
     );
     // the path: nothing crossed the cable to br0, and netns1's ARP request for br0's address failed.
     // Awaiting FAILED also lets the resolution end here: a ping queued behind it would inherit its failure.
     expect(packets[`host/${topology.bridge.name}`]).toEqual([]);
-    expect(await settledNeighbourState(host, ns.name, bridgeIp)).toEqual(['FAILED']);
+    expect(state).toEqual(['FAILED']);
   });
 
   test('with veth0 up, ceth0 is UP and netns1 pings br0 192.168.0.1', async ({ guide }) => {
@@ -39,31 +57,53 @@ describe('Scenario 1: namespace to bridge', () => {
     const bridgeIp = addressOf(topology.bridge.address);
     await runStep(guide, bringUpHostSide(ns));
 
-    const link = await waitUntil(() => linkState(host, ns.name, ns.link), (state) => state.operstate === 'UP', {
-      what: `${ns.link} in ${ns.name} to be UP`,
-      deadlineMs: 5_000,
-    });
+    const link = await waitUntil(
+      () => linkState(host, ns.name, ns.link),
+      (state) => state.operstate === 'UP',
+      {
+        what: `${ns.link} in ${ns.name} to be UP`,
+        deadlineMs: 5_000,
+      },
+    );
     expect(link.flags).toContain('LOWER_UP');
     await expectReachability(guide, [{ probe: ping(ns.name, bridgeIp), expect: 'reachable' }]);
     expect(await neighbourState(host, ns.name, bridgeIp)).toEqual(['REACHABLE']);
   });
 
-  test('netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other', async ({ guide, skip }) => {
+  test('netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other', async ({
+    guide,
+    skip,
+  }) => {
     const { topology, host } = guide;
     const [ns1, ns2] = topology.namespaces;
     if (!ns2) return skip(`topology ${topology.source} has one namespace; this step needs two`);
-    await runSteps(guide, [addNamespace(ns2), addVethPair(ns2), moveIntoNamespace(ns2), configureNamespaceSide(ns2), bringUpHostSide(ns2)]);
+    await runSteps(guide, [
+      addNamespace(ns2),
+      addVethPair(ns2),
+      moveIntoNamespace(ns2),
+      configureNamespaceSide(ns2),
+      bringUpHostSide(ns2),
+    ]);
 
-    const { packets } = await watch(guide, [{ iface: ns2.hostLink }], ['arp'], () =>
-      expectReachability(guide, [{ probe: ping(ns1!.name, addressOf(ns2.address)), expect: 'timeout' }]),
+    const ns2Ip = addressOf(ns2.address);
+    const {
+      result: { packets },
+      state,
+    } = await announcedNeighbourState(host, ns1!.name, ns2Ip, () =>
+      watch(guide, [{ iface: ns2.hostLink }], ['arp'], () =>
+        expectReachability(guide, [{ probe: ping(ns1!.name, ns2Ip), expect: 'timeout' }]),
+      ),
     );
     // the path: netns1's ARP request floods br0's ports, veth1 is not one of them, and the resolution fails
     expect(packets[`host/${ns2.hostLink}`]).toEqual([]);
-    expect(await settledNeighbourState(host, ns1!.name, addressOf(ns2.address))).toEqual(['FAILED']);
+    expect(state).toEqual(['FAILED']);
     expect((await linkState(host, undefined, ns2.hostLink)).master).toBeUndefined();
   });
 
-  test('with veth1 a port of br0, netns1 and netns2 reach each other (like 172.17.0.2 and .3 on docker0)', async ({ guide, skip }) => {
+  test('with veth1 a port of br0, netns1 and netns2 reach each other (like 172.17.0.2 and .3 on docker0)', async ({
+    guide,
+    skip,
+  }) => {
     const { topology, host } = guide;
     const [ns1, ns2] = topology.namespaces;
     if (!ns2) return skip(`topology ${topology.source} has one namespace; this step needs two`);
@@ -77,7 +117,10 @@ describe('Scenario 1: namespace to bridge', () => {
     ]);
   });
 
-  test('the final state has property 1-bridge, judged as every implementation is', async ({ guide, expectGuideProperty }) => {
+  test('the final state has property 1-bridge, judged as every implementation is', async ({
+    guide,
+    expectGuideProperty,
+  }) => {
     await expectGuideProperty('1-bridge');
   });
 });

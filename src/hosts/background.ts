@@ -81,20 +81,31 @@ export class BackgroundProcess {
    * when it ended first or the deadline passed.
    */
   waitForStderr(text: string, what: string, deadlineSeconds = 10): Promise<void> {
-    return this.#waitFor('err', text, what, deadlineSeconds);
+    return this.#waitFor('grep -qF -- "$1" "$0.err"', [text], what, deadlineSeconds);
   }
 
   /** The same for its standard output (a monitor that prints the event it was waiting for). */
   waitForStdout(text: string, what: string, deadlineSeconds = 10): Promise<void> {
-    return this.#waitFor('out', text, what, deadlineSeconds);
+    return this.#waitFor('grep -qF -- "$1" "$0.out"', [text], what, deadlineSeconds);
   }
 
-  async #waitFor(stream: 'out' | 'err', text: string, what: string, deadlineSeconds: number): Promise<void> {
-    const script = 'until grep -qF -- "$1" "$0.$3"; do kill -0 "$2" 2>/dev/null || exit 3; sleep 0.01; done';
-    const argv = ['sh', '-c', script, this.#files, text, this.#pid, stream];
+  /**
+   * Waits until its netlink socket has joined a multicast group: a monitor (`ip monitor`) that hears every event
+   * from now on. /proc/net/netlink lists the namespace's sockets: sk Eth Pid Groups …, the port id being the pid.
+   */
+  waitForNetlinkSubscription(what: string, deadlineSeconds = 10): Promise<void> {
+    const subscribed = 'awk -v p="$1" \'$3 == p && $4 != "00000000" { f = 1 } END { exit !f }\' /proc/net/netlink';
+    return this.#waitFor(subscribed, [this.#pid], what, deadlineSeconds);
+  }
+
+  /** Polls `condition` (sh; $0 its files, $1… `args`) inside the host and the process's namespace. */
+  async #waitFor(condition: string, args: string[], what: string, deadlineSeconds: number): Promise<void> {
+    const pidArg = `$${args.length + 1}`;
+    const script = `until ${condition}; do kill -0 "${pidArg}" 2>/dev/null || exit 3; sleep 0.01; done`;
+    const argv = ['sh', '-c', script, this.#files, ...args, this.#pid];
     // a guard against a hang (the event is the line itself): it stretches with the machine's load
     const timeoutMs = paced(deadlineSeconds * 1000);
-    const waited = await this.#host.exec(argv, { expectExit: 'any', timeoutMs });
+    const waited = await this.#host.exec(argv, { ns: this.ns, expectExit: 'any', timeoutMs });
     if (waited.exitCode !== 0) {
       const late = `not within ${Math.round(timeoutMs / 1000)} s`;
       throw new Error(`${what}: ${waited.exitCode === 3 ? 'it exited' : late}: ${(await this.output()).stderr.trim()}`);

@@ -24,12 +24,16 @@ export function exitAccepted(expected: ExpectedExit, exitCode: number): boolean 
 
 /** What runs commands inside a host: all that a background process needs of it (so it does not import Host). */
 export interface CommandRunner {
-  exec(argv: readonly string[], opts?: { expectExit?: ExpectedExit; timeoutMs?: number }): Promise<CommandResult>;
+  exec(
+    argv: readonly string[],
+    opts?: { ns?: string; expectExit?: ExpectedExit; timeoutMs?: number },
+  ): Promise<CommandResult>;
 }
 
 /** The command text of a shell template: each interpolation quoted, an array word by word (zx's rule). */
 export function shellText(pieces: TemplateStringsArray, values: readonly unknown[]): string {
-  const word = (value: unknown): string => (Array.isArray(value) ? value.map((item) => quote(String(item))).join(' ') : quote(String(value)));
+  const word = (value: unknown): string =>
+    Array.isArray(value) ? value.map((item) => quote(String(item))).join(' ') : quote(String(value));
   return pieces.reduce((text, piece, index) => text + piece + (index < values.length ? word(values[index]) : ''), '');
 }
 
@@ -44,7 +48,9 @@ export class CommandError extends Error {
     const where = result.ns ? `namespace ${result.ns} of host ${hostName}` : `host ${hostName}`;
     const why = result.timedOut ? 'timed out' : `exited ${result.exitCode}`;
     const output = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ');
-    super(`\`${result.display}\` in ${where} ${why}, expected exit ${JSON.stringify(expected)}${output ? `: ${output}` : ''}`);
+    super(
+      `\`${result.display}\` in ${where} ${why}, expected exit ${JSON.stringify(expected)}${output ? `: ${output}` : ''}`,
+    );
     this.name = 'CommandError';
     this.result = result;
   }
