@@ -11,7 +11,7 @@ import { waitUntil } from '../src/wait.ts';
 import { PROBER_NAME } from '../src/probes/batch.ts';
 import { RESPONDER_NAME } from '../src/probes/responder.ts';
 import { SLOW_BUILD, slowBuild, NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
-import { carrying, descendants, stillRunning } from './process-tree.ts';
+import { carrying, runProcesses, stillRunning } from './process-tree.ts';
 
 const containersOf = (owner: string) =>
   execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=${LABEL_OWNER}=${owner}`], { encoding: 'utf8' })
@@ -34,7 +34,7 @@ async function interruptLeavesNothing(
   const tree = await waitUntil(
     async () => {
       if (run.ended()) throw new Error(`the run ended before it could be interrupted:\n${(await run.subprocess).all}`);
-      return descendants(pid);
+      return runProcesses(pid);
     },
     (procs) => running.every((name) => procs.some((proc) => proc.cmdline.includes(name))),
     { what: `the interrupted run to start ${running.join(' and ')}`, deadlineMs: 90_000, intervalMs: 10 },

@@ -8,7 +8,7 @@ import { describe, expect, inject, test } from 'vitest';
 import { LABEL_OWNER, LABEL_RUN, ownerOf } from '../src/hosts/run-labels.ts';
 import { waitUntil } from '../src/wait.ts';
 import { SLOW_BUILD, slowBuild, NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
-import { descendants, stillRunning } from './process-tree.ts';
+import { runProcesses, stillRunning } from './process-tree.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const engineAnswers = () => execa('docker', ['info'], { reject: false }).then((result) => result.exitCode === 0);
@@ -88,7 +88,7 @@ describe.concurrent('leftovers of earlier runs', () => {
       // the starter's whole tree: the nested vitest, its workers, the host and the setup script building in it
       const tree = await waitUntil(
         async () => {
-          const procs = descendants(starter.pid!);
+          const procs = runProcesses(starter.pid!);
           if (procs.length === 0)
             throw new Error('the nested run ended before its setup script started (no process below the starter)');
           return procs;

@@ -61,3 +61,31 @@ export function carrying(entry: string): Proc[] {
     }
   });
 }
+
+const cgroupOf = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+  } catch {
+    return ''; // it ended while we looked
+  }
+};
+
+/**
+ * Every process of a run started by `root`: those below it, and those inside its container hosts. A container
+ * host's commands run from its agent, entered once with `docker exec <id>` (a process below the run): what they
+ * start lives below the engine's shim, in the container's cgroup, whose path names the id. Read from /proc only,
+ * so that it can be looked at every few milliseconds.
+ */
+export function runProcesses(root: number): Proc[] {
+  const table = processTable();
+  const below = descendants(root, table);
+  const ids = new Set(below.flatMap((proc) => /\bdocker exec .*?\b([0-9a-f]{64})\b/.exec(proc.cmdline)?.[1] ?? []));
+  if (!ids.size) return below;
+  const pids = new Set(below.map((proc) => proc.pid));
+  const inside = table.filter((proc) => {
+    if (pids.has(proc.pid)) return false;
+    const cgroup = cgroupOf(proc.pid);
+    return [...ids].some((id) => cgroup.includes(id));
+  });
+  return [...below, ...inside];
+}

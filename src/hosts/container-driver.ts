@@ -3,7 +3,8 @@
 import { execa } from 'execa';
 import { GenericContainer, Wait } from 'testcontainers';
 import type { HostDriver } from './host.ts';
-import { runLocally } from './local-transport.ts';
+import { startAgent } from './agent/start-agent.ts';
+import { dieWithHarness } from './die-with-harness.ts';
 
 // The harness sweeps its own containers by label, so Ryuk is not needed; its image often cannot be pulled.
 // Set TESTCONTAINERS_RYUK_DISABLED=false to use it where it can.
@@ -43,18 +44,27 @@ export async function startContainerDriver(opts: ContainerHostOptions): Promise<
     .withWaitStrategy(Wait.forListeningPorts())
     .withStartupTimeout(60_000);
   if (opts.tmpfs) spec = spec.withTmpFs(opts.tmpfs);
-  spec = opts.privileged ? spec.withPrivilegedMode() : spec.withAddedCapabilities(...HOST_CAPABILITIES, ...(opts.capabilities ?? []));
+  spec = opts.privileged
+    ? spec.withPrivilegedMode()
+    : spec.withAddedCapabilities(...HOST_CAPABILITIES, ...(opts.capabilities ?? []));
   const container = await spec.start();
   const prefix = ['docker', 'exec', '--interactive', container.getId()]; // --interactive: stdin reaches the command
+  const name = container.getId().slice(0, 12);
+  const remove = () => container.stop({ timeout: 0, remove: true, removeVolumes: true });
+  // entered once: each command through `docker exec` would cost the engine tens of milliseconds
+  const agent = await startAgent([...dieWithHarness(), ...prefix], `container ${name}`).catch(async (error: Error) => {
+    await remove(); // nothing half-built
+    throw error;
+  });
   let destroyed: Promise<unknown> | undefined;
   return {
     backend: 'container',
-    name: container.getId().slice(0, 12),
-    run: (argv, opts) => runLocally(prefix, argv, opts),
+    name,
+    run: (argv, opts) => agent.channel.run(argv, opts),
     reproduce: (argv) => [...prefix, ...argv],
     processGuard: [], // removing the container ends every process in it
     initArgv: ['sh', '-c', INIT],
-    destroy: () => (destroyed ??= container.stop({ timeout: 0, remove: true, removeVolumes: true })).then(() => undefined),
+    destroy: () => (destroyed ??= (agent.close(), remove())).then(() => undefined),
     // renamed, so that the run's sweeps pass it by; the id in reproduce lines still reaches it
     keep: async (name) => {
       await execa('docker', ['rename', container.getId(), name]);

@@ -1,12 +1,13 @@
 // The netns backend: the host is a private network, mount and PID namespace made with `unshare`, held open by a
-// small shell process, the first process of its PID namespace. Commands enter it with nsenter. When that holder
+// small shell process, the first process of its PID namespace. Commands run through an agent inside it (entered
+// once with nsenter): the harness's large process forks nothing per command. When that holder
 // ends (the host stops, or the harness dies and its death signal reaches it), the kernel kills every process
 // left in the host, however it was started: a setup script's own children too. For machines with root and no
 // Docker.
 import { execa } from 'execa';
 import type { HostDriver } from './host.ts';
+import { startAgent } from './agent/start-agent.ts';
 import { DIE_WITH_TIMEOUT, dieWithHarness } from './die-with-harness.ts';
-import { runLocally } from './local-transport.ts';
 import { waitUntil, within } from '../wait.ts';
 
 // Inside the new mount namespace (propagation private, so nothing is seen outside): a tmpfs on /run keeps
@@ -34,7 +35,21 @@ export async function startNetnsDriver(): Promise<HostDriver> {
   const holder = execa(
     guard!,
     // --kill-child: the holder is unshare's child, and dies with it (and so the whole PID namespace does)
-    [...guardArgs, 'unshare', '--net', '--mount', '--pid', '--kill-child', '--mount-proc', '--propagation', 'private', '--', 'sh', '-c', HOLDER],
+    [
+      ...guardArgs,
+      'unshare',
+      '--net',
+      '--mount',
+      '--pid',
+      '--kill-child',
+      '--mount-proc',
+      '--propagation',
+      'private',
+      '--',
+      'sh',
+      '-c',
+      HOLDER,
+    ],
     { stdin: 'pipe', reject: false, buffer: true },
   );
   let stdout = '';
@@ -43,7 +58,10 @@ export async function startNetnsDriver(): Promise<HostDriver> {
   void holder.then((result) => (ended = result));
   await waitUntil(
     async () => {
-      if (ended) throw new Error(`netns host: unshare failed (${String(ended.stderr || ended.message || '').trim()}); the netns backend needs root (CAP_SYS_ADMIN): run as root or use NETNS_HOST=container`);
+      if (ended)
+        throw new Error(
+          `netns host: unshare failed (${String(ended.stderr || ended.message || '').trim()}); the netns backend needs root (CAP_SYS_ADMIN): run as root or use NETNS_HOST=container`,
+        );
       return stdout;
     },
     (seen) => seen.includes('ready'),
@@ -52,16 +70,22 @@ export async function startNetnsDriver(): Promise<HostDriver> {
   const pid = String(holder.pid);
   // unshare itself stays in the machine's PID namespace; its children, the holder first, are in the host's
   const enter = ['nsenter', '--target', pid, '--net', '--mount', `--pid=/proc/${pid}/ns/pid_for_children`, '--'];
-  const prefix = [...dieWithHarness(), ...enter];
+  const name = `netns-${pid}`;
+  const agent = await startAgent([...dieWithHarness(), ...enter], name).catch(async (error: Error) => {
+    holder.stdin.end(); // nothing half-built: the namespaces go with their holder
+    await holder;
+    throw error;
+  });
   let destroyed: Promise<unknown> | undefined;
   return {
     backend: 'netns',
-    name: `netns-${pid}`,
-    run: (argv, opts) => runLocally(prefix, argv, opts),
+    name,
+    run: (argv, opts) => agent.channel.run(argv, opts),
     reproduce: (argv) => [...enter, ...argv], // a person's shell is not the harness: no guard
     processGuard: DIE_WITH_TIMEOUT, // `timeout` forks: its child must die with it too
     destroy: () =>
       (destroyed ??= (async () => {
+        agent.close();
         holder.stdin.end();
         const exited = await within(holder, 5_000);
         if (!exited) holder.kill('SIGKILL');

@@ -10,12 +10,12 @@ import { dieWithHarness } from './die-with-harness.ts';
 import { progress } from '../progress.ts';
 import { withinPaced } from '../wait.ts';
 import { chooseAcceleration, type Acceleration } from './vm/accel.ts';
-import { AgentChannel } from './vm/agent-channel.ts';
+import { AgentChannel } from './agent/channel.ts';
 import { initramfsFor } from './vm/initramfs.ts';
 import type { Kernel } from './vm/kernels.ts';
 import { AGENT_FD, qemuArgv } from './vm/qemu-argv.ts';
 
-const AGENT = resolve(import.meta.dirname, 'vm/agent.ts');
+const AGENT = resolve(import.meta.dirname, 'agent/agent.py');
 /** what a boot may take on a quiet machine (4–6 s to the agent under TCG here): stretched with its load */
 const BOOT_DEADLINE_MS = { kvm: 30_000, tcg: 120_000 };
 const CONSOLE_LINES = 400;
@@ -63,7 +63,6 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
     vmlinuz: kernel.vmlinuz,
     initramfs: await initramfsFor(kernel),
     accel,
-    node: process.execPath,
     agent: AGENT,
     modules: kernel.modules,
     memoryMb: opts.memoryMb ?? 1024,
@@ -71,7 +70,8 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
   });
   const [file, ...args] = [...dieWithHarness(), ...argv];
   const qemu = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] as const });
-  const channel = new AgentChannel(qemu.stdio[AGENT_FD] as Duplex);
+  const socket = qemu.stdio[AGENT_FD] as Duplex;
+  const channel = new AgentChannel(socket, socket);
   const consoleTail: string[] = [];
   const keepConsole = (line: string) => {
     if (line.trim()) consoleTail.push(line.trim());

@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # The first process of a VM host. It mounts the machine's root, shared read-only over 9p, under an overlay whose
 # upper layer is guest memory (nothing the guest writes reaches the machine), puts the kernel's own modules where
-# modprobe looks, and runs the harness's agent. The kernel hands it nc_node, nc_agent and nc_modules as variables.
+# modprobe looks, and runs the harness's agent. The kernel hands it nc_agent and nc_modules as variables.
 set -e
 bb=/bin/busybox
 # a line that fails ends init and the kernel panics: each line is traced to the console (only the harness reads
@@ -38,7 +38,13 @@ resolv=$($bb readlink -f /etc/resolv.conf)
 $bb mkdir -p "${resolv%/*}"
 echo "nameserver 127.0.0.1" > "$resolv"
 $bb ip link set lo up
-# /tmp stays as on the machine (under the overlay): the harness and its node may live there
-[ -x "$nc_node" ] || echo "netns-conformance: no node at $nc_node in the guest" >&2
-"$nc_node" "$nc_agent" || echo "netns-conformance: the agent exited $?" >&2
+# /tmp stays as on the machine (under the overlay): the harness may live there. The agent talks on the
+# virtio-serial port named netns-conformance.agent (qemu-argv.ts), opened once (a port opens once) both ways.
+port=
+for entry in /sys/class/virtio-ports/*; do
+  [ "$($bb cat "$entry/name")" = netns-conformance.agent ] && port=/dev/${entry##*/}
+done
+[ -n "$port" ] || echo "netns-conformance: no virtio-serial port netns-conformance.agent in the guest" >&2
+command -v python3 >/dev/null || echo "netns-conformance: no python3 in the guest (the machine has none)" >&2
+python3 -u "$nc_agent" <>"$port" >&0 || echo "netns-conformance: the agent exited $?" >&2
 $bb poweroff -f'

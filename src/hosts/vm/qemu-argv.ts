@@ -2,8 +2,10 @@
 // it can reach nothing), the machine's root shared read-only over 9p, the agent on a virtio-serial port carried by
 // a socket qemu inherits as its fd 3, the guest's console on qemu's stdout.
 import { existsSync } from 'node:fs';
-import { AGENT_PORT } from './agent-protocol.ts';
 import type { Acceleration } from './accel.ts';
+
+/** the virtio-serial port's name: the guest finds its device under /sys/class/virtio-ports by it */
+export const AGENT_PORT = 'netns-conformance.agent';
 
 /** the descriptor qemu inherits the agent's socket on (node's stdio 'pipe' is a socketpair) */
 export const AGENT_FD = 3;
@@ -14,8 +16,7 @@ export interface QemuPlan {
   vmlinuz: string;
   initramfs: string;
   accel: Acceleration;
-  /** handed to the guest's init: the node binary and agent script to run, the kernel's modules folder */
-  node: string;
+  /** handed to the guest's init: the agent to run (agent.py, with the machine's python3), the modules folder */
   agent: string;
   modules: string;
   memoryMb: number;
@@ -32,7 +33,6 @@ export function qemuArgv(plan: QemuPlan): string[] {
     // at once, beside npm test's nested runs). Paravirtual guests skip the check the same way.
     'no_timer_check',
     'rdinit=/init',
-    `nc_node=${plan.node}`,
     `nc_agent=${plan.agent}`,
     `nc_modules=${plan.modules}`,
   ];

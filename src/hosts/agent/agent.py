@@ -1,0 +1,91 @@
+# The agent inside a netns or container host: one JSON request per line on its standard input, one reply per line
+# on its standard output when the command has ended (agent/protocol.ts). Each command is started here, inside
+# the host, by a small process: the harness's own large one forks nothing per command, and a container host is
+# entered once instead of once per command (`docker exec` costs tens of milliseconds of the engine's time).
+# Commands run side by side, each the way local-transport.ts runs one: exit code, or 128 + the signal; -1 and why
+# when it could not start; SIGTERM at the transport's backstop.
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+replies = threading.Lock()
+inputs = {}  # request id -> [event, text]: input that follows its request
+
+
+def send(message):
+    line = json.dumps(message) + '\n'
+    with replies:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+
+
+def drain(stream, into, key):
+    into[key] = stream.read().decode('utf-8', 'replace')
+
+
+def feed(process, request, follows):
+    text = request.get('stdin', '')
+    if follows:
+        event, holder = follows
+        event.wait()
+        text = holder[0]
+    try:
+        process.stdin.write(text.encode())
+    except OSError:
+        pass  # it ended before reading its input, as a local command may
+    try:
+        process.stdin.close()
+    except OSError:
+        pass
+
+
+def run(request, follows):
+    argv = request['argv']
+    with_input = 'stdin' in request or follows
+    try:
+        process = subprocess.Popen(argv, stdin=subprocess.PIPE if with_input else subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as error:
+        send({'id': request['id'], 'exitCode': -1, 'stdout': '', 'stderr': f'{argv[0]}: {error.strerror}'})
+        return
+    output = {}
+    threads = [threading.Thread(target=drain, args=(process.stdout, output, 'stdout')),
+               threading.Thread(target=drain, args=(process.stderr, output, 'stderr'))]
+    if with_input:
+        threads.append(threading.Thread(target=feed, args=(process, request, follows), daemon=True))
+    for thread in threads:
+        thread.start()
+    try:
+        process.wait(timeout=request['backstopMs'] / 1000)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGTERM)
+        process.wait()
+    for thread in threads[:2]:
+        thread.join()
+    code = process.returncode
+    send({'id': request['id'], 'exitCode': code if code >= 0 else 128 - code, **output})
+
+
+def serve():
+    send({'ready': True, 'release': os.uname().release})
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        message = json.loads(line)
+        if 'input' in message:
+            event, holder = inputs.pop(message['id'])
+            holder.append(message['input'])
+            event.set()
+            continue
+        follows = None
+        if message.get('stdinFollows'):
+            follows = inputs[message['id']] = (threading.Event(), [])
+        threading.Thread(target=run, args=(message, follows), daemon=True).start()
+    # its input ended: the host is going, and what still runs goes with it
+    os._exit(0)
+
+
+serve()
