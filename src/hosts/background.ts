@@ -46,7 +46,7 @@ export class BackgroundProcess {
     let exitedEarly: CommandResult | undefined;
     void done.then((result) => (exitedEarly = result));
     // one command that waits inside the host (a poll from outside costs a `docker exec` each time), under the
-    // host's own deadline: a `timeout` of its own would fork the loop out of reach of the run's death signal
+    // host's own deadline, which its agent enforces where the loop runs
     const waited = await host.exec(['sh', '-c', 'until [ -s "$0.pid" ]; do sleep 0.01; done; cat "$0.pid"', files], {
       expectExit: 'any',
       timeoutMs: paced(PID_DEADLINE_MS),

@@ -10,7 +10,7 @@ export interface CommandResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly durationMs: number;
-  /** killed by the in-host deadline (coreutils timeout exits 124) */
+  /** killed at its deadline by the host's agent (exit 124, as coreutils timeout says it) */
   readonly timedOut: boolean;
 }
 

@@ -62,7 +62,6 @@ export async function startContainerDriver(opts: ContainerHostOptions): Promise<
     name,
     run: (argv, opts) => agent.channel.run(argv, opts),
     reproduce: (argv) => [...prefix, ...argv],
-    processGuard: [], // removing the container ends every process in it
     initArgv: ['sh', '-c', INIT],
     destroy: () => (destroyed ??= (agent.close(), remove())).then(() => undefined),
     // renamed, so that the run's sweeps pass it by; the id in reproduce lines still reaches it

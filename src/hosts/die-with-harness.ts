@@ -5,8 +5,13 @@
 
 /** For the harness's own children: their parent must be this process. */
 export function dieWithHarness(): string[] {
-  return ['setpriv', '--pdeathsig', 'KILL', 'sh', '-c', '[ "$PPID" = "$0" ] || exit 125; exec "$@"', String(process.pid)];
+  return [
+    'setpriv',
+    '--pdeathsig',
+    'KILL',
+    'sh',
+    '-c',
+    '[ "$PPID" = "$0" ] || exit 125; exec "$@"',
+    String(process.pid),
+  ];
 }
-
-/** For what `timeout` starts inside a netns host (every command of the host): its parent must be that timeout. */
-export const DIE_WITH_TIMEOUT = ['setpriv', '--pdeathsig', 'KILL', 'sh', '-c', 'read -r parent < "/proc/$PPID/comm"; [ "$parent" = timeout ] || exit 125; exec "$@"', 'die-with-timeout'] as const;

@@ -19,12 +19,16 @@ export interface RawResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** killed at its deadline by the host's agent (exit 124, as coreutils timeout says it) */
+  timedOut?: boolean;
 }
 
 export interface RunOptions {
   /** a promise: the command starts now and gets its input when it is known (the transport writes it then) */
   stdin?: string | Promise<string>;
-  /** the transport's own last resort; the deadline proper is enforced inside the host */
+  /** the command's deadline, enforced inside the host by its agent */
+  timeoutMs: number;
+  /** the transport's own last resort, should the agent not answer */
   backstopMs: number;
 }
 
@@ -40,8 +44,6 @@ export interface HostDriver {
   run(argv: readonly string[], opts: RunOptions): Promise<RawResult>;
   /** the argv a person runs on this machine to do the same (or, for a VM, inside it) */
   reproduce(argv: readonly string[]): readonly string[];
-  /** argv prefix for the process itself, inside the host (netns: die with the parent, so nothing outlives a run) */
-  readonly processGuard: readonly string[];
   /** removes the sandbox and everything in it; safe to call twice */
   destroy(): Promise<void>;
   /** leaves the sandbox up past the run under this name (only where it can outlive the run) */
@@ -194,11 +196,12 @@ export class Host implements AsyncDisposable {
     if (this.#destroyed)
       throw new Error(`host ${this.name} is stopped; cannot run \`${opts.display ?? displayArgv(argv)}\``);
     const inner = [...(opts.ns ? enterNamespace(opts.ns) : []), ...argv];
-    // The deadline is enforced inside the host, where the process lives; the transport's is only a backstop.
-    const seconds = String(Math.ceil(opts.timeoutMs / 1000));
+    // The deadline is enforced inside the host, by its agent, where the process lives; the transport's is only
+    // a backstop.
     const started = Date.now();
-    const running = this.#driver.run(['timeout', '--kill-after=2', seconds, ...this.#driver.processGuard, ...inner], {
+    const running = this.#driver.run(inner, {
       stdin: opts.stdin,
+      timeoutMs: opts.timeoutMs,
       backstopMs: opts.timeoutMs + 15_000,
     });
     return running.then((raw) => {
@@ -207,7 +210,7 @@ export class Host implements AsyncDisposable {
         ns: opts.ns,
         ...raw,
         durationMs: Date.now() - started,
-        timedOut: raw.exitCode === 124,
+        timedOut: raw.timedOut ?? false,
       };
       this.log.push(result);
       return result;

@@ -7,7 +7,7 @@
 import { execa } from 'execa';
 import type { HostDriver } from './host.ts';
 import { startAgent } from './agent/start-agent.ts';
-import { DIE_WITH_TIMEOUT, dieWithHarness } from './die-with-harness.ts';
+import { dieWithHarness } from './die-with-harness.ts';
 import { waitUntil, within } from '../wait.ts';
 
 // Inside the new mount namespace (propagation private, so nothing is seen outside): a tmpfs on /run keeps
@@ -82,7 +82,6 @@ export async function startNetnsDriver(): Promise<HostDriver> {
     name,
     run: (argv, opts) => agent.channel.run(argv, opts),
     reproduce: (argv) => [...enter, ...argv], // a person's shell is not the harness: no guard
-    processGuard: DIE_WITH_TIMEOUT, // `timeout` forks: its child must die with it too
     destroy: () =>
       (destroyed ??= (async () => {
         agent.close();

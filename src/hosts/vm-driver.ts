@@ -123,7 +123,6 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
     run: (command, runOpts) => channel.run(command, runOpts),
     // no command on the machine reaches into the VM: the line is what runs inside it
     reproduce: (command) => command,
-    processGuard: [], // killing qemu ends every process in the guest
     destroy,
   };
 }

@@ -2,8 +2,9 @@
 # on its standard output when the command has ended (agent/protocol.ts). Each command is started here, inside
 # the host, by a small process: the harness's own large one forks nothing per command, and a container host is
 # entered once instead of once per command (`docker exec` costs tens of milliseconds of the engine's time).
-# Commands run side by side, each the way local-transport.ts runs one: exit code, or 128 + the signal; -1 and why
-# when it could not start; SIGTERM at the transport's backstop.
+# Commands run side by side, each in a process group of its own: exit code, or 128 + the signal; -1 and why when
+# it could not start. At its deadline the group gets SIGTERM, and SIGKILL 2 s later, as coreutils' `timeout
+# --kill-after=2` does (exit 124, timedOut); what a host runs dies with the host in any case.
 import json
 import os
 import signal
@@ -11,6 +12,8 @@ import subprocess
 import sys
 import threading
 
+KILL_AFTER_S = 2
+TIMED_OUT = 124  # coreutils timeout's exit status
 replies = threading.Lock()
 inputs = {}  # request id -> [event, text]: input that follows its request
 
@@ -47,7 +50,7 @@ def run(request, follows):
     with_input = 'stdin' in request or follows
     try:
         process = subprocess.Popen(argv, stdin=subprocess.PIPE if with_input else subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     except OSError as error:
         send({'id': request['id'], 'exitCode': -1, 'stdout': '', 'stderr': f'{argv[0]}: {error.strerror}'})
         return
@@ -58,15 +61,28 @@ def run(request, follows):
         threads.append(threading.Thread(target=feed, args=(process, request, follows), daemon=True))
     for thread in threads:
         thread.start()
+    timed_out = False
     try:
-        process.wait(timeout=request['backstopMs'] / 1000)
+        process.wait(timeout=request['timeoutMs'] / 1000)
     except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGTERM)
-        process.wait()
+        timed_out = True
+        signal_group(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=KILL_AFTER_S)
+        except subprocess.TimeoutExpired:
+            signal_group(process.pid, signal.SIGKILL)
+            process.wait()
     for thread in threads[:2]:
         thread.join()
-    code = process.returncode
-    send({'id': request['id'], 'exitCode': code if code >= 0 else 128 - code, **output})
+    code = TIMED_OUT if timed_out else process.returncode
+    send({'id': request['id'], 'exitCode': code if code >= 0 else 128 - code, 'timedOut': timed_out, **output})
+
+
+def signal_group(pid, number):
+    try:
+        os.killpg(pid, number)
+    except ProcessLookupError:
+        pass  # the group ended meanwhile
 
 
 def serve():

@@ -1,0 +1,44 @@
+// The agent that runs every command of a host (src/hosts/agent/agent.py) keeps the promises the harness relies on:
+// a deadline ends the command's whole process group (SIGTERM, then SIGKILL 2 s later for one that ignores it),
+// input that comes later reaches a command already started, exit statuses and signals read as a shell reads them,
+// and a command that cannot start says why.
+import { describe, expect } from 'vitest';
+import { test } from '../fixtures/guide-test.ts';
+
+describe("a host's agent", () => {
+  test('a deadline ends the command and everything it started, also what ignores SIGTERM', async ({ guide }) => {
+    const { host } = guide;
+    const late = await host.exec(['sh', '-c', 'sleep 31 & sleep 31'], { timeoutMs: 1_000, expectExit: 'any' });
+    expect(late).toMatchObject({ exitCode: 124, timedOut: true });
+    const stubborn = ['sh', '-c', 'trap "" TERM; sleep 32 & sleep 32'];
+    const killed = await host.exec(stubborn, { timeoutMs: 1_000, expectExit: 'any' });
+    expect(killed).toMatchObject({ exitCode: 124, timedOut: true });
+    expect(killed.durationMs).toBeGreaterThanOrEqual(3_000); // TERM ignored: KILL came 2 s after it
+    // nothing of either is left in the host
+    const left = await host.exec(['pgrep', '-f', 'sleep 3[12]'], { expectExit: 'any' });
+    expect(left.stdout).toBe('');
+  });
+
+  test('input that comes later reaches a command already running', async ({ guide }) => {
+    const { host } = guide;
+    let give: (text: string) => void = () => {};
+    const input = new Promise<string>((resolve) => (give = resolve));
+    const running = host.exec(['sh', '-c', 'echo started > /run/netns-conformance/agent-input; cat'], { stdin: input });
+    await host.exec(['sh', '-c', 'until [ -s /run/netns-conformance/agent-input ]; do sleep 0.01; done']);
+    give('the probes\n');
+    expect((await running).stdout).toBe('the probes\n');
+    await host.exec(['rm', '/run/netns-conformance/agent-input']);
+  });
+
+  test('exit statuses, signals and a command that cannot start', async ({ guide }) => {
+    const { host } = guide;
+    expect(await host.exec(['sh', '-c', 'exit 3'], { expectExit: 'any' })).toMatchObject({
+      exitCode: 3,
+      timedOut: false,
+    });
+    expect((await host.exec(['sh', '-c', 'kill -9 $$'], { expectExit: 'any' })).exitCode).toBe(137);
+    const missing = await host.exec(['no-such-program-here'], { expectExit: 'any' });
+    expect(missing.exitCode).toBe(-1);
+    expect(missing.stderr).toContain('no-such-program-here');
+  });
+});
