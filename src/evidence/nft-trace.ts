@@ -17,10 +17,12 @@ export interface TracedDrop {
 
 /** Runs `action` with every IPv4 packet to or from `addresses` traced; returns its result and the drops seen. */
 export async function traced<T>(host: Host, addresses: string[], action: () => Promise<T>): Promise<Traced<T>> {
-  // the monitor prints ruleset events too: the trace table's own "add table" says it is listening
   const monitor = await host.spawn(['nft', 'monitor']);
   let armed = false;
   try {
+    // listening before the table is added (started is not listening: a fast host raced it, and the table's
+    // "add table" never came); the event then also says the table is in place
+    await monitor.waitForNetlinkSubscription('nft monitor');
     // one transaction, as one argument: `-f -` cannot open /dev/stdin when it is a socket
     await host.exec(['nft', '-j', JSON.stringify(traceRuleset(addresses))]);
     armed = true;
