@@ -1,7 +1,8 @@
 // Packet captures (tcpdump) on chosen interfaces while an action runs: the packet's path, as evidence that a
 // negative result fails where the guide says it does (seen on br0, not on eth0), not for some other reason.
-import type { BackgroundProcess } from '../hosts/background.ts';
-import type { Host } from '../hosts/host.ts';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { HOST_SCRATCH, type Host } from '../hosts/host.ts';
 
 export interface CapturePoint {
   /** namespace inside the host; undefined is the host's own */
@@ -27,33 +28,38 @@ export interface Captured<T> {
 
 export const pointKey = (point: CapturePoint): string => `${point.ns ?? 'host'}/${point.iface}`;
 
+const CAPTURE_SET = readFileSync(resolve(import.meta.dirname, 'capture-set.sh'), 'utf8');
+
 /** Runs `action` while tcpdump listens on every point (with a pcap filter, as argv words), then parses what it saw. */
-export async function capture<T>(host: Host, points: CapturePoint[], filter: string[], action: () => Promise<T>): Promise<Captured<T>> {
-  const captures: BackgroundProcess[] = [];
+export async function capture<T>(
+  host: Host,
+  points: CapturePoint[],
+  filter: string[],
+  action: () => Promise<T>,
+): Promise<Captured<T>> {
+  const files = `${HOST_SCRATCH}/capture-${++captureCount}`;
+  const pairs = points.flatMap((point) => [point.ns ?? '-', point.iface]);
+  const set = await host.spawn(['bash', '-c', CAPTURE_SET, 'capture-set', files, filter.join(' '), ...pairs]);
   try {
-    // all at once: each waits for its own "listening on" line
-    await Promise.all(
-      points.map(async (point, index) => {
-        // -Z root: tcpdump would otherwise switch to its own user, which clears the parent-death signal that
-        // ends it with the harness (netns backend) — an interrupted run would leave it behind
-        const argv = ['tcpdump', '-Z', 'root', '-i', point.iface, '-n', '-l', '--immediate-mode', '-tt', ...filter];
-        const process = await host.spawn(argv, { ns: point.ns });
-        captures[index] = process;
-        await process.waitForStderr('listening on', `tcpdump on ${pointKey(point)}`);
-      }),
-    );
+    // every point armed: each tcpdump has said "listening on"
+    const armed = 'n=0; for f in "$1".*.err; do grep -qF "listening on" "$f" && n=$((n + 1)); done; [ "$n" -eq "$2" ]';
+    const where = points.map(pointKey).join(', ');
+    await set.waitFor(armed, [files, String(points.length)], `tcpdump on ${where}`);
     const result = await action();
-    // SIGINT makes tcpdump flush what it has and exit; all stopped at once
-    const outputs = await Promise.all(captures.map((process) => process.stop('INT')));
+    const stopped = await set.stop('INT');
+    const outputs = stopped.stdout.split('#end\n');
     const packets: Record<string, Packet[]> = {};
     for (const [index, point] of points.entries()) {
-      packets[pointKey(point)] = outputs[index]!.stdout.split('\n').map(parsePacket).filter((packet): packet is Packet => packet !== undefined);
+      const lines = (outputs[index] ?? '').split('\n');
+      packets[pointKey(point)] = lines.map(parsePacket).filter((packet): packet is Packet => packet !== undefined);
     }
     return { result, packets };
   } finally {
-    await Promise.allSettled(captures.filter(Boolean).map((process) => process.stop('INT')));
+    await set.stop('INT');
   }
 }
+
+let captureCount = 0;
 
 // "1732546500.123456 IP 192.168.0.2 > 8.8.8.8: ICMP echo request, id 1, seq 1, length 64"
 // "1732546500.123456 IP 198.51.100.7.40312 > 172.31.8.154.5000: Flags [S], seq …"
@@ -81,5 +87,7 @@ function splitPort(text: string): [string, number | undefined] {
 }
 
 /** Packets matching a predicate, for assertions that read like the guide. */
-export const echoRequests = (packets: Packet[] = []): Packet[] => packets.filter((p) => p.info.startsWith('ICMP echo request'));
-export const echoReplies = (packets: Packet[] = []): Packet[] => packets.filter((p) => p.info.startsWith('ICMP echo reply'));
+export const echoRequests = (packets: Packet[] = []): Packet[] =>
+  packets.filter((p) => p.info.startsWith('ICMP echo request'));
+export const echoReplies = (packets: Packet[] = []): Packet[] =>
+  packets.filter((p) => p.info.startsWith('ICMP echo reply'));

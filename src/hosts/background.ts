@@ -98,6 +98,11 @@ export class BackgroundProcess {
     return this.#waitFor(subscribed, [this.#pid], what, deadlineSeconds);
   }
 
+  /** Waits until a shell condition holds inside the host ($0 the process's files, $1… `args`); as waitForStderr. */
+  waitFor(condition: string, args: string[], what: string, deadlineSeconds = 10): Promise<void> {
+    return this.#waitFor(condition, args, what, deadlineSeconds);
+  }
+
   /** Polls `condition` (sh; $0 its files, $1… `args`) inside the host and the process's namespace. */
   async #waitFor(condition: string, args: string[], what: string, deadlineSeconds: number): Promise<void> {
     const pidArg = `$${args.length + 1}`;
