@@ -54,7 +54,10 @@ export function chooseBackend(request: BackendRequest, abilities: MachineAbiliti
 export const VM_TOOLS = ['qemu-system-x86_64', '/usr/bin/busybox', 'xz'];
 
 /** The machine's own tools the netns backend runs (it has no image of its own). */
-export const NETNS_TOOLS = ['ip', 'unshare', 'nsenter', 'setpriv', 'sysctl', 'ss', 'ping', 'curl', 'tcpdump', 'nft', 'conntrack', '/usr/bin/python3'];
+export const NETNS_TOOLS = [
+  ...['ip', 'unshare', 'nsenter', 'setpriv', 'sysctl', 'ss'],
+  ...['ping', 'curl', 'tcpdump', 'nft', 'conntrack', '/usr/bin/python3'],
+];
 
 export async function missingTools(tools: readonly string[], path = process.env.PATH ?? ''): Promise<string[]> {
   const dirs = path.split(delimiter).filter(Boolean);

@@ -45,8 +45,8 @@ export class BackgroundProcess {
   ): Promise<BackgroundProcess> {
     let exitedEarly: CommandResult | undefined;
     void done.then((result) => (exitedEarly = result));
-    // one command that waits inside the host (a poll from outside costs a `docker exec` each time), under the
-    // host's own deadline, which its agent enforces where the loop runs
+    // one command that waits inside the host (a poll from outside costs a command each time), under the host's
+    // own deadline, which its agent enforces where the loop runs
     const waited = await host.exec(['sh', '-c', 'until [ -s "$0.pid" ]; do sleep 0.01; done; cat "$0.pid"', files], {
       expectExit: 'any',
       timeoutMs: paced(PID_DEADLINE_MS),
@@ -70,7 +70,8 @@ export class BackgroundProcess {
 
   /** What it wrote so far (and, with `remove`, its files go with the reading): one command in the host. */
   async output(remove: 'keep files' | 'remove files' = 'keep files'): Promise<BackgroundOutput> {
-    const script = `cat "$0.out"; printf '\\0'; cat "$0.err"${remove === 'remove files' ? '; rm -f "$0.pid" "$0.out" "$0.err"' : ''}`;
+    const removal = remove === 'remove files' ? '; rm -f "$0.pid" "$0.out" "$0.err"' : '';
+    const script = `cat "$0.out"; printf '\\0'; cat "$0.err"${removal}`;
     const { stdout } = await this.#host.exec(['sh', '-c', script, this.#files], { expectExit: 'any' });
     const [out = '', err = ''] = stdout.split('\0');
     return { stdout: out, stderr: err };
@@ -81,12 +82,12 @@ export class BackgroundProcess {
    * when it ended first or the deadline passed.
    */
   waitForStderr(text: string, what: string, deadlineSeconds = 10): Promise<void> {
-    return this.#waitFor('grep -qF -- "$1" "$0.err"', [text], what, deadlineSeconds);
+    return this.waitFor('grep -qF -- "$1" "$0.err"', [text], what, deadlineSeconds);
   }
 
   /** The same for its standard output (a monitor that prints the event it was waiting for). */
   waitForStdout(text: string, what: string, deadlineSeconds = 10): Promise<void> {
-    return this.#waitFor('grep -qF -- "$1" "$0.out"', [text], what, deadlineSeconds);
+    return this.waitFor('grep -qF -- "$1" "$0.out"', [text], what, deadlineSeconds);
   }
 
   /**
@@ -95,16 +96,14 @@ export class BackgroundProcess {
    */
   waitForNetlinkSubscription(what: string, deadlineSeconds = 10): Promise<void> {
     const subscribed = 'awk -v p="$1" \'$3 == p && $4 != "00000000" { f = 1 } END { exit !f }\' /proc/net/netlink';
-    return this.#waitFor(subscribed, [this.#pid], what, deadlineSeconds);
+    return this.waitFor(subscribed, [this.#pid], what, deadlineSeconds);
   }
 
-  /** Waits until a shell condition holds inside the host ($0 the process's files, $1… `args`); as waitForStderr. */
-  waitFor(condition: string, args: string[], what: string, deadlineSeconds = 10): Promise<void> {
-    return this.#waitFor(condition, args, what, deadlineSeconds);
-  }
-
-  /** Polls `condition` (sh; $0 its files, $1… `args`) inside the host and the process's namespace. */
-  async #waitFor(condition: string, args: string[], what: string, deadlineSeconds: number): Promise<void> {
+  /**
+   * Waits until a shell condition holds, polled inside the host and the process's namespace ($0 the process's
+   * files, $1… `args`); throws, as waitForStderr does, when the process ended first or the deadline passed.
+   */
+  async waitFor(condition: string, args: string[], what: string, deadlineSeconds = 10): Promise<void> {
     const pidArg = `$${args.length + 1}`;
     const script = `until ${condition}; do kill -0 "${pidArg}" 2>/dev/null || exit 3; sleep 0.01; done`;
     const argv = ['sh', '-c', script, this.#files, ...args, this.#pid];
@@ -117,7 +116,7 @@ export class BackgroundProcess {
     }
   }
 
-  /** Signals the process (TERM unless told), waits for it to end (KILL after 5 s) and returns its output. Idempotent. */
+  /** Signals the process (TERM unless told), waits for it to end (KILL after 5 s), returns its output. Idempotent. */
   stop(signal: 'INT' | 'TERM' = 'TERM'): Promise<CommandResult & BackgroundOutput> {
     this.#stopping ??= (async () => {
       if (!this.#exited) await this.#host.exec(['kill', `-${signal}`, this.#pid], { expectExit: 'any' });

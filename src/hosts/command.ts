@@ -48,9 +48,8 @@ export class CommandError extends Error {
     const where = result.ns ? `namespace ${result.ns} of host ${hostName}` : `host ${hostName}`;
     const why = result.timedOut ? 'timed out' : `exited ${result.exitCode}`;
     const output = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ');
-    super(
-      `\`${result.display}\` in ${where} ${why}, expected exit ${JSON.stringify(expected)}${output ? `: ${output}` : ''}`,
-    );
+    const expectedText = `expected exit ${JSON.stringify(expected)}`;
+    super(`\`${result.display}\` in ${where} ${why}, ${expectedText}${output ? `: ${output}` : ''}`);
     this.name = 'CommandError';
     this.result = result;
   }

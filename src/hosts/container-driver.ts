@@ -4,7 +4,6 @@ import { execa } from 'execa';
 import { GenericContainer, Wait } from 'testcontainers';
 import type { HostDriver } from './host.ts';
 import { startAgent } from './agent/start-agent.ts';
-import { dieWithHarness } from './die-with-harness.ts';
 
 // The harness sweeps its own containers by label, so Ryuk is not needed; its image often cannot be pulled.
 // Set TESTCONTAINERS_RYUK_DISABLED=false to use it where it can.
@@ -52,7 +51,7 @@ export async function startContainerDriver(opts: ContainerHostOptions): Promise<
   const name = container.getId().slice(0, 12);
   const remove = () => container.stop({ timeout: 0, remove: true, removeVolumes: true });
   // entered once: each command through `docker exec` would cost the engine tens of milliseconds
-  const agent = await startAgent([...dieWithHarness(), ...prefix], `container ${name}`).catch(async (error: Error) => {
+  const agent = await startAgent(prefix, `container ${name}`).catch(async (error: Error) => {
     await remove(); // nothing half-built
     throw error;
   });

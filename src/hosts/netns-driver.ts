@@ -13,8 +13,9 @@ import { waitUntil, within } from '../wait.ts';
 // Inside the new mount namespace (propagation private, so nothing is seen outside): a tmpfs on /run keeps
 // `ip netns` mounts, the xtables lock and background files private; a fresh sysfs shows this namespace's links;
 // /proc/sys, read-only when the harness itself runs in a container, is remounted writable here only (its net/
-// keys are this namespace's own); resolv.conf points at lo so a stray lookup fails at once. Then it waits for stdin to close: when the harness
-// ends (even killed), the pipe closes, the holder exits and the namespaces go with it.
+// keys are this namespace's own); resolv.conf points at lo so a stray lookup fails at once. Then it waits for
+// stdin to close: when the harness ends (even killed), the pipe closes, the holder exits and the namespaces go
+// with it.
 const HOLDER = `set -e
 mount -t tmpfs -o mode=0755 netns-conformance /run
 mount -t sysfs netns-conformance /sys
@@ -60,7 +61,8 @@ export async function startNetnsDriver(): Promise<HostDriver> {
     async () => {
       if (ended)
         throw new Error(
-          `netns host: unshare failed (${String(ended.stderr || ended.message || '').trim()}); the netns backend needs root (CAP_SYS_ADMIN): run as root or use NETNS_HOST=container`,
+          `netns host: unshare failed (${String(ended.stderr || ended.message || '').trim()}); ` +
+            'the netns backend needs root (CAP_SYS_ADMIN): run as root or use NETNS_HOST=container',
         );
       return stdout;
     },
@@ -71,7 +73,7 @@ export async function startNetnsDriver(): Promise<HostDriver> {
   // unshare itself stays in the machine's PID namespace; its children, the holder first, are in the host's
   const enter = ['nsenter', '--target', pid, '--net', '--mount', `--pid=/proc/${pid}/ns/pid_for_children`, '--'];
   const name = `netns-${pid}`;
-  const agent = await startAgent([...dieWithHarness(), ...enter], name).catch(async (error: Error) => {
+  const agent = await startAgent(enter, name).catch(async (error: Error) => {
     holder.stdin.end(); // nothing half-built: the namespaces go with their holder
     await holder;
     throw error;

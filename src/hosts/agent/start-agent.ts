@@ -1,9 +1,11 @@
 // Starts the agent (agent.py) inside a netns or container host, entered once through `enter` (nsenter …, docker
-// exec …), and hands back its channel once it has said it is ready. Python, because every host image has it.
+// exec …) by a process that dies with the harness, and hands back its channel once it has said it is ready.
+// Python, because every host image has it.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { withinPaced } from '../../wait.ts';
+import { dieWithHarness } from '../die-with-harness.ts';
 import { AgentChannel } from './channel.ts';
 
 const AGENT_SOURCE = readFileSync(resolve(import.meta.dirname, 'agent.py'), 'utf8');
@@ -17,7 +19,7 @@ export interface HostAgent {
 }
 
 export async function startAgent(enter: readonly string[], host: string): Promise<HostAgent> {
-  const [file, ...args] = [...enter, 'python3', '-u', '-c', AGENT_SOURCE];
+  const [file, ...args] = [...dieWithHarness(), ...enter, 'python3', '-u', '-c', AGENT_SOURCE];
   const agent = spawn(file!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const channel = new AgentChannel(agent.stdout, agent.stdin);
   let stderr = '';
