@@ -10,18 +10,21 @@ shift 2
 dump() {
   exec "$@" tcpdump -Z root -i "$iface" -n -l --immediate-mode -tt "$filter" >"$files.$count.out" 2>"$files.$count.err"
 }
-count=0 pids= stopping=
-trap 'stopping=1; kill -TERM $pids 2>/dev/null' INT TERM
+count=0 pids=() stopping=
+trap 'stopping=1; kill -TERM "${pids[@]}" 2>/dev/null' INT TERM
 while [ $# -gt 1 ]; do
   count=$((count + 1)) iface=$2
   if [ "$1" = - ]; then dump & else dump ip netns exec "$1" & fi
-  pids="$pids $!"
+  pids[count]=$!
   shift 2
 done
-wait -n
+wait -n -p ended
 if [ -z "$stopping" ]; then
-  for err in "$files".*.err; do grep -qF 'listening on' "$err" || grep -v '^tcpdump: verbose' "$err"; done >&2
-  kill -TERM $pids 2>/dev/null
+  # what the tcpdump that ended said (not the others: they may be saying "listening on" right now)
+  for point in "${!pids[@]}"; do
+    [ "${pids[point]}" = "$ended" ] && grep -v '^tcpdump: verbose' "$files.$point.err" >&2
+  done
+  kill -TERM "${pids[@]}" 2>/dev/null
   wait
   rm -f "$files".*.out "$files".*.err
   exit 1
