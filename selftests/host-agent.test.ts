@@ -1,7 +1,7 @@
 // The agent that runs every command of a host (src/hosts/agent/agent.py) keeps the promises the harness relies on:
 // a deadline ends the command's whole process group (SIGTERM, then SIGKILL 2 s later for one that ignores it),
 // input that comes later reaches a command already started, exit statuses and signals read as a shell reads them,
-// and a command that cannot start says why.
+// a command for a namespace runs in it (the agent enters it), and a command that cannot start says why.
 import { describe, expect } from 'vitest';
 import { test } from '../fixtures/guide-test.ts';
 
@@ -40,5 +40,25 @@ describe("a host's agent", () => {
     const missing = await host.exec(['no-such-program-here'], { expectExit: 'any' });
     expect(missing.exitCode).toBe(-1);
     expect(missing.stderr).toContain('no-such-program-here');
+  });
+
+  test('a command for a namespace runs in it; a namespace that does not exist is named', async ({ guide }) => {
+    const { host } = guide;
+    const inode = async (ns?: string) =>
+      (await host.exec(['readlink', '/proc/self/ns/net'], ns ? { ns } : {})).stdout.trim();
+    await host.exec(['ip', 'netns', 'add', 'agent-probe']);
+    try {
+      const [own, inNamespace] = [await inode(), await inode('agent-probe')];
+      expect(inNamespace).not.toBe(own);
+      const listed = await host.exec(['ip', 'netns', 'exec', 'agent-probe', 'readlink', '/proc/self/ns/net']);
+      expect(inNamespace).toBe(listed.stdout.trim());
+      // later commands of the same agent are back in the host's own namespace
+      expect(await inode()).toBe(own);
+    } finally {
+      await host.exec(['ip', 'netns', 'delete', 'agent-probe']);
+    }
+    const missing = await host.exec(['true'], { ns: 'no-such-namespace', expectExit: 'any' });
+    expect(missing).toMatchObject({ exitCode: 255 });
+    expect(missing.stderr).toBe('Cannot open network namespace "no-such-namespace": No such file or directory');
   });
 });

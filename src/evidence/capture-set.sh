@@ -14,7 +14,11 @@ count=0 pids=() stopping=
 trap 'stopping=1; kill -TERM "${pids[@]}" 2>/dev/null' INT TERM
 while [ $# -gt 1 ]; do
   count=$((count + 1)) iface=$2
-  if [ "$1" = - ]; then dump & else dump ip netns exec "$1" & fi
+  case $1 in
+    -) dump & ;;
+    */*) dump nsenter --net="$1" -- & ;;
+    *) dump nsenter --net="/run/netns/$1" -- & ;; # ip netns exec would also mount a sysfs: not needed here
+  esac
   pids[count]=$!
   shift 2
 done

@@ -28,6 +28,8 @@ export interface RunOptions {
   stdin?: string | Promise<string>;
   /** the command's deadline, enforced inside the host by its agent */
   timeoutMs: number;
+  /** the network namespace (inside the host) the agent starts it in; omitted: the host's own */
+  netns?: NetnsRef;
   /** the transport's own last resort, should the agent not answer */
   backstopMs: number;
 }
@@ -71,7 +73,7 @@ export interface ExecOptions {
  */
 export type NetnsRef = string;
 
-/** The argv prefix that runs the rest inside a namespace of the host. */
+/** The argv prefix a person types to run the rest inside a namespace of the host (the agent enters it itself). */
 export function enterNamespace(ns: NetnsRef): string[] {
   return ns.includes('/') ? ['nsenter', `--net=${ns}`, '--'] : ['ip', 'netns', 'exec', ns];
 }
@@ -195,11 +197,11 @@ export class Host implements AsyncDisposable {
   ): Promise<CommandResult> {
     if (this.#destroyed)
       throw new Error(`host ${this.name} is stopped; cannot run \`${opts.display ?? displayArgv(argv)}\``);
-    const inner = [...(opts.ns ? enterNamespace(opts.ns) : []), ...argv];
     // The deadline is enforced inside the host, by its agent, where the process lives; the transport's is only
-    // a backstop.
+    // a backstop. The agent enters the namespace itself: no `ip netns exec` process per command.
     const started = Date.now();
-    const running = this.#driver.run(inner, {
+    const running = this.#driver.run(argv, {
+      ...(opts.ns ? { netns: opts.ns } : {}),
       stdin: opts.stdin,
       timeoutMs: opts.timeoutMs,
       backstopMs: opts.timeoutMs + 15_000,

@@ -8,7 +8,7 @@ import type { Host } from '../hosts/host.ts';
 import type { Outcome, ProbeResult, ProbeSpec } from './outcome.ts';
 import { probeArgv } from './probe.ts';
 import { PEER_REPLY } from './responder.ts';
-import { PYTHON } from './tcp.ts';
+import { PYTHON } from '../hosts/python.ts';
 
 const SCRIPT = PEER_REPLY + readFileSync(new URL('./batch-prober.py', import.meta.url), 'utf8');
 /** each probe's own deadline, from the moment it leaves (as `ping -W 2` has) */

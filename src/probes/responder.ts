@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { BackgroundProcess } from '../hosts/background.ts';
 import type { Host, NetnsRef } from '../hosts/host.ts';
-import { PYTHON } from './tcp.ts';
+import { PYTHON } from '../hosts/python.ts';
 
 /** The servers' one reply (peer-reply.py), put in front of each script that serves. */
 export const PEER_REPLY = readFileSync(new URL('./peer-reply.py', import.meta.url), 'utf8');

@@ -1,11 +1,10 @@
 // TCP connect (the guide's `telnet 192.168.0.2 5000`), by a small Python probe that reports the errno.
 import { readFileSync } from 'node:fs';
 import type { CommandResult } from '../hosts/command.ts';
+import { PYTHON } from '../hosts/python.ts';
 import type { Outcome, ProbeSpec } from './outcome.ts';
 
 const SCRIPT = readFileSync(new URL('./tcp-connect.py', import.meta.url), 'utf8');
-/** Debian's interpreter, not a PATH lookup: a pyenv shim on PATH takes seconds to start */
-export const PYTHON = '/usr/bin/python3';
 
 export function tcpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
   if (!spec.port) throw new Error(`tcp probe to ${spec.to} needs a port`);

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { withinPaced } from '../../wait.ts';
 import { dieWithHarness } from '../die-with-harness.ts';
+import { PYTHON } from '../python.ts';
 import { AgentChannel } from './channel.ts';
 
 const AGENT_SOURCE = readFileSync(resolve(import.meta.dirname, 'agent.py'), 'utf8');
@@ -19,7 +20,7 @@ export interface HostAgent {
 }
 
 export async function startAgent(enter: readonly string[], host: string): Promise<HostAgent> {
-  const [file, ...args] = [...dieWithHarness(), ...enter, 'python3', '-u', '-c', AGENT_SOURCE];
+  const [file, ...args] = [...dieWithHarness(), ...enter, PYTHON, '-u', '-c', AGENT_SOURCE];
   const agent = spawn(file!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const channel = new AgentChannel(agent.stdout, agent.stdin);
   let stderr = '';
