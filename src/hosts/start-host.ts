@@ -1,8 +1,7 @@
 // Starts a host of the chosen backend and prepares it; a host that fails to prepare is removed, never left half-built.
-import { startContainerDriver } from './container-driver.ts';
+// Each backend's driver is loaded when a host of it starts: testcontainers alone takes ~0.4 s of CPU to import,
+// in every test worker and nested run, and a netns run never uses it.
 import { Host, type HostBackend } from './host.ts';
-import { startNetnsDriver } from './netns-driver.ts';
-import { startVmDriver } from './vm-driver.ts';
 import type { Acceleration } from './vm/accel.ts';
 import type { Kernel } from './vm/kernels.ts';
 
@@ -25,6 +24,7 @@ export interface HostSpec {
 export async function startHost(spec: HostSpec): Promise<Host> {
   if (spec.backend === 'container') {
     if (!spec.image) throw new Error('container host: no image given (the global setup builds it; run through `npm test`)');
+    const { startContainerDriver } = await import('./container-driver.ts');
     const driver = await startContainerDriver({ image: spec.image, labels: spec.labels ?? {}, privileged: spec.privileged ?? false, capabilities: spec.capabilities, tmpfs: spec.tmpfs });
     const host = new Host(driver);
     try {
@@ -37,7 +37,9 @@ export async function startHost(spec: HostSpec): Promise<Host> {
   }
   if (spec.backend === 'vm') {
     if (!spec.kernel) throw new Error('vm host: no kernel given (the global setup fetches them; run through `npm run matrix` or NETNS_HOST=vm)');
+    const { startVmDriver } = await import('./vm-driver.ts');
     return new Host(await startVmDriver({ kernel: spec.kernel, accel: spec.accel }));
   }
+  const { startNetnsDriver } = await import('./netns-driver.ts');
   return new Host(await startNetnsDriver());
 }
