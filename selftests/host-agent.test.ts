@@ -1,7 +1,8 @@
 // The agent that runs every command of a host (src/hosts/agent/agent.py) keeps the promises the harness relies on:
 // a deadline ends the command's whole process group (SIGTERM, then SIGKILL 2 s later for one that ignores it),
 // input that comes later reaches a command already started, exit statuses and signals read as a shell reads them,
-// a command for a namespace runs in it (the agent enters it), and a command that cannot start says why.
+// a command for a namespace runs in it (the agent enters it), a command that cannot start says why, and a
+// background process's pid is the host's and its waits end when it says the text, or when it ends first.
 import { describe, expect } from 'vitest';
 import { test } from '../fixtures/guide-test.ts';
 
@@ -60,5 +61,19 @@ describe("a host's agent", () => {
     const missing = await host.exec(['true'], { ns: 'no-such-namespace', expectExit: 'any' });
     expect(missing).toMatchObject({ exitCode: 255 });
     expect(missing.stderr).toBe('Cannot open network namespace "no-such-namespace": No such file or directory');
+  });
+
+  test('a background process: its pid, a wait it satisfies, and a wait it ends by exiting', async ({ guide }) => {
+    const { host } = guide;
+    const server = await host.spawn(['sh', '-c', 'echo started >&2; exec sleep 33']);
+    await server.waitForStderr('started', 'the background process');
+    expect((await host.exec(['cat', `/proc/${server.pid}/cmdline`])).stdout.split('\0')).toContain('sleep');
+    await server.stop();
+    expect((await host.exec(['kill', '-0', String(server.pid)], { expectExit: 'any' })).exitCode).not.toBe(0);
+    const quitter = await host.spawn(['sh', '-c', 'echo "no such port" >&2; exit 2']);
+    await expect(quitter.waitForStderr('listening on', 'the quitter')).rejects.toThrow(
+      /^the quitter: it exited: no such port$/,
+    );
+    await quitter.stop();
   });
 });

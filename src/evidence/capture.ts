@@ -42,9 +42,10 @@ export async function capture<T>(
   const set = await host.spawn(['bash', '-c', CAPTURE_SET, 'capture-set', files, filter.join(' '), ...pairs]);
   try {
     // every point armed: each tcpdump has said "listening on"
-    const armed = 'n=0; for f in "$1".*.err; do grep -qF "listening on" "$f" && n=$((n + 1)); done; [ "$n" -eq "$2" ]';
     const where = points.map(pointKey).join(', ');
-    await set.waitFor(armed, [files, String(points.length)], `tcpdump on ${where}`);
+    const armed = (_: CapturePoint, index: number) =>
+      set.waitFor({ path: `${files}.${index + 1}.err`, contains: 'listening on' }, `tcpdump on ${where}`);
+    await Promise.all(points.map(armed));
     const result = await action();
     const stopped = await set.stop('INT');
     const outputs = stopped.stdout.split('#end\n');

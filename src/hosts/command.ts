@@ -22,12 +22,27 @@ export function exitAccepted(expected: ExpectedExit, exitCode: number): boolean 
   return typeof expected === 'number' ? exitCode === expected : expected.includes(exitCode);
 }
 
+/** a condition on a file inside the host, polled there (no process per poll) while a process lives */
+export interface FileWatch {
+  path: string;
+  /** holds once the file contains this text */
+  contains?: string;
+  /** holds once the file, a /proc/PID/net/netlink, lists this pid's socket with a multicast group joined */
+  netlinkSubscriber?: number;
+  /** the process whose end makes the condition hopeless: the reply is then exit 3 */
+  whileAlive: number;
+}
+
 /** What runs commands inside a host: all that a background process needs of it (so it does not import Host). */
 export interface CommandRunner {
   exec(
     argv: readonly string[],
     opts?: { ns?: string; expectExit?: ExpectedExit; timeoutMs?: number },
   ): Promise<CommandResult>;
+  /** polls a file inside the host until a condition holds (agent-side: no process per poll); see FileWatch */
+  watch(watch: FileWatch, opts: { timeoutMs: number; display: string }): Promise<CommandResult>;
+  /** a background process's output files, PREFIX.out and PREFIX.err; `remove` deletes them */
+  readOutput(prefix: string, remove: boolean): Promise<{ stdout: string; stderr: string }>;
 }
 
 /** The command text of a shell template: each interpolation quoted, an array word by word (zx's rule). */

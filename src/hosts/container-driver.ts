@@ -59,7 +59,7 @@ export async function startContainerDriver(opts: ContainerHostOptions): Promise<
   return {
     backend: 'container',
     name,
-    run: (argv, opts) => agent.channel.run(argv, opts),
+    transport: agent.channel,
     reproduce: (argv) => [...prefix, ...argv],
     initArgv: ['sh', '-c', INIT],
     destroy: () => (destroyed ??= (agent.close(), remove())).then(() => undefined),

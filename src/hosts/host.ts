@@ -10,6 +10,7 @@ import {
   shellText,
   type CommandResult,
   type ExpectedExit,
+  type FileWatch,
 } from './command.ts';
 
 export type HostBackend = 'container' | 'netns' | 'vm';
@@ -32,6 +33,19 @@ export interface RunOptions {
   netns?: NetnsRef;
   /** the transport's own last resort, should the agent not answer */
   backstopMs: number;
+  /** a background process: output to PREFIX.out and PREFIX.err inside the host, its pid to onStarted */
+  outputTo?: string;
+  onStarted?: (pid: number) => void;
+}
+
+/** How requests reach the host's agent: every backend has one (agent/channel.ts). */
+export interface HostTransport {
+  /** runs argv inside the host (in `netns`, when given) */
+  run(argv: readonly string[], opts: RunOptions): Promise<RawResult>;
+  /** exit 0 once the condition holds, 3 once the process ended first, 124 (timedOut) at the deadline */
+  watch(watch: FileWatch, opts: { timeoutMs: number; backstopMs: number }): Promise<RawResult>;
+  /** a background process's output files (PREFIX.out as stdout, PREFIX.err as stderr), removed if asked */
+  read(prefix: string, remove: boolean): Promise<RawResult>;
 }
 
 /** A shell inside the host, as a template tag: interpolations are quoted (arrays word by word), like zx's `$`. */
@@ -42,8 +56,8 @@ export interface HostDriver {
   readonly backend: HostBackend;
   /** short name for messages: the container id, the namespace holder's pid, the VM's kernel and pid */
   readonly name: string;
-  /** runs argv inside the host's root namespace (a local argv prefix, or a VM's agent) */
-  run(argv: readonly string[], opts: RunOptions): Promise<RawResult>;
+  /** the agent inside the host that runs its commands */
+  readonly transport: HostTransport;
   /** the argv a person runs on this machine to do the same (or, for a VM, inside it) */
   reproduce(argv: readonly string[]): readonly string[];
   /** removes the sandbox and everything in it; safe to call twice */
@@ -132,13 +146,30 @@ export class Host implements AsyncDisposable {
   /** Starts a long-running process (a server, a capture) inside the host; stop() ends it and returns its output. */
   async spawn(argv: readonly string[], opts: { ns?: NetnsRef } = {}): Promise<BackgroundProcess> {
     const files = `${HOST_SCRATCH}/bg-${++this.#backgroundCount}`;
-    // The wrapper records the pid and sends output to files, so both backends can read output while it runs
-    // and signal the process inside the host (killing a local `docker exec` client would not reach it).
-    const wrapper = ['sh', '-c', 'echo $$ > "$0.pid" && exec "$@" > "$0.out" 2> "$0.err"', files];
-    const done = this.#launch([...wrapper, ...argv], { ns: opts.ns, timeoutMs: 3_600_000, display: displayArgv(argv) });
-    const background = await BackgroundProcess.started(this, files, done, opts.ns);
+    // The agent sends its output to files, so every backend can read it while it runs, and says its pid as soon
+    // as it has started, so it can be signalled where it lives.
+    let started: (pid: number) => void = () => {};
+    const pid = new Promise<number>((resolve) => (started = resolve));
+    const display = displayArgv(argv);
+    const done = this.#launch(argv, { ns: opts.ns, timeoutMs: 3_600_000, display, outputTo: files, onStarted: started });
+    const first = await Promise.race([pid, done]);
+    if (typeof first !== 'number') throw new Error(`\`${display}\` could not start (exit ${first.exitCode}): ${first.stderr}`);
+    const background = new BackgroundProcess(this, files, done, first, opts.ns);
     background.onStopped(this.beforeStop(() => background.stop()));
     return background;
+  }
+
+  /** Polls a file inside the host, where the agent is, until the condition holds or its process has ended. */
+  watch(watch: FileWatch, opts: { timeoutMs: number; display: string }): Promise<CommandResult> {
+    const started = Date.now();
+    const raw = this.#driver.transport.watch(watch, { timeoutMs: opts.timeoutMs, backstopMs: opts.timeoutMs + 15_000 });
+    return this.#logged(raw, { display: opts.display, ns: undefined, started });
+  }
+
+  /** A background process's output files; read by the agent, no command runs. */
+  async readOutput(prefix: string, remove: boolean): Promise<{ stdout: string; stderr: string }> {
+    const { stdout, stderr } = await this.#driver.transport.read(prefix, remove);
+    return { stdout, stderr };
   }
 
   /** Runs `end` when the host stops or is kept, before the sandbox goes; the returned function forgets it. */
@@ -193,29 +224,42 @@ export class Host implements AsyncDisposable {
   /** Throws at once (not as a rejection) on a stopped host: a background process must not start half-way. */
   #launch(
     argv: readonly string[],
-    opts: { ns?: NetnsRef; timeoutMs: number; display?: string; stdin?: string | Promise<string> },
+    opts: {
+      ns?: NetnsRef;
+      timeoutMs: number;
+      display?: string;
+      stdin?: string | Promise<string>;
+    } & Pick<RunOptions, 'outputTo' | 'onStarted'>,
   ): Promise<CommandResult> {
     if (this.#destroyed)
       throw new Error(`host ${this.name} is stopped; cannot run \`${opts.display ?? displayArgv(argv)}\``);
     // The deadline is enforced inside the host, by its agent, where the process lives; the transport's is only
     // a backstop. The agent enters the namespace itself: no `ip netns exec` process per command.
     const started = Date.now();
-    const running = this.#driver.run(argv, {
+    const running = this.#driver.transport.run(argv, {
       ...(opts.ns ? { netns: opts.ns } : {}),
       stdin: opts.stdin,
       timeoutMs: opts.timeoutMs,
       backstopMs: opts.timeoutMs + 15_000,
+      ...(opts.outputTo ? { outputTo: opts.outputTo } : {}),
+      ...(opts.onStarted ? { onStarted: opts.onStarted } : {}),
     });
-    return running.then((raw) => {
-      const result: CommandResult = {
-        display: opts.display ?? displayArgv(argv),
-        ns: opts.ns,
-        ...raw,
-        durationMs: Date.now() - started,
-        timedOut: raw.timedOut ?? false,
-      };
-      this.log.push(result);
-      return result;
-    });
+    return this.#logged(running, { display: opts.display ?? displayArgv(argv), ns: opts.ns, started });
+  }
+
+  async #logged(
+    running: Promise<RawResult>,
+    how: { display: string; ns: NetnsRef | undefined; started: number },
+  ): Promise<CommandResult> {
+    const raw = await running;
+    const result: CommandResult = {
+      display: how.display,
+      ns: how.ns,
+      ...raw,
+      durationMs: Date.now() - how.started,
+      timedOut: raw.timedOut ?? false,
+    };
+    this.log.push(result);
+    return result;
   }
 }

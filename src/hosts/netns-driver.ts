@@ -82,7 +82,7 @@ export async function startNetnsDriver(): Promise<HostDriver> {
   return {
     backend: 'netns',
     name,
-    run: (argv, opts) => agent.channel.run(argv, opts),
+    transport: agent.channel,
     reproduce: (argv) => [...enter, ...argv], // a person's shell is not the harness: no guard
     destroy: () =>
       (destroyed ??= (async () => {

@@ -120,7 +120,7 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
   return {
     backend: 'vm',
     name,
-    run: (command, runOpts) => channel.run(command, runOpts),
+    transport: channel,
     // no command on the machine reaches into the VM: the line is what runs inside it
     reproduce: (command) => command,
     destroy,

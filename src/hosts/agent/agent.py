@@ -5,6 +5,9 @@
 # Commands run side by side, each in a process group of its own: exit code, or 128 + the signal; -1 and why when
 # it could not start. At its deadline the group gets SIGTERM, and SIGKILL 2 s later, as coreutils' `timeout
 # --kill-after=2` does (exit 124, timedOut); what a host runs dies with the host in any case.
+# A background process's output goes to files (PREFIX.out, .err) and its pid is said at once; a watch polls a
+# file here until it says something (a server's "listening on", a monitor's netlink subscription) and a read
+# returns those files: neither starts a process.
 # A command for a namespace of the host starts in it: the thread that starts it enters the namespace (a network
 # namespace belongs to a thread, and a child gets its parent thread's), so no `ip netns exec` runs per command.
 import ctypes
@@ -14,8 +17,10 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 
 KILL_AFTER_S = 2
+POLL_S = 0.01
 TIMED_OUT = 124  # coreutils timeout's exit status
 replies = threading.Lock()
 inputs = {}  # request id -> [event, text]: input that follows its request
@@ -61,6 +66,16 @@ def enter_netns(ref):
         os.close(fd)
 
 
+def start(argv, with_input, prefix):
+    """Starts argv; a background process's output goes to its files (closed here once the child has them)."""
+    stdin = subprocess.PIPE if with_input else subprocess.DEVNULL
+    if not prefix:
+        return subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                start_new_session=True)
+    with open(f'{prefix}.out', 'wb') as out, open(f'{prefix}.err', 'wb') as err:
+        return subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=err, start_new_session=True)
+
+
 def run(request, follows):
     argv = request['argv']
     with_input = 'stdin' in request or follows
@@ -71,18 +86,19 @@ def run(request, follows):
             message = f'Cannot open network namespace "{request["netns"]}": {error.strerror}'
             send({'id': request['id'], 'exitCode': 255, 'stdout': '', 'stderr': message})
             return
+    prefix = request.get('outputTo')
     try:
-        process = subprocess.Popen(argv, stdin=subprocess.PIPE if with_input else subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        process = start(argv, with_input, prefix)
     except OSError as error:
         send({'id': request['id'], 'exitCode': -1, 'stdout': '', 'stderr': f'{argv[0]}: {error.strerror}'})
         return
-    output = {}
-    threads = [threading.Thread(target=drain, args=(process.stdout, output, 'stdout')),
-               threading.Thread(target=drain, args=(process.stderr, output, 'stderr'))]
-    if with_input:
-        threads.append(threading.Thread(target=feed, args=(process, request, follows), daemon=True))
-    for thread in threads:
+    if prefix:
+        send({'id': request['id'], 'started': process.pid})
+    output = {'stdout': '', 'stderr': ''}
+    drains = [] if prefix else [threading.Thread(target=drain, args=(process.stdout, output, 'stdout')),
+                                threading.Thread(target=drain, args=(process.stderr, output, 'stderr'))]
+    feeders = [threading.Thread(target=feed, args=(process, request, follows), daemon=True)] if with_input else []
+    for thread in drains + feeders:
         thread.start()
     timed_out = False
     try:
@@ -95,10 +111,80 @@ def run(request, follows):
         except subprocess.TimeoutExpired:
             signal_group(process.pid, signal.SIGKILL)
             process.wait()
-    for thread in threads[:2]:
+    for thread in drains:
         thread.join()
     code = TIMED_OUT if timed_out else process.returncode
     send({'id': request['id'], 'exitCode': code if code >= 0 else 128 - code, 'timedOut': timed_out, **output})
+
+
+class Watched:
+    """A file read as it grows: only what is new is read at each poll."""
+
+    def __init__(self, path):
+        self.path, self.offset, self.tail = path, 0, ''
+
+    def contains(self, text):
+        try:
+            with open(self.path, 'r', errors='replace') as file:
+                file.seek(self.offset)
+                new = file.read()
+                self.offset = file.tell()
+        except FileNotFoundError:
+            return False
+        seen = self.tail + new
+        self.tail = seen[-len(text):]
+        return text in seen
+
+
+def netlink_subscribed(path, pid):
+    """/proc/PID/net/netlink: sk Eth Pid Groups ..., the socket's port id being the process's pid."""
+    try:
+        with open(path) as file:
+            return any(f[2] == str(pid) and f[3] != '00000000' for f in (line.split() for line in file) if len(f) > 3)
+    except FileNotFoundError:
+        return False
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+
+
+def watch(request):
+    spec = request['watch']
+    watched = Watched(spec['path'])
+    holds = ((lambda: watched.contains(spec['contains'])) if 'contains' in spec
+             else (lambda: netlink_subscribed(spec['path'], spec['netlinkSubscriber'])))
+    deadline = time.monotonic() + request['timeoutMs'] / 1000
+    while True:
+        living = alive(spec['whileAlive'])  # before the look: what it wrote before it ended still counts
+        if holds():
+            code = 0
+        elif not living:
+            code = 3
+        elif time.monotonic() > deadline:
+            code = TIMED_OUT
+        else:
+            time.sleep(POLL_S)
+            continue
+        send({'id': request['id'], 'exitCode': code, 'timedOut': code == TIMED_OUT, 'stdout': '', 'stderr': ''})
+        return
+
+
+def read(request):
+    prefix, texts = request['read'], {}
+    for key, suffix in (('stdout', 'out'), ('stderr', 'err')):
+        try:
+            with open(f'{prefix}.{suffix}', 'r', errors='replace') as file:
+                texts[key] = file.read()
+            if request['remove']:
+                os.remove(f'{prefix}.{suffix}')
+        except FileNotFoundError:
+            texts[key] = ''
+    send({'id': request['id'], 'exitCode': 0, **texts})
 
 
 def signal_group(pid, number):
@@ -122,7 +208,8 @@ def serve():
         follows = None
         if message.get('stdinFollows'):
             follows = inputs[message['id']] = (threading.Event(), [])
-        threading.Thread(target=run, args=(message, follows), daemon=True).start()
+        target = watch if 'watch' in message else read if 'read' in message else run
+        threading.Thread(target=target, args=(message, follows) if target is run else (message,), daemon=True).start()
     # its input ended: the host is going, and what still runs goes with it
     os._exit(0)
 

@@ -1,14 +1,23 @@
 // The harness's end of a host's agent: requests out and replies in, matched by id, over whatever carries them (the
-// socket qemu hands to a VM's virtio-serial port, a netns agent's pipes). When the host ends, every command still
+// socket qemu hands to a VM's virtio-serial port, a netns agent's pipes). When the host ends, every request still
 // waiting is answered with exit -1 and why.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { RawResult, RunOptions } from '../host.ts';
-import type { AgentInput, AgentMessage, AgentRequest } from './protocol.ts';
+import type { FileWatch } from '../command.ts';
+import type { HostTransport, RawResult, RunOptions } from '../host.ts';
+import type { AgentInput, AgentMessage, AgentRequest, CommandRequest } from './protocol.ts';
 
-export class AgentChannel {
+/** a read of two small files takes milliseconds: this only catches an agent that no longer answers */
+const READ_BACKSTOP_MS = 30_000;
+
+interface Waiting {
+  answer: (result: RawResult) => void;
+  started?: (pid: number) => void;
+}
+
+export class AgentChannel implements HostTransport {
   readonly #output: Writable;
-  readonly #waiting = new Map<number, (result: RawResult) => void>();
+  readonly #waiting = new Map<number, Waiting>();
   #nextId = 0;
   #ended: string | undefined;
   /** resolves with the host's kernel release once the agent has said it is ready */
@@ -24,44 +33,63 @@ export class AgentChannel {
       if (!line.startsWith('{')) return; // only the agent writes here: anything else is no reply
       const message = JSON.parse(line) as AgentMessage;
       if ('ready' in message) return becameReady(message.release);
+      if ('started' in message) return this.#waiting.get(message.id)?.started?.(message.started);
       const { id, ...result } = message;
-      this.#waiting.get(id)?.(result);
+      this.#waiting.get(id)?.answer(result);
       this.#waiting.delete(id);
     });
   }
 
-  run(argv: readonly string[], { stdin: input, ...opts }: RunOptions): Promise<RawResult> {
-    if (this.#ended) return Promise.resolve({ exitCode: -1, stdout: '', stderr: this.#ended });
-    const id = ++this.#nextId;
+  run(argv: readonly string[], { stdin: input, onStarted, ...opts }: RunOptions): Promise<RawResult> {
     // input not known yet follows the request: the command starts now, as a local one does
     const follows = input !== undefined && typeof input !== 'string';
-    const request: AgentRequest = {
+    const request = (id: number): CommandRequest => ({
       id,
       argv: [...argv],
       ...opts,
       ...(typeof input === 'string' ? { stdin: input } : {}),
       ...(follows ? { stdinFollows: true as const } : {}),
-    };
-    const result = new Promise<RawResult>((resolve) => {
-      const cause = `the host's agent gave no answer in ${opts.backstopMs / 1000} s`;
-      const backstop = setTimeout(() => this.#answer(id, cause), opts.backstopMs);
-      this.#waiting.set(id, (answer) => {
-        clearTimeout(backstop);
-        resolve(answer);
-      });
     });
-    this.#send(request);
-    if (follows) {
+    const { id, result } = this.#request(request, opts.backstopMs, onStarted);
+    if (follows && id !== undefined) {
       const send = (text: string) => this.#send({ id, input: text } satisfies AgentInput);
       void Promise.resolve(input).then(send, () => send(''));
     }
     return result;
   }
 
-  /** The host is gone: every command still waiting, and every later one, gets exit -1 with this cause. */
+  watch(watch: FileWatch, { timeoutMs, backstopMs }: { timeoutMs: number; backstopMs: number }): Promise<RawResult> {
+    return this.#request((id) => ({ id, watch, timeoutMs }), backstopMs).result;
+  }
+
+  read(prefix: string, remove: boolean): Promise<RawResult> {
+    return this.#request((id) => ({ id, read: prefix, remove }), READ_BACKSTOP_MS).result;
+  }
+
+  /** The host is gone: every request still waiting, and every later one, gets exit -1 with this cause. */
   end(cause: string): void {
     this.#ended ??= cause;
     for (const id of [...this.#waiting.keys()]) this.#answer(id, cause);
+  }
+
+  #request(
+    make: (id: number) => AgentRequest,
+    backstopMs: number,
+    started?: (pid: number) => void,
+  ): { id?: number; result: Promise<RawResult> } {
+    if (this.#ended) return { result: Promise.resolve({ exitCode: -1, stdout: '', stderr: this.#ended }) };
+    const id = ++this.#nextId;
+    const result = new Promise<RawResult>((resolve) => {
+      const cause = `the host's agent gave no answer in ${backstopMs / 1000} s`;
+      const backstop = setTimeout(() => this.#answer(id, cause), backstopMs);
+      const answer = (result: RawResult) => {
+        clearTimeout(backstop);
+        resolve(result);
+      };
+      this.#waiting.set(id, { answer, ...(started ? { started } : {}) });
+    });
+    this.#send(make(id));
+    return { id, result };
   }
 
   #send(message: AgentRequest | AgentInput): void {
@@ -69,7 +97,7 @@ export class AgentChannel {
   }
 
   #answer(id: number, cause: string): void {
-    this.#waiting.get(id)?.({ exitCode: -1, stdout: '', stderr: cause });
+    this.#waiting.get(id)?.answer({ exitCode: -1, stdout: '', stderr: cause });
     this.#waiting.delete(id);
   }
 }

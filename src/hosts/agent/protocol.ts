@@ -1,10 +1,12 @@
 // What the harness and an agent inside a host (a VM's, a netns host's) say to each other: one JSON object per line
-// each way. A request runs one argv; its reply comes when it has ended (output is not streamed: a background
-// process writes its output to files inside the host, as on every host kind).
+// each way. A request runs one argv, waits for a file inside the host to say something, or reads a background
+// process's output; its reply comes when it has ended. A background process writes its output to files inside the
+// host, as on every host kind, and its pid is announced as soon as it has started.
+import type { FileWatch } from '../command.ts';
 import type { RawResult, RunOptions } from '../host.ts';
 
 /** one command: what the harness's transport is asked to run, with an id to match the reply */
-export interface AgentRequest extends Omit<RunOptions, 'stdin'> {
+export interface CommandRequest extends Omit<RunOptions, 'stdin' | 'onStarted'> {
   id: number;
   argv: string[];
   stdin?: string;
@@ -12,10 +14,27 @@ export interface AgentRequest extends Omit<RunOptions, 'stdin'> {
   stdinFollows?: true;
 }
 
+export interface WatchRequest {
+  id: number;
+  watch: FileWatch;
+  timeoutMs: number;
+}
+
+export interface ReadRequest {
+  id: number;
+  read: string;
+  remove: boolean;
+}
+
+export type AgentRequest = CommandRequest | WatchRequest | ReadRequest;
+
 /** the input of a request sent with stdinFollows, once the harness knows it */
 export interface AgentInput {
   id: number;
   input: string;
 }
 
-export type AgentMessage = { ready: true; release: string } | ({ id: number } & RawResult);
+export type AgentMessage =
+  | { ready: true; release: string }
+  | { id: number; started: number }
+  | ({ id: number } & RawResult);
