@@ -151,9 +151,11 @@ export class Host implements AsyncDisposable {
     let started: (pid: number) => void = () => {};
     const pid = new Promise<number>((resolve) => (started = resolve));
     const display = displayArgv(argv);
-    const done = this.#launch(argv, { ns: opts.ns, timeoutMs: 3_600_000, display, outputTo: files, onStarted: started });
+    const launch = { ns: opts.ns, timeoutMs: 3_600_000, display, outputTo: files, onStarted: started };
+    const done = this.#launch(argv, launch);
     const first = await Promise.race([pid, done]);
-    if (typeof first !== 'number') throw new Error(`\`${display}\` could not start (exit ${first.exitCode}): ${first.stderr}`);
+    if (typeof first !== 'number')
+      throw new Error(`\`${display}\` could not start (exit ${first.exitCode}): ${first.stderr.trim()}`);
     const background = new BackgroundProcess(this, files, done, first, opts.ns);
     background.onStopped(this.beforeStop(() => background.stop()));
     return background;
