@@ -15,25 +15,44 @@ describe('host backend choice', () => {
   });
 
   test('a backend the machine cannot run is a one-line error with the fix', () => {
-    expect(() => chooseBackend('auto', noEngine)).toThrow(/^no host backend: this is not root, and no Docker engine answers: start dockerd \(scripts\/start-dockerd, part of the README set-up\) \(Cannot connect .*\); or run as root$/);
-    expect(() => chooseBackend('container', noEngine)).toThrow(/^NETNS_HOST=container needs a Docker engine \(Cannot connect .*\); no Docker engine answers: start dockerd/);
-    expect(() => chooseBackend('netns', engine)).toThrow(/^NETNS_HOST=netns needs root .*; run as root or use NETNS_HOST=container$/);
+    expect(() => chooseBackend('auto', noEngine)).toThrow(
+      /^no host backend: this is not root, and no Docker engine answers: start dockerd \(scripts\/start-dockerd, part of the README set-up\) \(Cannot connect .*\); or run as root$/,
+    );
+    expect(() => chooseBackend('container', noEngine)).toThrow(
+      /^NETNS_HOST=container needs a Docker engine \(Cannot connect .*\); no Docker engine answers: start dockerd/,
+    );
+    expect(() => chooseBackend('netns', engine)).toThrow(
+      /^NETNS_HOST=netns needs root .*; run as root or use NETNS_HOST=container$/,
+    );
   });
 
   test('an engine whose socket refuses this user is named as such, not as a missing engine', () => {
-    const refused = { engineProblem: 'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock', root: false };
-    expect(() => chooseBackend('auto', refused)).toThrow(/^no host backend: this is not root, and a Docker engine runs but its socket refuses this user: run as root \(sudo -E\) or join the docker group/);
+    const refused = {
+      engineProblem:
+        'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock',
+      root: false,
+    };
+    expect(() => chooseBackend('auto', refused)).toThrow(
+      /^no host backend: this is not root, and a Docker engine runs but its socket refuses this user: run as root \(sudo -E\) or join the docker group/,
+    );
     expect(() => chooseBackend('container', refused)).toThrow(/socket refuses this user/);
   });
 
   test('unknown values of NETNS_HOST and NETNS_IPTABLES are rejected by name', () => {
     expect(backendRequest({})).toBe('auto');
-    expect(() => backendRequest({ NETNS_HOST: 'docker' })).toThrow(/^NETNS_HOST=docker is not a host backend; use one of auto, container, netns/);
+    expect(() => backendRequest({ NETNS_HOST: 'docker' })).toThrow(
+      /^NETNS_HOST=docker is not a host backend; use one of auto, container, netns/,
+    );
     expect(iptablesCommand({ NETNS_IPTABLES: 'legacy' })).toBe('iptables-legacy');
-    expect(() => iptablesCommand({ NETNS_IPTABLES: 'ipchains' })).toThrow(/^NETNS_IPTABLES=ipchains is not an iptables backend; use nft or legacy$/);
+    expect(() => iptablesCommand({ NETNS_IPTABLES: 'ipchains' })).toThrow(
+      /^NETNS_IPTABLES=ipchains is not an iptables backend; use nft or legacy$/,
+    );
   });
 
   test('missing tools are listed by name', async () => {
-    expect(await missingTools(['sh', 'no-such-tool-here', '/usr/bin/no-such-either'], '/bin:/usr/bin')).toEqual(['no-such-tool-here', '/usr/bin/no-such-either']);
+    expect(await missingTools(['sh', 'no-such-tool-here', '/usr/bin/no-such-either'], '/bin:/usr/bin')).toEqual([
+      'no-such-tool-here',
+      '/usr/bin/no-such-either',
+    ]);
   });
 });

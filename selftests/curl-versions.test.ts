@@ -3,8 +3,18 @@
 import { describe, expect, test } from 'vitest';
 import { classifyHttp } from '../src/probes/http.ts';
 
-const report = (exitcode: number) => `\n${JSON.stringify({ exitcode, errormsg: "Couldn't connect to server", http_code: 0 })}`;
-const failed = (stderr: string, exitcode = 7) => classifyHttp({ display: 'curl', ns: undefined, exitCode: exitcode, stdout: report(exitcode), stderr, durationMs: 1, timedOut: false });
+const report = (exitcode: number) =>
+  `\n${JSON.stringify({ exitcode, errormsg: "Couldn't connect to server", http_code: 0 })}`;
+const failed = (stderr: string, exitcode = 7) =>
+  classifyHttp({
+    display: 'curl',
+    ns: undefined,
+    exitCode: exitcode,
+    stdout: report(exitcode),
+    stderr,
+    durationMs: 1,
+    timedOut: false,
+  });
 
 describe("curl's connect errors, per curl version", () => {
   test.each([

@@ -30,6 +30,8 @@ describe('golden rulesets', () => {
   });
 
   test('a missing golden file says how to write it', async () => {
-    await expect(expectGolden('docker-99', { nft: 'table ip nat {}' })).rejects.toThrow(/fixtures\/golden\/docker-99\.nft does not exist; write it with NETNS_UPDATE_GOLDEN=1 and review it/);
+    await expect(expectGolden('docker-99', { nft: 'table ip nat {}' })).rejects.toThrow(
+      /fixtures\/golden\/docker-99\.nft does not exist; write it with NETNS_UPDATE_GOLDEN=1 and review it/,
+    );
   });
 });

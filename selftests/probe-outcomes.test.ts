@@ -27,10 +27,19 @@ describe('probe outcomes', () => {
   test('network-unreachable: locally without a route, and by ICMP from a router that has none', async ({ guide }) => {
     const { topology, host } = guide;
     const ns = topology.namespaces[0]!;
-    expect((await probe(host, ping(ns.name, topology.internet.publicHost))).outcome).toEqual({ kind: 'network-unreachable', detail: 'no route' });
-    expect((await probe(host, tcp(ns.name, topology.internet.publicHost, 80))).outcome).toMatchObject({ kind: 'network-unreachable', detail: 'ENETUNREACH' });
+    expect((await probe(host, ping(ns.name, topology.internet.publicHost))).outcome).toEqual({
+      kind: 'network-unreachable',
+      detail: 'no route',
+    });
+    expect((await probe(host, tcp(ns.name, topology.internet.publicHost, 80))).outcome).toMatchObject({
+      kind: 'network-unreachable',
+      detail: 'ENETUNREACH',
+    });
     // the host routes 10.99.0.1 to the internet, which answers net-unreachable
-    expect((await probe(host, ping(undefined, '10.99.0.1'))).outcome).toEqual({ kind: 'network-unreachable', from: topology.uplink.gateway });
+    expect((await probe(host, ping(undefined, '10.99.0.1'))).outcome).toEqual({
+      kind: 'network-unreachable',
+      from: topology.uplink.gateway,
+    });
   });
 
   test('refused: nothing listens on the port', async ({ guide }) => {
@@ -49,18 +58,51 @@ describe('probe outcomes', () => {
     expect(outcome).toEqual({ kind: 'host-unreachable', from: addressOf(ns.address) });
   });
 
-  test('timeout and filtered: a DROP rule swallows the request, a REJECT with admin-prohibited answers it', async ({ guide }) => {
+  test('timeout and filtered: a DROP rule swallows the request, a REJECT with admin-prohibited answers it', async ({
+    guide,
+  }) => {
     const { topology, host, iptables } = guide;
     const { internet } = topology;
-    await host.exec([iptables, '-A', 'INPUT', '-p', 'icmp', '-d', internet.publicHost, '-j', 'DROP'], { ns: internet.namespace });
-    expect((await probe(host, ping(undefined, internet.publicHost))).outcome).toEqual({ kind: 'timeout', detail: 'no echo reply' });
-    expect((await probe(host, tcp(undefined, internet.publicHost, 80, { timeoutMs: 1_000 }))).outcome).toMatchObject({ kind: 'refused' });
+    await host.exec([iptables, '-A', 'INPUT', '-p', 'icmp', '-d', internet.publicHost, '-j', 'DROP'], {
+      ns: internet.namespace,
+    });
+    expect((await probe(host, ping(undefined, internet.publicHost))).outcome).toEqual({
+      kind: 'timeout',
+      detail: 'no echo reply',
+    });
+    expect((await probe(host, tcp(undefined, internet.publicHost, 80, { timeoutMs: 1_000 }))).outcome).toMatchObject({
+      kind: 'refused',
+    });
 
-    await host.exec([iptables, '-I', 'INPUT', '-p', 'icmp', '-d', internet.publicHost, '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'], { ns: internet.namespace });
-    expect((await probe(host, ping(undefined, internet.publicHost))).outcome).toEqual({ kind: 'filtered', from: internet.publicHost });
+    await host.exec(
+      [
+        iptables,
+        '-I',
+        'INPUT',
+        '-p',
+        'icmp',
+        '-d',
+        internet.publicHost,
+        '-j',
+        'REJECT',
+        '--reject-with',
+        'icmp-admin-prohibited',
+      ],
+      { ns: internet.namespace },
+    );
+    expect((await probe(host, ping(undefined, internet.publicHost))).outcome).toEqual({
+      kind: 'filtered',
+      from: internet.publicHost,
+    });
     // TCP cannot tell a firewall's ICMP from a dead host: the kernel reports admin-prohibited as EHOSTUNREACH
-    await host.exec([iptables, '-A', 'INPUT', '-p', 'tcp', '--dport', '81', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'], { ns: internet.namespace });
-    expect((await probe(host, tcp(undefined, internet.publicHost, 81))).outcome).toEqual({ kind: 'host-unreachable', detail: 'EHOSTUNREACH' });
+    await host.exec(
+      [iptables, '-A', 'INPUT', '-p', 'tcp', '--dport', '81', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'],
+      { ns: internet.namespace },
+    );
+    expect((await probe(host, tcp(undefined, internet.publicHost, 81))).outcome).toEqual({
+      kind: 'host-unreachable',
+      detail: 'EHOSTUNREACH',
+    });
   });
 
   test('a chosen source address is what the far side sees', async ({ guide }) => {
@@ -70,7 +112,9 @@ describe('probe outcomes', () => {
       probe(guide.host, ping(undefined, internet.outsideClient, { source: addressOf(topology.bridge.address) })),
     );
     // sent from br0's address, which the internet cannot answer: the request shows that source, and no reply
-    expect(echoRequests(packets[`${internet.namespace}/${internet.link}`]).map((p) => p.src)).toEqual([addressOf(topology.bridge.address)]);
+    expect(echoRequests(packets[`${internet.namespace}/${internet.link}`]).map((p) => p.src)).toEqual([
+      addressOf(topology.bridge.address),
+    ]);
   });
 
   test('a probe that cannot run is an error, never an expected outcome', async ({ guide }) => {

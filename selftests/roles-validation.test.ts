@@ -20,17 +20,57 @@ describe('roles', () => {
   });
 
   test.each([
-    ['a misspelt field', (r: any) => (r.gatway = r.gateway), /^script:x: roles: unknown field gatway; allowed: workloads, gateway, published$/],
-    ['no workloads', (r: any) => (r.workloads = []), /workloads must be a list of at least one \{label, netns, address\}/],
-    ['an address with a prefix', (r: any) => (r.workloads[0].address = '10.88.0.2/24'), /workloads\[0\]\.address "10\.88\.0\.2\/24" is not an IPv4 address without a prefix/],
-    ['an octet with a leading zero', (r: any) => (r.gateway = '10.88.0.01'), /gateway "10\.88\.0\.01" is not an IPv4 address/],
-    ['two workloads with one label', (r: any) => (r.workloads[1].label = 'a'), /workloads\[1\]\.label "a" is also workloads\[0\]\.label/],
-    ['two workloads with one address', (r: any) => (r.workloads[1].address = '10.88.0.2'), /workloads\[1\]\.address 10\.88\.0\.2 is also workloads\[0\]\.address/],
-    ['the gateway as a workload', (r: any) => (r.gateway = '10.88.0.3'), /gateway 10\.88\.0\.3 is also a workload's address/],
-    ['the host as a namespace', (r: any) => (r.workloads[0].netns = 'host'), /workloads\[0\]\.netns "host" is reserved/],
-    ['a relative namespace path', (r: any) => (r.workloads[0].netns = 'proc/1/ns/net'), /workloads\[0\]\.netns "proc\/1\/ns\/net" is neither an ip netns name nor an absolute path/],
+    [
+      'a misspelt field',
+      (r: any) => (r.gatway = r.gateway),
+      /^script:x: roles: unknown field gatway; allowed: workloads, gateway, published$/,
+    ],
+    [
+      'no workloads',
+      (r: any) => (r.workloads = []),
+      /workloads must be a list of at least one \{label, netns, address\}/,
+    ],
+    [
+      'an address with a prefix',
+      (r: any) => (r.workloads[0].address = '10.88.0.2/24'),
+      /workloads\[0\]\.address "10\.88\.0\.2\/24" is not an IPv4 address without a prefix/,
+    ],
+    [
+      'an octet with a leading zero',
+      (r: any) => (r.gateway = '10.88.0.01'),
+      /gateway "10\.88\.0\.01" is not an IPv4 address/,
+    ],
+    [
+      'two workloads with one label',
+      (r: any) => (r.workloads[1].label = 'a'),
+      /workloads\[1\]\.label "a" is also workloads\[0\]\.label/,
+    ],
+    [
+      'two workloads with one address',
+      (r: any) => (r.workloads[1].address = '10.88.0.2'),
+      /workloads\[1\]\.address 10\.88\.0\.2 is also workloads\[0\]\.address/,
+    ],
+    [
+      'the gateway as a workload',
+      (r: any) => (r.gateway = '10.88.0.3'),
+      /gateway 10\.88\.0\.3 is also a workload's address/,
+    ],
+    [
+      'the host as a namespace',
+      (r: any) => (r.workloads[0].netns = 'host'),
+      /workloads\[0\]\.netns "host" is reserved/,
+    ],
+    [
+      'a relative namespace path',
+      (r: any) => (r.workloads[0].netns = 'proc/1/ns/net'),
+      /workloads\[0\]\.netns "proc\/1\/ns\/net" is neither an ip netns name nor an absolute path/,
+    ],
     ['a port out of range', (r: any) => (r.published.port = 0), /published\.port 0 is not a TCP port/],
-    ['a published workload that is not one', (r: any) => (r.published.workload = 'c'), /published\.workload "c" is not one of workloads\[\]\.label \(a, b\)/],
+    [
+      'a published workload that is not one',
+      (r: any) => (r.published.workload = 'c'),
+      /published\.workload "c" is not one of workloads\[\]\.label \(a, b\)/,
+    ],
     ['a missing target port', (r: any) => delete r.published.targetPort, /published\.targetPort is missing/],
   ])('rejects %s in one line', (_, change, message) => {
     const roles = good();
@@ -41,21 +81,38 @@ describe('roles', () => {
   });
 
   test('text that is not JSON says so, with an example', () => {
-    expect(() => parseRolesJson('{"workloads": [', 'script:x: roles')).toThrow(/^script:x: roles: is not JSON \(.+\); write an object like \{"workloads"/);
+    expect(() => parseRolesJson('{"workloads": [', 'script:x: roles')).toThrow(
+      /^script:x: roles: is not JSON \(.+\); write an object like \{"workloads"/,
+    );
   });
 });
 
 describe('NETNS_IMPL', () => {
   test('defaults to the guide; a script keeps the path as given', () => {
     expect(implementationIds({})).toEqual(['guide']);
-    expect(implementationIds({ NETNS_IMPL: 'guide, script:examples/bridge.sh', INIT_CWD: process.cwd() })).toEqual(['guide', 'script:examples/bridge.sh']);
+    expect(implementationIds({ NETNS_IMPL: 'guide, script:examples/bridge.sh', INIT_CWD: process.cwd() })).toEqual([
+      'guide',
+      'script:examples/bridge.sh',
+    ]);
     expect(implementationIds({ NETNS_IMPL: 'scale:1000' })).toEqual(['scale:1000']);
   });
 
   test.each([
-    ['an unknown implementation', 'docker-99', /^NETNS_IMPL has unknown implementation "docker-99"; known: guide, docker-20\.10, docker-26\.1, docker-28\.5, script:PATH, scale:N$/],
-    ['a scale that is not a number of workloads', 'scale:lots', /^NETNS_IMPL=scale:lots: "lots" is not a number of workloads from 1 to 60000; write scale:100$/],
-    ['a script that is not there', 'script:no/such.sh', /^NETNS_IMPL=script:no\/such\.sh: no such file .*no\/such\.sh; give the path of your setup script, like script:examples\/bridge\.sh$/],
+    [
+      'an unknown implementation',
+      'docker-99',
+      /^NETNS_IMPL has unknown implementation "docker-99"; known: guide, docker-20\.10, docker-26\.1, docker-28\.5, script:PATH, scale:N$/,
+    ],
+    [
+      'a scale that is not a number of workloads',
+      'scale:lots',
+      /^NETNS_IMPL=scale:lots: "lots" is not a number of workloads from 1 to 60000; write scale:100$/,
+    ],
+    [
+      'a script that is not there',
+      'script:no/such.sh',
+      /^NETNS_IMPL=script:no\/such\.sh: no such file .*no\/such\.sh; give the path of your setup script, like script:examples\/bridge\.sh$/,
+    ],
     ['a script without a path', 'script:', /^NETNS_IMPL=script:: no path after "script:"/],
     ['nothing at all', ' , ', /^NETNS_IMPL is empty; name at least one implementation/],
   ])('rejects %s in one line', (_, value, message) => {

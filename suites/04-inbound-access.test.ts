@@ -24,10 +24,18 @@ let server: BackgroundProcess | undefined;
 const clientsSeenByServer = () => peersSeen(server!);
 
 describe('Scenario 4: access to the namespace from outside', () => {
-  test('given scenarios 1 to 3, the HTTP server in netns1 on 192.168.0.2:5000 answers the host (curl and a TCP connect)', async ({ guide }) => {
+  test('given scenarios 1 to 3, the HTTP server in netns1 on 192.168.0.2:5000 answers the host (curl and a TCP connect)', async ({
+    guide,
+  }) => {
     const { topology } = guide;
     const ns = namespaceOf(topology, topology.server.namespace);
-    await runSteps(guide, [addBridge(topology), ...cableNamespace(ns, topology), addDefaultRoute(ns, topology), ipForwardOn, addMasquerade(topology)]);
+    await runSteps(guide, [
+      addBridge(topology),
+      ...cableNamespace(ns, topology),
+      addDefaultRoute(ns, topology),
+      ipForwardOn,
+      addMasquerade(topology),
+    ]);
     const { port } = topology.server;
     // before the server: netns1 itself answers the connection with a reset
     await expectReachability(guide, [{ probe: tcp(undefined, addressOf(ns.address), port), expect: 'refused' }]);
@@ -38,12 +46,18 @@ describe('Scenario 4: access to the namespace from outside', () => {
       { probe: tcp(undefined, addressOf(ns.address), port), expect: 'reachable' },
     ]);
     // the host's own connections leave from br0's address, the one on the namespace's network
-    expect(await clientsSeenByServer()).toEqual([addressOf(topology.bridge.address), addressOf(topology.bridge.address)]);
+    expect(await clientsSeenByServer()).toEqual([
+      addressOf(topology.bridge.address),
+      addressOf(topology.bridge.address),
+    ]);
   });
 
   test('before DNAT, the outside client cannot reach 172.31.8.154:5000: the host refuses it', async ({ guide }) => {
     const { topology, host, iptables } = guide;
-    const { internet, server: { port } } = topology;
+    const {
+      internet,
+      server: { port },
+    } = topology;
     const publicIp = addressOf(topology.uplink.address);
 
     await expectReachability(guide, [
@@ -52,12 +66,19 @@ describe('Scenario 4: access to the namespace from outside', () => {
     ]);
     // the refusal is the host's own (nothing listens on eth0:5000): the server never saw the client
     expect(await clientsSeenByServer()).not.toContain(internet.outsideClient);
-    expect(await rulePackets(host, { iptables, table: 'nat', chain: 'PREROUTING', rule: dnatRule(topology) })).toBeUndefined();
+    expect(
+      await rulePackets(host, { iptables, table: 'nat', chain: 'PREROUTING', rule: dnatRule(topology) }),
+    ).toBeUndefined();
   });
 
-  test("with DNAT, the outside client reaches the server, which sees the client's own 198.51.100.7", async ({ guide }) => {
+  test("with DNAT, the outside client reaches the server, which sees the client's own 198.51.100.7", async ({
+    guide,
+  }) => {
     const { topology, host, iptables } = guide;
-    const { internet, server: { port } } = topology;
+    const {
+      internet,
+      server: { port },
+    } = topology;
     const publicIp = addressOf(topology.uplink.address);
     await runStep(guide, addDnat(topology));
 
@@ -66,10 +87,15 @@ describe('Scenario 4: access to the namespace from outside', () => {
       { probe: tcp(internet.namespace, publicIp, port, { source: internet.outsideClient }), expect: 'reachable' },
     ]);
     expect(await clientsSeenByServer()).toContain(internet.outsideClient);
-    expect(await rulePackets(host, { iptables, table: 'nat', chain: 'PREROUTING', rule: dnatRule(topology) })).toBeGreaterThanOrEqual(2);
+    expect(
+      await rulePackets(host, { iptables, table: 'nat', chain: 'PREROUTING', rule: dnatRule(topology) }),
+    ).toBeGreaterThanOrEqual(2);
   });
 
-  test('the final state has property 4-inbound, judged as every implementation is', async ({ guide, expectGuideProperty }) => {
+  test('the final state has property 4-inbound, judged as every implementation is', async ({
+    guide,
+    expectGuideProperty,
+  }) => {
     // the judge runs its own responder behind the published port: the walkthrough's server makes way for it
     await server!.stop();
     await expectGuideProperty('4-inbound', [namespaceOf(guide.topology, guide.topology.server.namespace)]);

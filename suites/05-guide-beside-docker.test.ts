@@ -14,7 +14,11 @@ import { describeHost, startHarnessHost } from '../fixtures/harness-host.ts';
 import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
 import { chainPolicy, rulePackets } from '../src/evidence/counters.ts';
 import type { Host } from '../src/hosts/host.ts';
-import { acceptBridgeInDockerUser, besideABridge, dockerUserAccepts } from '../src/implementations/docker/beside-a-bridge.ts';
+import {
+  acceptBridgeInDockerUser,
+  besideABridge,
+  dockerUserAccepts,
+} from '../src/implementations/docker/beside-a-bridge.ts';
 import { dockerImplementation, startDockerd } from '../src/implementations/docker/docker.ts';
 import { DOCKER_IPTABLES, DOCKER_PREFIX, type DockerVersion } from '../src/implementations/docker/versions.ts';
 import { guideImplementation, guideRoles } from '../src/implementations/guide/guide.ts';
@@ -26,11 +30,15 @@ import { buildSimulatedInternet } from '../src/world/simulated-internet.ts';
 
 const harness = inject('harness');
 const topology = loadTopology(harness.topologyPath);
-const versions = harness.implementations.filter((id) => id.startsWith(DOCKER_PREFIX)).map((id) => id.slice(DOCKER_PREFIX.length) as DockerVersion);
+const versions = harness.implementations
+  .filter((id) => id.startsWith(DOCKER_PREFIX))
+  .map((id) => id.slice(DOCKER_PREFIX.length) as DockerVersion);
 const test = base.extend('earlierSteps', { auto: true }, ({ task, skip }) => skipUnlessEarlierStepsPassed(task, skip));
 
 if (versions.length === 0) {
-  test.skip('no Docker version chosen: NETNS_HOST=container NETNS_IMPL=docker-20.10,docker-26.1,docker-28.5 npm run conformance');
+  test.skip(
+    'no Docker version chosen: NETNS_HOST=container NETNS_IMPL=docker-20.10,docker-26.1,docker-28.5 npm run conformance',
+  );
 }
 
 describe.each(versions)("Docker %s next to the guide's br0", (version) => {
@@ -46,15 +54,24 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
     if (unavailable) return;
     const { kernel } = await describeHost(host, DOCKER_IPTABLES);
     // the guide writes with Docker's iptables, as it would on that machine, so both rule sets meet in one place
-    const cell = { implementation: `guide beside ${docker.id}`, host: harness.backend, kernel, firewall: DOCKER_IPTABLES, family: 'ipv4' as const };
+    const cell = {
+      implementation: `guide beside ${docker.id}`,
+      host: harness.backend,
+      kernel,
+      firewall: DOCKER_IPTABLES,
+      family: 'ipv4' as const,
+    };
     judged = { host, roles: guideRoles(topology), world: topology, cell, firewall: DOCKER_IPTABLES };
     await buildSimulatedInternet(host, topology);
   }, 120_000);
-  afterAll(async ({}, suite) => { // vitest 5: the first argument must be destructured
+  afterAll(async ({}, suite) => {
+    // vitest 5: the first argument must be destructured
     if (host) await releaseHost(host, harness, `guide beside ${docker.id}`, anyFailed(suite));
   });
 
-  test('dockerd starts with its defaults: it turns ip_forward on itself, and so sets FORWARD to DROP', async ({ skip }) => {
+  test('dockerd starts with its defaults: it turns ip_forward on itself, and so sets FORWARD to DROP', async ({
+    skip,
+  }) => {
     if (unavailable) return skip(unavailable);
     await allure.parameter('implementation', docker.id);
     await startDockerd(host!, docker.id);
@@ -64,30 +81,57 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
 
   test(`the guide's setup, unchanged: ${expected.holds.join(', ')} ${expected.holds.length === 1 ? 'holds' : 'hold'}; ${expected.breaks.join(', ')} break, dropped by FORWARD's policy`, async () => {
     await allure.parameter('implementation', docker.id);
-    await guideImplementation(topology).setUp({ host: host!, world: topology, firewall: DOCKER_IPTABLES, iptables: DOCKER_IPTABLES });
+    await guideImplementation(topology).setUp({
+      host: host!,
+      world: topology,
+      firewall: DOCKER_IPTABLES,
+      iptables: DOCKER_IPTABLES,
+    });
     const dropsBefore = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets;
     const judgedNow = await judgeProperties(host!, judged.roles, topology, judged.cell);
     const seen = PROPERTY_IDS.map((property) => {
       const { judgements } = judgedNow[property]!;
-      return { property, failed: judgements.filter((judgement) => judgement.row.verdict === 'fail'), rows: judgements.map((judgement) => judgement.row) };
+      return {
+        property,
+        failed: judgements.filter((judgement) => judgement.row.verdict === 'fail'),
+        rows: judgements.map((judgement) => judgement.row),
+      };
     });
     const drops = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets - dropsBefore;
-    await allure.attachment('br0 beside Docker, before the remedy', seen.map(({ rows }) => checksTable(rows)).join('\n\n'), 'text/plain');
+    await allure.attachment(
+      'br0 beside Docker, before the remedy',
+      seen.map(({ rows }) => checksTable(rows)).join('\n\n'),
+      'text/plain',
+    );
 
     const cause = `${expected.because} (FORWARD policy DROP counted ${drops} packets)`;
-    expect(seen.filter(({ failed }) => failed.length).map(({ property }) => property), cause).toEqual(expected.breaks);
+    expect(
+      seen.filter(({ failed }) => failed.length).map(({ property }) => property),
+      cause,
+    ).toEqual(expected.breaks);
     // every broken probe went silent (dropped), and FORWARD's policy counted the drops
-    expect(seen.flatMap(({ failed }) => failed.map(({ result }) => result.outcome.kind)).filter((kind) => kind !== 'timeout'), cause).toEqual([]);
+    expect(
+      seen
+        .flatMap(({ failed }) => failed.map(({ result }) => result.outcome.kind))
+        .filter((kind) => kind !== 'timeout'),
+      cause,
+    ).toEqual([]);
     expect(drops, cause).toBeGreaterThan(0);
   });
 
-  test('the remedy, iptables -I DOCKER-USER -i br0 and -o br0 -j ACCEPT: all four properties hold, through those rules', async ({ task, skip }) => {
+  test('the remedy, iptables -I DOCKER-USER -i br0 and -o br0 -j ACCEPT: all four properties hold, through those rules', async ({
+    task,
+    skip,
+  }) => {
     await allure.parameter('implementation', docker.id);
     await acceptBridgeInDockerUser(host!, topology.bridge.name);
     const all = judgeAll(judged);
     for (const property of PROPERTY_IDS) await expectProperty(judged, property, { task, skip }, all);
     for (const rule of dockerUserAccepts(topology.bridge.name)) {
-      expect(await rulePackets(host!, { iptables: DOCKER_IPTABLES, table: 'filter', chain: 'DOCKER-USER', rule }), `DOCKER-USER ${rule.join(' ')}`).toBeGreaterThan(0);
+      expect(
+        await rulePackets(host!, { iptables: DOCKER_IPTABLES, table: 'filter', chain: 'DOCKER-USER', rule }),
+        `DOCKER-USER ${rule.join(' ')}`,
+      ).toBeGreaterThan(0);
     }
   });
 });

@@ -34,32 +34,37 @@ describe.each(matrixCells(harness))('$title', (cell) => {
   beforeAll(async () => {
     built = await buildImplementation(cell, harness, topology);
   }, 300_000);
-  afterAll(async ({}, suite) => { // vitest 5: the first argument must be destructured
+  afterAll(async ({}, suite) => {
+    // vitest 5: the first argument must be destructured
     if (built) await releaseHost(hostOf(built), harness, id, anyFailed(suite));
   });
 
   for (const property of PROPERTY_IDS) {
-    test(`${property}: ${PROPERTIES[property]}`, async ({ task, skip }) => {
-      await allure.parameter('implementation', id);
-      await allure.parameter('host backend', harness.backend);
-      await allure.parameter('firewall', cell.firewall);
-      if (cell.kernel) await allure.parameter('kernel', cell.kernel.release);
-      const it = built!;
-      if (it.state === 'unavailable') {
-        recordRows(task, [skippedRow(it.cell, property, it.reason)]);
-        return skip(it.reason);
-      }
-      if (it.state === 'failed') {
-        recordRows(task, [skippedRow(it.cell, property, it.reason, 'fail')]);
-        throw new PropertyFailure(`${id} did not build, so ${property} cannot hold: ${it.reason}`);
-      }
-      if (property === PROPERTY_IDS[0]) {
-        await allure.attachment('set-up commands', it.setUpLog || '(none)', 'text/plain');
-        await allure.attachment('roles', JSON.stringify(it.judged.roles, null, 2), 'application/json');
-        await allure.attachment('topology', await rolesPicture(it.judged.roles, it.judged.world), 'image/svg+xml');
-      }
-      await expectProperty(it.judged, property, { task, skip }, (judgedAll ??= judgeAll(it.judged)));
-    }, PROPERTY_TIMEOUT_MS);
+    test(
+      `${property}: ${PROPERTIES[property]}`,
+      async ({ task, skip }) => {
+        await allure.parameter('implementation', id);
+        await allure.parameter('host backend', harness.backend);
+        await allure.parameter('firewall', cell.firewall);
+        if (cell.kernel) await allure.parameter('kernel', cell.kernel.release);
+        const it = built!;
+        if (it.state === 'unavailable') {
+          recordRows(task, [skippedRow(it.cell, property, it.reason)]);
+          return skip(it.reason);
+        }
+        if (it.state === 'failed') {
+          recordRows(task, [skippedRow(it.cell, property, it.reason, 'fail')]);
+          throw new PropertyFailure(`${id} did not build, so ${property} cannot hold: ${it.reason}`);
+        }
+        if (property === PROPERTY_IDS[0]) {
+          await allure.attachment('set-up commands', it.setUpLog || '(none)', 'text/plain');
+          await allure.attachment('roles', JSON.stringify(it.judged.roles, null, 2), 'application/json');
+          await allure.attachment('topology', await rolesPicture(it.judged.roles, it.judged.world), 'image/svg+xml');
+        }
+        await expectProperty(it.judged, property, { task, skip }, (judgedAll ??= judgeAll(it.judged)));
+      },
+      PROPERTY_TIMEOUT_MS,
+    );
   }
 
   // an implementation that names its rules (Docker's) is also held to its golden ruleset

@@ -28,7 +28,8 @@ const cell = { implementation: 'guide', host: 'netns', kernel: '', firewall: 'ip
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const minMedian = (values: number[], unit = seconds) => `min ${unit(Math.min(...values))}  median ${unit(median(values))}`;
+const minMedian = (values: number[], unit = seconds) =>
+  `min ${unit(Math.min(...values))}  median ${unit(median(values))}`;
 
 async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
   const started = performance.now();
@@ -53,16 +54,25 @@ async function inFreshHost<T>(spec: HostSpec, work: (host: Host) => Promise<T>, 
 
 async function bashScript(host: Host): Promise<void> {
   const result = await host.exec(['bash', '-s'], { stdin: GUIDE_AS_BASH, expectExit: 'any', timeoutMs: 120_000 });
-  if (result.exitCode !== 0) throw new Error(`bench/guide-as-bash.sh failed (exit ${result.exitCode}): ${result.stdout}${result.stderr}`);
+  if (result.exitCode !== 0)
+    throw new Error(`bench/guide-as-bash.sh failed (exit ${result.exitCode}): ${result.stdout}${result.stderr}`);
 }
 
 async function harness(host: Host): Promise<Judgement[]> {
   startProberAhead(host); // as buildImplementation does: inside the figure, overlapping the build
   await buildSimulatedInternet(host, topology);
-  const roles = await guideImplementation(topology).setUp({ host, world: topology, firewall: 'iptables-nft', iptables: 'iptables-nft' });
+  const roles = await guideImplementation(topology).setUp({
+    host,
+    world: topology,
+    firewall: 'iptables-nft',
+    iptables: 'iptables-nft',
+  });
   const judgements = allJudgements(await judgeProperties(host, roles, topology, cell));
   const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
-  if (failed.length) throw new Error(`the guide failed ${failed.map((judgement) => judgement.row.probe).join(', ')}: the figures would mean nothing`);
+  if (failed.length)
+    throw new Error(
+      `the guide failed ${failed.map((judgement) => judgement.row.probe).join(', ')}: the figures would mean nothing`,
+    );
   return judgements;
 }
 
@@ -70,7 +80,9 @@ const netns: HostSpec = { backend: 'netns' };
 const bash: number[] = [];
 const judged: number[] = [];
 const negatives = new Map<string, number[]>();
-console.log(`netns-conformance benchmark: ${RUNS} runs each, this machine (guide topology, ${guideRoles(topology).workloads.length} namespaces)`);
+console.log(
+  `netns-conformance benchmark: ${RUNS} runs each, this machine (guide topology, ${guideRoles(topology).workloads.length} namespaces)`,
+);
 const sideBySide: Host[] = [];
 try {
   for (let run = 0; run < RUNS; run++) {
@@ -89,7 +101,9 @@ console.log('\nThe four properties on a netns host (topology built, every check 
 const milliseconds = (ms: number) => `${Math.round(ms)} ms`;
 console.log(`  bash script (bench/guide-as-bash.sh)  ${minMedian(bash, milliseconds)}`);
 console.log(`  harness (build + 4 property tables)   ${minMedian(judged, milliseconds)}`);
-console.log(`ratio harness / bash: ${(median(judged) / median(bash)).toFixed(2)} (medians; the harness also checks who each server saw)`);
+console.log(
+  `ratio harness / bash: ${(median(judged) / median(bash)).toFixed(2)} (medians; the harness also checks who each server saw)`,
+);
 
 console.log('\nNegatives: time to decide "must not reach"');
 for (const [name, values] of negatives) console.log(`  ${name}  ${minMedian(values, (ms) => `${ms.toFixed(2)} ms`)}`);
@@ -97,10 +111,21 @@ for (const [name, values] of negatives) console.log(`  ${name}  ${minMedian(valu
 console.log('\nHost start and teardown, per host kind');
 const kinds: Array<[string, HostSpec | string]> = [['netns', netns]];
 const { engineProblem } = await machineAbilities();
-kinds.push(['container', engineProblem ? `skipped: ${engineProblem}` : { backend: 'container', image: (await ensureImage()).tag, labels: { [LABEL_RUN]: 'bench', [LABEL_OWNER]: ownerOf() } }]);
+kinds.push([
+  'container',
+  engineProblem
+    ? `skipped: ${engineProblem}`
+    : {
+        backend: 'container',
+        image: (await ensureImage()).tag,
+        labels: { [LABEL_RUN]: 'bench', [LABEL_OWNER]: ownerOf() },
+      },
+]);
 // a vm host too, where a kernel is in the cache (npm run kernels): its boot is most of a matrix cell
 const kernel = KERNEL_SERIES.map((series) => cachedKernel(series)).find((found) => found !== undefined);
-const vm: HostSpec | string = kernel ? { backend: 'vm', kernel } : 'skipped: no kernel in the cache (npm run kernels -- 6.1)';
+const vm: HostSpec | string = kernel
+  ? { backend: 'vm', kernel }
+  : 'skipped: no kernel in the cache (npm run kernels -- 6.1)';
 kinds.push([`vm ${kernel?.series ?? ''}`.trim(), vm]);
 for (const [kind, spec] of kinds) {
   if (typeof spec === 'string') {
@@ -119,22 +144,39 @@ for (const [kind, spec] of kinds) {
 
 // Scale: scale:N (N namespaces built in batches) judged with the same four property tables, each table's probes
 // by one in-host prober; every check must pass, or the figure would mean nothing.
-console.log('\nScale: N namespaces on a netns host, built (ip -batch) and fully probed (the four property tables, batched)');
+console.log(
+  '\nScale: N namespaces on a netns host, built (ip -batch) and fully probed (the four property tables, batched)',
+);
 const cost: Record<number, number> = {};
 for (const size of SCALE_SIZES) {
   const [total, { buildMs, probeMs, checks }] = await inFreshHost(netns, async (host) => {
     const [buildMs, roles] = await timed(async () => {
       await buildSimulatedInternet(host, topology);
-      return scaleImplementation(`scale:${size}`).setUp({ host, world: topology, firewall: 'iptables-nft', iptables: 'iptables-nft' });
+      return scaleImplementation(`scale:${size}`).setUp({
+        host,
+        world: topology,
+        firewall: 'iptables-nft',
+        iptables: 'iptables-nft',
+      });
     });
-    const [probeMs, judgements] = await timed(async () => allJudgements(await judgeProperties(host, roles, topology, cell)));
+    const [probeMs, judgements] = await timed(async () =>
+      allJudgements(await judgeProperties(host, roles, topology, cell)),
+    );
     const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
-    if (failed.length) throw new Error(`scale:${size} failed ${failed.length} checks (${failed.slice(0, 3).map((judgement) => `${judgement.row.probe}: ${judgement.row.observed}`).join('; ')}): the figures would mean nothing`);
+    if (failed.length)
+      throw new Error(
+        `scale:${size} failed ${failed.length} checks (${failed
+          .slice(0, 3)
+          .map((judgement) => `${judgement.row.probe}: ${judgement.row.observed}`)
+          .join('; ')}): the figures would mean nothing`,
+      );
     return { buildMs, probeMs, checks: judgements.length };
   });
   cost[size] = total / size;
   console.log(`${size} namespaces: ${(total / 1000).toFixed(2)} s`);
-  console.log(`  build ${seconds(buildMs)}, ${checks} checks probed in ${seconds(probeMs)}; ${(total / size).toFixed(1)} ms per namespace`);
+  console.log(
+    `  build ${seconds(buildMs)}, ${checks} checks probed in ${seconds(probeMs)}; ${(total / size).toFixed(1)} ms per namespace`,
+  );
 }
 const [small, large] = [SCALE_SIZES.at(-2)!, SCALE_SIZES.at(-1)!];
 console.log(`per-namespace cost ${large} / ${small}: ${(cost[large]! / cost[small]!).toFixed(2)} (1.00 is flat)`);

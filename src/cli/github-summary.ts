@@ -26,4 +26,7 @@ if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMM
 else process.stdout.write(markdown);
 // workflow commands: one line each, with %, CR and LF escaped as GitHub asks
 const escape = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
-for (const row of failed) console.log(`::error title=${escape(`${row.implementation} lacks ${row.property}`).replaceAll(',', '%2C').replaceAll('::', '%3A%3A')}::${escape(causeLine(row))}`);
+for (const row of failed)
+  console.log(
+    `::error title=${escape(`${row.implementation} lacks ${row.property}`).replaceAll(',', '%2C').replaceAll('::', '%3A%3A')}::${escape(causeLine(row))}`,
+  );

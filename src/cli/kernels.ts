@@ -13,9 +13,18 @@ process.once('SIGINT', () => process.exit(130));
 
 function describe(kernel: Kernel, seconds: number): string {
   const modules = readFileSync(join(kernel.modules, 'modules.dep'), 'utf8').split('\n').filter(Boolean).length;
-  const options = OPTIONS.map((option) => `${option.replace(/^CONFIG_/, '')}=${kernelHasOption(kernel, option) ?? 'unset'}`);
+  const options = OPTIONS.map(
+    (option) => `${option.replace(/^CONFIG_/, '')}=${kernelHasOption(kernel, option) ?? 'unset'}`,
+  );
   const vmlinuz = `${(statSync(kernel.vmlinuz).size / 1e6).toFixed(1)} MB`;
-  return [kernel.series.padEnd(5), kernel.release.padEnd(22), `vmlinuz ${vmlinuz}`, `${modules} modules`, ...options, `(${seconds.toFixed(1)} s)`].join('  ');
+  return [
+    kernel.series.padEnd(5),
+    kernel.release.padEnd(22),
+    `vmlinuz ${vmlinuz}`,
+    `${modules} modules`,
+    ...options,
+    `(${seconds.toFixed(1)} s)`,
+  ].join('  ');
 }
 
 try {

@@ -9,7 +9,10 @@ const env = {
   NETNS_HOST: 'vm',
   NETNS_FIREWALLS: process.env.NETNS_FIREWALLS || FIREWALLS.join(','),
 };
-const vitest = spawn('vitest', ['run', 'suites/conformance.test.ts', ...process.argv.slice(2)], { stdio: 'inherit', env });
+const vitest = spawn('vitest', ['run', 'suites/conformance.test.ts', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+});
 // Ctrl-C reaches vitest from the terminal; a SIGTERM to this process is passed on, so its cleanup runs
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => vitest.kill(signal));
 vitest.on('close', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 143)));

@@ -9,7 +9,9 @@ import type { ResultRow } from '../results/row.ts';
 
 const RUNS = Number(process.env.NETNS_SOAK_RUNS ?? 10);
 if (!Number.isInteger(RUNS) || RUNS < 2) {
-  console.error(`\nnetns-conformance: NETNS_SOAK_RUNS=${process.env.NETNS_SOAK_RUNS} is not a number of runs; give 2 or more\n`);
+  console.error(
+    `\nnetns-conformance: NETNS_SOAK_RUNS=${process.env.NETNS_SOAK_RUNS} is not a number of runs; give 2 or more\n`,
+  );
   process.exit(2);
 }
 
@@ -35,13 +37,19 @@ function runOnce(): Promise<{ rows: ResultRow[]; exitCode: number; output: strin
 // Ctrl-C reaches the running vitest from the terminal; this process only stops starting new runs
 process.once('SIGINT', () => process.exit(130));
 const runs: ResultRow[][] = [];
-console.log(`netns-conformance soak: ${RUNS} runs of suites/conformance.test.ts (NETNS_HOST=${process.env.NETNS_HOST ?? 'auto'}, NETNS_IMPL=${process.env.NETNS_IMPL ?? 'guide'})`);
+console.log(
+  `netns-conformance soak: ${RUNS} runs of suites/conformance.test.ts (NETNS_HOST=${process.env.NETNS_HOST ?? 'auto'}, NETNS_IMPL=${process.env.NETNS_IMPL ?? 'guide'})`,
+);
 for (let run = 1; run <= RUNS; run++) {
   const { rows, exitCode, output, ms } = await runOnce();
   const count = (verdict: string) => rows.filter((row) => row.verdict === verdict).length;
-  console.log(`  run ${run}/${RUNS}: ${rows.length} probes, ${count('pass')} pass, ${count('fail')} fail, ${count('skip')} skip  (${(ms / 1000).toFixed(1)} s)`);
+  console.log(
+    `  run ${run}/${RUNS}: ${rows.length} probes, ${count('pass')} pass, ${count('fail')} fail, ${count('skip')} skip  (${(ms / 1000).toFixed(1)} s)`,
+  );
   if (rows.length === 0) {
-    console.log(`  the run judged nothing (exit ${exitCode}); its last lines:\n${output.trim().split('\n').slice(-15).join('\n')}`);
+    console.log(
+      `  the run judged nothing (exit ${exitCode}); its last lines:\n${output.trim().split('\n').slice(-15).join('\n')}`,
+    );
     process.exit(1);
   }
   runs.push(rows);
@@ -49,8 +57,10 @@ for (let run = 1; run <= RUNS; run++) {
 const { flakes, steady } = flakesOf(runs);
 for (const flake of flakes) {
   console.log(`\nflake: ${flake.probe} failed in ${flake.failures.length} of ${flake.runs} runs`);
-  for (const failure of flake.failures) console.log(`  run ${failure.run}: ${failure.observed}${failure.why ? ` — why: ${failure.why}` : ''}`);
+  for (const failure of flake.failures)
+    console.log(`  run ${failure.run}: ${failure.observed}${failure.why ? ` — why: ${failure.why}` : ''}`);
 }
-if (steady.length) console.log(`\nfailed in every run (not flakes): ${steady.length}\n${steady.map((key) => `  ${key}`).join('\n')}`);
+if (steady.length)
+  console.log(`\nfailed in every run (not flakes): ${steady.length}\n${steady.map((key) => `  ${key}`).join('\n')}`);
 console.log(`\nflakes: ${flakes.length} in ${RUNS} runs (${runs[0]!.length} probes each)`);
 process.exit(flakes.length || steady.length ? 1 : 0);

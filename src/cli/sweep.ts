@@ -5,8 +5,14 @@ import { sweepAbandoned } from '../hosts/sweep.ts';
 
 const { engineProblem } = await machineAbilities();
 if (engineProblem) {
-  console.error(`netns-conformance: sweep cannot ask Docker for leftover containers (${engineProblem}); ${engineFix(engineProblem)}`);
+  console.error(
+    `netns-conformance: sweep cannot ask Docker for leftover containers (${engineProblem}); ${engineFix(engineProblem)}`,
+  );
   process.exit(2);
 }
 const removed = sweepAbandoned('with kept');
-console.log(removed.length ? `removed ${removed.length} leftover or kept container(s): ${removed.join(' ')}` : 'no leftover or kept containers');
+console.log(
+  removed.length
+    ? `removed ${removed.length} leftover or kept container(s): ${removed.join(' ')}`
+    : 'no leftover or kept containers',
+);

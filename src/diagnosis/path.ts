@@ -24,13 +24,23 @@ export function addressBook(host: Host): AddressBook {
   const read = new Map<string, Promise<AddressOnLink[]>>();
   return (ns) => {
     const key = ns ?? '';
-    if (!read.has(key)) read.set(key, host.exec(['ip', '-j', '-4', 'addr'], { ns }).then((result) => JSON.parse(result.stdout || '[]') as AddressOnLink[]));
+    if (!read.has(key))
+      read.set(
+        key,
+        host
+          .exec(['ip', '-j', '-4', 'addr'], { ns })
+          .then((result) => JSON.parse(result.stdout || '[]') as AddressOnLink[]),
+      );
     return read.get(key)!;
   };
 }
 
 /** The link in a namespace that holds an address, if any. */
-export async function linkWithAddress(addresses: AddressBook, ns: string | undefined, address: string): Promise<string | undefined> {
+export async function linkWithAddress(
+  addresses: AddressBook,
+  ns: string | undefined,
+  address: string,
+): Promise<string | undefined> {
   return (await addresses(ns)).find((link) => link.addr_info.some((info) => info.local === address))?.ifname;
 }
 
@@ -40,18 +50,45 @@ async function workloadPoint(addresses: AddressBook, workload: Workload): Promis
 }
 
 /** The capture points of a probe's path, in the order its request passes them; a link that is down cannot be captured on, and is left out (the state causes name it). */
-export async function pathOf(host: Host, probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined, addresses: AddressBook): Promise<PathPoint[]> {
+export async function pathOf(
+  host: Host,
+  probe: ProbeSpec,
+  roles: Roles,
+  world: World,
+  bridge: string | undefined,
+  addresses: AddressBook,
+): Promise<PathPoint[]> {
   const points = await pointsOf(probe, roles, world, bridge, addresses);
-  const up = await Promise.all(points.map(async (point) => (await host.exec(['ip', '-j', 'link', 'show', 'dev', point.iface], { ns: point.ns, expectExit: 'any' })).stdout.includes('"UP"')));
+  const up = await Promise.all(
+    points.map(async (point) =>
+      (
+        await host.exec(['ip', '-j', 'link', 'show', 'dev', point.iface], { ns: point.ns, expectExit: 'any' })
+      ).stdout.includes('"UP"'),
+    ),
+  );
   return points.filter((_, index) => up[index]);
 }
 
-async function pointsOf(probe: ProbeSpec, roles: Roles, world: World, bridge: string | undefined, addresses: AddressBook): Promise<PathPoint[]> {
+async function pointsOf(
+  probe: ProbeSpec,
+  roles: Roles,
+  world: World,
+  bridge: string | undefined,
+  addresses: AddressBook,
+): Promise<PathPoint[]> {
   const bridgePoint: PathPoint[] = bridge ? [{ iface: bridge, label: bridge }] : [];
   const uplink: PathPoint = { iface: world.uplink.name, label: world.uplink.name };
-  const internet: PathPoint = { ns: world.internet.namespace, iface: world.internet.link, label: `${world.internet.namespace}/${world.internet.link}` };
+  const internet: PathPoint = {
+    ns: world.internet.namespace,
+    iface: world.internet.link,
+    label: `${world.internet.namespace}/${world.internet.link}`,
+  };
   const source = roles.workloads.find((w) => w.netns === probe.from);
-  const target = roles.workloads.find((w) => w.address === probe.to) ?? (probe.to === uplinkAddress(world) && roles.published ? roles.workloads.find((w) => w.label === roles.published!.workload) : undefined);
+  const target =
+    roles.workloads.find((w) => w.address === probe.to) ??
+    (probe.to === uplinkAddress(world) && roles.published
+      ? roles.workloads.find((w) => w.label === roles.published!.workload)
+      : undefined);
   const towardsTarget = target ? [...bridgePoint, ...(await workloadPoint(addresses, target))] : [];
   if (source) {
     const start = await workloadPoint(addresses, source);

@@ -45,7 +45,10 @@ export interface RuleRef {
 }
 
 /** Packets matched so far by the rule (as added); undefined when no such rule exists. */
-export async function rulePackets(host: Host, { iptables, table, chain, rule: words }: RuleRef): Promise<number | undefined> {
+export async function rulePackets(
+  host: Host,
+  { iptables, table, chain, rule: words }: RuleRef,
+): Promise<number | undefined> {
   const lines = await countedTable(host, iptables, table);
   return lines.find((line) => line.position > 0 && line.chain === chain && sameRule(line.text, words))?.packets;
 }
@@ -59,12 +62,25 @@ export function describeRule({ table, chain, rule }: RuleRef): string {
 // words without those, ignoring order.
 function sameRule(saved: string, words: string[]): boolean {
   const normal = (text: string) =>
-    text.replace(/\/32\b/g, '').replace(/-m (tcp|udp|icmp)\b/g, '').split(/\s+/).filter(Boolean).sort().join(' ');
+    text
+      .replace(/\/32\b/g, '')
+      .replace(/-m (tcp|udp|icmp)\b/g, '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .sort()
+      .join(' ');
   return normal(saved) === normal(words.join(' '));
 }
 
 /** A built-in chain's policy and the packets it has decided so far: ":FORWARD DROP [12:1008]". */
-export async function chainPolicy(host: Host, iptables: IptablesCommand, table: string, chain: string): Promise<{ policy: string; packets: number } | undefined> {
-  const policy = (await countedTable(host, iptables, table)).find((line) => line.position === 0 && line.chain === chain);
+export async function chainPolicy(
+  host: Host,
+  iptables: IptablesCommand,
+  table: string,
+  chain: string,
+): Promise<{ policy: string; packets: number } | undefined> {
+  const policy = (await countedTable(host, iptables, table)).find(
+    (line) => line.position === 0 && line.chain === chain,
+  );
   return policy && { policy: policy.text, packets: policy.packets };
 }

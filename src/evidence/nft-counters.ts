@@ -26,7 +26,8 @@ export function nftCountedLines(ruleset: string): Counted[] {
     if (blocks.at(-1) !== 'chain' || /^type \S+ hook /.test(line) || line.startsWith('policy ')) continue;
     position += 1;
     const counter = /\bcounter packets (\d+) bytes \d+\s*/.exec(line);
-    if (counter) lines.push({ table, chain, position, text: line.replace(counter[0], '').trim(), packets: Number(counter[1]) });
+    if (counter)
+      lines.push({ table, chain, position, text: line.replace(counter[0], '').trim(), packets: Number(counter[1]) });
   }
   return lines;
 }

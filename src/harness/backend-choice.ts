@@ -37,17 +37,25 @@ export function engineFix(engineProblem: string): string {
 export function chooseBackend(request: BackendRequest, abilities: MachineAbilities): HostBackend {
   const { engineProblem, root } = abilities;
   if (request === 'container') {
-    if (engineProblem) throw new HarnessSetupError(`NETNS_HOST=container needs a Docker engine (${engineProblem}); ${engineFix(engineProblem)}, or use NETNS_HOST=netns as root`);
+    if (engineProblem)
+      throw new HarnessSetupError(
+        `NETNS_HOST=container needs a Docker engine (${engineProblem}); ${engineFix(engineProblem)}, or use NETNS_HOST=netns as root`,
+      );
     return 'container';
   }
   if (request === 'vm') return 'vm'; // qemu needs no root; its tools are checked with the host's
   if (request === 'netns') {
-    if (!root) throw new HarnessSetupError('NETNS_HOST=netns needs root (unshare of a network, mount and PID namespace); run as root or use NETNS_HOST=container');
+    if (!root)
+      throw new HarnessSetupError(
+        'NETNS_HOST=netns needs root (unshare of a network, mount and PID namespace); run as root or use NETNS_HOST=container',
+      );
     return 'netns';
   }
   if (!engineProblem) return 'container';
   if (root) return 'netns';
-  throw new HarnessSetupError(`no host backend: this is not root, and ${engineFix(engineProblem)} (${engineProblem}); or run as root`);
+  throw new HarnessSetupError(
+    `no host backend: this is not root, and ${engineFix(engineProblem)} (${engineProblem}); or run as root`,
+  );
 }
 
 /** What the vm backend runs on the machine, beyond the tools its guests run (the netns backend's, seen over 9p). */

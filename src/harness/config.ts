@@ -45,14 +45,17 @@ export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
 export function backendRequest(env = process.env): BackendRequest {
   const value = env.NETNS_HOST ?? 'auto';
   if (!BACKEND_REQUESTS.includes(value as BackendRequest)) {
-    throw new HarnessSetupError(`NETNS_HOST=${value} is not a host backend; use one of ${BACKEND_REQUESTS.join(', ')} (or leave it unset for auto)`);
+    throw new HarnessSetupError(
+      `NETNS_HOST=${value} is not a host backend; use one of ${BACKEND_REQUESTS.join(', ')} (or leave it unset for auto)`,
+    );
   }
   return value as BackendRequest;
 }
 
 export function iptablesCommand(env = process.env): IptablesCommand {
   const value = env.NETNS_IPTABLES ?? 'nft';
-  if (value !== 'nft' && value !== 'legacy') throw new HarnessSetupError(`NETNS_IPTABLES=${value} is not an iptables backend; use nft or legacy`);
+  if (value !== 'nft' && value !== 'legacy')
+    throw new HarnessSetupError(`NETNS_IPTABLES=${value} is not an iptables backend; use nft or legacy`);
   return `iptables-${value}`;
 }
 
@@ -61,7 +64,10 @@ export function firewallsOf(env = process.env): Firewall[] {
   if (!env.NETNS_FIREWALLS) return [iptablesCommand(env)];
   const names = commaList(env.NETNS_FIREWALLS);
   const unknown = names.find((name) => !FIREWALLS.includes(name as Firewall));
-  if (unknown || names.length === 0) throw new HarnessSetupError(`NETNS_FIREWALLS=${env.NETNS_FIREWALLS}: ${unknown ? `"${unknown}" is not a firewall backend` : 'empty'}; use a comma list of ${FIREWALLS.join(', ')}`);
+  if (unknown || names.length === 0)
+    throw new HarnessSetupError(
+      `NETNS_FIREWALLS=${env.NETNS_FIREWALLS}: ${unknown ? `"${unknown}" is not a firewall backend` : 'empty'}; use a comma list of ${FIREWALLS.join(', ')}`,
+    );
   return [...new Set(names)] as Firewall[];
 }
 

@@ -52,12 +52,35 @@ export async function ensureImage(recipe: ImageRecipe = HOST_RECIPE): Promise<Ho
   const task = `${recipe.name} image ${tag}`;
   progress(task, 'not built yet; building');
   const base = `debian:${recipe.suite}-slim`;
-  const pulled = (await imageExists(base)) || (await execa('docker', ['pull', base], { reject: false, timeout: 120_000 })).exitCode === 0;
+  const pulled =
+    (await imageExists(base)) ||
+    (await execa('docker', ['pull', base], { reject: false, timeout: 120_000 })).exitCode === 0;
   let origin: HostImage['origin'] = 'docker build';
   if (pulled) {
-    await stream(task, execa('docker', ['build', '--build-arg', `SUITE=${recipe.suite}`, '--file', DOCKERFILE, '--label', `${LABEL_RECIPE}=${hash}`, '--tag', tag, recipe.dir], { all: true }));
+    await stream(
+      task,
+      execa(
+        'docker',
+        [
+          'build',
+          '--build-arg',
+          `SUITE=${recipe.suite}`,
+          '--file',
+          DOCKERFILE,
+          '--label',
+          `${LABEL_RECIPE}=${hash}`,
+          '--tag',
+          tag,
+          recipe.dir,
+        ],
+        { all: true },
+      ),
+    );
   } else {
-    progress(task, `no registry answers (docker pull ${base} failed): building from a debootstrap rootfs of ${recipe.suite}`);
+    progress(
+      task,
+      `no registry answers (docker pull ${base} failed): building from a debootstrap rootfs of ${recipe.suite}`,
+    );
     await buildWithDebootstrap(task, recipe, tag, hash);
     origin = 'debootstrap';
   }
@@ -76,21 +99,41 @@ async function removeSupersededImages(recipe: ImageRecipe, current: string): Pro
 
 async function buildWithDebootstrap(task: string, recipe: ImageRecipe, tag: string, hash: string): Promise<void> {
   if ((await execa('debootstrap', ['--version'], { reject: false })).exitCode !== 0) {
-    throw new HarnessSetupError(`cannot build the ${recipe.name} image: no container registry answers and debootstrap is missing; install it (apt-get install debootstrap debian-archive-keyring) or run the README's set-up`);
+    throw new HarnessSetupError(
+      `cannot build the ${recipe.name} image: no container registry answers and debootstrap is missing; install it (apt-get install debootstrap debian-archive-keyring) or run the README's set-up`,
+    );
   }
-  const packages = (await readFile(join(recipe.dir, 'packages.txt'), 'utf8')).split('\n').filter((line) => !line.startsWith('#')).join(' ').split(/\s+/).filter(Boolean);
+  const packages = (await readFile(join(recipe.dir, 'packages.txt'), 'utf8'))
+    .split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .join(' ')
+    .split(/\s+/)
+    .filter(Boolean);
   const mirror = process.env.NETNS_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
   const rootfs = await mkdtemp(join(tmpdir(), 'netns-conformance-rootfs-'));
   // Ctrl-C ends the process without running `finally`: remove the half-built rootfs on exit too.
   const removeOnExit = () => removeRootfs(rootfs);
   process.on('exit', removeOnExit);
   try {
-    await stream(task, execa('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, recipe.suite, rootfs, mirror], { all: true }));
+    await stream(
+      task,
+      execa('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, recipe.suite, rootfs, mirror], {
+        all: true,
+      }),
+    );
     await rm(join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
     await rm(join(rootfs, 'var/lib/apt/lists'), { recursive: true, force: true });
     progress(task, 'importing the rootfs into docker');
     // buffer: false, or execa would hold (and cap at maxBuffer) the whole tar stream it pipes
-    await execa('tar', ['-C', rootfs, '-c', '.'], { buffer: false }).pipe('docker', ['import', '--change', 'CMD ["sleep", "infinity"]', '--change', `LABEL ${LABEL_RECIPE}=${hash}`, '-', tag]);
+    await execa('tar', ['-C', rootfs, '-c', '.'], { buffer: false }).pipe('docker', [
+      'import',
+      '--change',
+      'CMD ["sleep", "infinity"]',
+      '--change',
+      `LABEL ${LABEL_RECIPE}=${hash}`,
+      '-',
+      tag,
+    ]);
     progress(task, 'ready');
   } finally {
     process.off('exit', removeOnExit);
@@ -103,7 +146,9 @@ async function buildWithDebootstrap(task: string, recipe: ImageRecipe, tag: stri
  * those first, and never cross into another filesystem, so no file outside the target can be touched.
  */
 function removeRootfs(rootfs: string): void {
-  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((line) => line.split(' ')[1] ?? '');
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '');
   for (const mount of mounts.filter((path) => path.startsWith(`${rootfs}/`)).reverse()) {
     spawnSync('umount', ['--lazy', mount]);
   }
@@ -120,7 +165,13 @@ async function stream(task: string, command: ReturnType<typeof execa>): Promise<
     progress(task, line.slice(0, 100));
   });
   const result = await command.catch((error: { all?: string; shortMessage?: string }) => {
-    throw new HarnessSetupError(`building an image failed: ${error.shortMessage}: ${String(error.all ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+    throw new HarnessSetupError(
+      `building an image failed: ${error.shortMessage}: ${String(error.all ?? '')
+        .trim()
+        .split('\n')
+        .slice(-3)
+        .join(' | ')}`,
+    );
   });
   progress(task, `done (${result.command.split(' ')[0]})`);
 }

@@ -13,9 +13,12 @@ export const KEPT_PREFIX = 'netns-conformance-kept-';
 
 export function keepMode(backend: string, env = process.env): KeepMode {
   const mode = (env.NETNS_KEEP ?? 'never') as KeepMode;
-  if (!KEEP_MODES.includes(mode)) throw new HarnessSetupError(`NETNS_KEEP=${env.NETNS_KEEP} is not one of ${KEEP_MODES.join(', ')}`);
+  if (!KEEP_MODES.includes(mode))
+    throw new HarnessSetupError(`NETNS_KEEP=${env.NETNS_KEEP} is not one of ${KEEP_MODES.join(', ')}`);
   if (mode !== 'never' && backend !== 'container') {
-    throw new HarnessSetupError(`NETNS_KEEP=${mode} needs container hosts (a netns host ends with the run's process); run with NETNS_HOST=container`);
+    throw new HarnessSetupError(
+      `NETNS_KEEP=${mode} needs container hosts (a netns host ends with the run's process); run with NETNS_HOST=container`,
+    );
   }
   return mode;
 }
@@ -39,7 +42,10 @@ export function recordKept(file: string, kept: KeptHost): void {
 /** The hosts a run kept; the file goes with the reading. */
 export function takeKept(file: string | undefined): KeptHost[] {
   if (!file || !existsSync(file)) return [];
-  const kept = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as KeptHost);
+  const kept = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as KeptHost);
   rmSync(file, { force: true });
   return kept;
 }

@@ -60,7 +60,10 @@ function namingTheLine(result: CommandResult, batches: readonly Batch[]): Comman
   if (!failed) return result;
   const batch = batches[Number(failed[2])]!;
   const line = batch.lines[Number(failed[1]) - 1];
-  return { ...result, stderr: result.stderr.replace(/Command failed -:\d+\s*failed: batch \d+/, `failed: ${ipOf(batch)} ${line}`) };
+  return {
+    ...result,
+    stderr: result.stderr.replace(/Command failed -:\d+\s*failed: batch \d+/, `failed: ${ipOf(batch)} ${line}`),
+  };
 }
 
 export function scriptShell(host: Host): ScriptShell {
@@ -72,9 +75,15 @@ export function scriptShell(host: Host): ScriptShell {
     run: async () => {
       const pieces = batched(lines);
       const batches = pieces.filter((piece): piece is Batch => typeof piece === 'object');
-      const script = pieces.map((piece) => (typeof piece === 'string' ? piece : batchText(piece, batches.indexOf(piece))));
+      const script = pieces.map((piece) =>
+        typeof piece === 'string' ? piece : batchText(piece, batches.indexOf(piece)),
+      );
       const display = `bash -s <<'SCRIPT'  # runs of ip lines for one namespace go to one ip -batch\n${lines.join('\n')}\nSCRIPT`;
-      const result = await host.exec(['bash', '-s'], { stdin: `${[...PREAMBLE, ...script].join('\n')}\n`, display, expectExit: 'any' });
+      const result = await host.exec(['bash', '-s'], {
+        stdin: `${[...PREAMBLE, ...script].join('\n')}\n`,
+        display,
+        expectExit: 'any',
+      });
       if (result.exitCode !== 0) throw new CommandError(host.name, namingTheLine(result, batches), 0);
       return result;
     },

@@ -23,9 +23,16 @@ export interface HostSpec {
 
 export async function startHost(spec: HostSpec): Promise<Host> {
   if (spec.backend === 'container') {
-    if (!spec.image) throw new Error('container host: no image given (the global setup builds it; run through `npm test`)');
+    if (!spec.image)
+      throw new Error('container host: no image given (the global setup builds it; run through `npm test`)');
     const { startContainerDriver } = await import('./container-driver.ts');
-    const driver = await startContainerDriver({ image: spec.image, labels: spec.labels ?? {}, privileged: spec.privileged ?? false, capabilities: spec.capabilities, tmpfs: spec.tmpfs });
+    const driver = await startContainerDriver({
+      image: spec.image,
+      labels: spec.labels ?? {},
+      privileged: spec.privileged ?? false,
+      capabilities: spec.capabilities,
+      tmpfs: spec.tmpfs,
+    });
     const host = new Host(driver);
     try {
       await host.exec(driver.initArgv);
@@ -36,7 +43,10 @@ export async function startHost(spec: HostSpec): Promise<Host> {
     return host;
   }
   if (spec.backend === 'vm') {
-    if (!spec.kernel) throw new Error('vm host: no kernel given (the global setup fetches them; run through `npm run matrix` or NETNS_HOST=vm)');
+    if (!spec.kernel)
+      throw new Error(
+        'vm host: no kernel given (the global setup fetches them; run through `npm run matrix` or NETNS_HOST=vm)',
+      );
     const { startVmDriver } = await import('./vm-driver.ts');
     return new Host(await startVmDriver({ kernel: spec.kernel, accel: spec.accel }));
   }

@@ -15,12 +15,26 @@ function docker(args: string[]): string {
  * id and owner of each container with the label, in one listing (no inspect that could race a removal);
  * kept hosts (NETNS_KEEP) only when asked for.
  */
-function harnessContainers(filter: string, kept: 'without kept' | 'with kept' = 'without kept'): Array<{ id: string; owner: string }> {
-  const listed = docker(['ps', '--all', '--no-trunc', '--filter', `label=${filter}`, '--format', `{{.ID}}\t{{.Label "${LABEL_OWNER}"}}\t{{.Names}}`]);
-  return listed.split('\n').filter(Boolean).flatMap((line) => {
-    const [id, owner, name] = line.split('\t');
-    return kept === 'without kept' && name?.startsWith(KEPT_PREFIX) ? [] : [{ id: id!, owner: owner ?? '' }];
-  });
+function harnessContainers(
+  filter: string,
+  kept: 'without kept' | 'with kept' = 'without kept',
+): Array<{ id: string; owner: string }> {
+  const listed = docker([
+    'ps',
+    '--all',
+    '--no-trunc',
+    '--filter',
+    `label=${filter}`,
+    '--format',
+    `{{.ID}}\t{{.Label "${LABEL_OWNER}"}}\t{{.Names}}`,
+  ]);
+  return listed
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((line) => {
+      const [id, owner, name] = line.split('\t');
+      return kept === 'without kept' && name?.startsWith(KEPT_PREFIX) ? [] : [{ id: id!, owner: owner ?? '' }];
+    });
 }
 
 function remove(ids: string[]): string[] {
@@ -30,7 +44,12 @@ function remove(ids: string[]): string[] {
       return true;
     } catch (error) {
       // another run (or a killed run's reaper) was first, or still is
-      if (/No such container|removal of container \S+ is already in progress/.test(String((error as { stderr?: string }).stderr))) return false;
+      if (
+        /No such container|removal of container \S+ is already in progress/.test(
+          String((error as { stderr?: string }).stderr),
+        )
+      )
+        return false;
       throw error;
     }
   });
@@ -44,5 +63,9 @@ export function sweepRun(runId: string): string[] {
 
 /** Removes the containers of runs whose owning process no longer exists on this machine (kept hosts too, if asked). */
 export function sweepAbandoned(kept: 'without kept' | 'with kept' = 'without kept'): string[] {
-  return remove(harnessContainers(LABEL_RUN, kept).filter((c) => ownerIsGone(c.owner)).map((c) => c.id));
+  return remove(
+    harnessContainers(LABEL_RUN, kept)
+      .filter((c) => ownerIsGone(c.owner))
+      .map((c) => c.id),
+  );
 }

@@ -24,7 +24,10 @@ function scriptPath(id: string, env = process.env): string {
 /** The ids of NETNS_IMPL, checked: a script must be a file. Ids keep the path as given, for reports. */
 export function implementationIds(env = process.env): string[] {
   const ids = commaList(env.NETNS_IMPL ?? 'guide');
-  if (ids.length === 0) throw new HarnessSetupError(`NETNS_IMPL is empty; name at least one implementation (${KNOWN_IMPLEMENTATIONS.join(', ')})`);
+  if (ids.length === 0)
+    throw new HarnessSetupError(
+      `NETNS_IMPL is empty; name at least one implementation (${KNOWN_IMPLEMENTATIONS.join(', ')})`,
+    );
   return ids.map((id) => {
     if (id === 'guide' || DOCKER_IDS.includes(id)) return id;
     if (id.startsWith(SCALE_PREFIX)) {
@@ -38,11 +41,15 @@ export function implementationIds(env = process.env): string[] {
     if (id.startsWith(SCRIPT_PREFIX)) {
       const path = scriptPath(id, env);
       if (id === SCRIPT_PREFIX || !existsSync(path) || !statSync(path).isFile()) {
-        throw new HarnessSetupError(`NETNS_IMPL=${id}: ${id === SCRIPT_PREFIX ? 'no path after "script:"' : `no such file ${path}`}; give the path of your setup script, like script:examples/bridge.sh`);
+        throw new HarnessSetupError(
+          `NETNS_IMPL=${id}: ${id === SCRIPT_PREFIX ? 'no path after "script:"' : `no such file ${path}`}; give the path of your setup script, like script:examples/bridge.sh`,
+        );
       }
       return id;
     }
-    throw new HarnessSetupError(`NETNS_IMPL has unknown implementation "${id}"; known: ${KNOWN_IMPLEMENTATIONS.join(', ')}`);
+    throw new HarnessSetupError(
+      `NETNS_IMPL has unknown implementation "${id}"; known: ${KNOWN_IMPLEMENTATIONS.join(', ')}`,
+    );
   });
 }
 

@@ -25,10 +25,22 @@ const GATEWAY_MAC = '02:64:ff:00:00:01';
 const hex = (byte: number) => byte.toString(16).padStart(2, '0');
 
 /** The i-th workload (0-based): its namespace, host-side link, address, and both ends' MACs. */
-export function scaleWorkload(index: number): { netns: string; link: string; address: string; mac: string; hostMac: string } {
+export function scaleWorkload(index: number): {
+  netns: string;
+  link: string;
+  address: string;
+  mac: string;
+  hostMac: string;
+} {
   const n = index + 2; // .0 is the network, .1 the gateway
   const low = `${hex((index >> 16) & 255)}:${hex((index >> 8) & 255)}:${hex(index & 255)}`;
-  return { netns: `w${index + 1}`, link: `sv${index + 1}`, address: `10.64.${n >> 8}.${n & 255}`, mac: `02:64:01:${low}`, hostMac: `02:64:00:${low}` };
+  return {
+    netns: `w${index + 1}`,
+    link: `sv${index + 1}`,
+    address: `10.64.${n >> 8}.${n & 255}`,
+    mac: `02:64:01:${low}`,
+    hostMac: `02:64:00:${low}`,
+  };
 }
 
 /**
@@ -40,28 +52,45 @@ export function shardBridges(workloads: number, ports = BRIDGE_PORTS): number[] 
   let count = 1;
   while (count * ports - (count - 1) * 2 < workloads) count += 1;
   const firstTakes = ports - (count - 1);
-  for (let index = 0; index < workloads; index++) bridges.push(index < firstTakes ? 0 : 1 + Math.floor((index - firstTakes) / (ports - 1)));
+  for (let index = 0; index < workloads; index++)
+    bridges.push(index < firstTakes ? 0 : 1 + Math.floor((index - firstTakes) / (ports - 1)));
   return bridges;
 }
 
 export function workloadCount(id: string): number {
   const text = id.slice(SCALE_PREFIX.length);
   const count = Number(text);
-  if (!/^\d+$/.test(text) || count < 1 || count > MOST_WORKLOADS) throw new ImplementationError(id, `"${text}" is not a number of workloads from 1 to ${MOST_WORKLOADS}; write scale:100`);
+  if (!/^\d+$/.test(text) || count < 1 || count > MOST_WORKLOADS)
+    throw new ImplementationError(
+      id,
+      `"${text}" is not a number of workloads from 1 to ${MOST_WORKLOADS}; write scale:100`,
+    );
   return count;
 }
 
 /** The host's side, as one `ip -batch` document: bridges and their links, then each namespace and its cable. */
 function hostBatch(bridgeOf: number[]): string {
   const bridges = Math.max(...bridgeOf) + 1;
-  const lines = [`link add sbr0 address ${GATEWAY_MAC} type bridge`, `addr add ${GATEWAY}/16 dev sbr0`, `link set sbr0 up`];
+  const lines = [
+    `link add sbr0 address ${GATEWAY_MAC} type bridge`,
+    `addr add ${GATEWAY}/16 dev sbr0`,
+    `link set sbr0 up`,
+  ];
   for (let bridge = 1; bridge < bridges; bridge++) {
     lines.push(`link add sbr${bridge} type bridge`, `link set sbr${bridge} up`);
-    lines.push(`link add sbl${bridge} type veth peer name sbl${bridge}p`, `link set sbl${bridge} master sbr0 up`, `link set sbl${bridge}p master sbr${bridge} up`);
+    lines.push(
+      `link add sbl${bridge} type veth peer name sbl${bridge}p`,
+      `link set sbl${bridge} master sbr0 up`,
+      `link set sbl${bridge}p master sbr${bridge} up`,
+    );
   }
   bridgeOf.forEach((bridge, index) => {
     const { netns, link, address, mac, hostMac } = scaleWorkload(index);
-    lines.push(`netns add ${netns}`, `link add ${link} address ${hostMac} type veth peer name eth0 address ${mac} netns ${netns}`, `link set ${link} master sbr${bridge} up`);
+    lines.push(
+      `netns add ${netns}`,
+      `link add ${link} address ${hostMac} type veth peer name eth0 address ${mac} netns ${netns}`,
+      `link set ${link} master sbr${bridge} up`,
+    );
     lines.push(`neigh replace ${address} lladdr ${mac} dev sbr0 nud permanent`);
   });
   return `${lines.join('\n')}\n`;
@@ -76,41 +105,94 @@ function namespacesScripts(workloads: number, scripts: number): string[] {
   const blocks = Array.from({ length: workloads }, (_, index) => {
     const { netns, address } = scaleWorkload(index);
     // the gateway and the ring neighbours property 1 pings (and is pinged by), as permanent neighbours
-    const neighbours = [...new Set([(index + 1) % workloads, (index + workloads - 1) % workloads])].filter((other) => other !== index).map(scaleWorkload);
+    const neighbours = [...new Set([(index + 1) % workloads, (index + workloads - 1) % workloads])]
+      .filter((other) => other !== index)
+      .map(scaleWorkload);
     // no IPv6 link-local address (the properties are IPv4): each one's DAD and MLD multicast is flooded to every
     // port of the segment, so without this each namespace cost more than the one before (1.4 ms at 100, 3.1 ms at
     // 1,000, four shells on two cores)
     const lines = [
-      'link set lo up', `addr add ${address}/16 dev eth0`, 'link set eth0 addrgenmode none', 'link set eth0 up', `route add default via ${GATEWAY}`,
+      'link set lo up',
+      `addr add ${address}/16 dev eth0`,
+      'link set eth0 addrgenmode none',
+      'link set eth0 up',
+      `route add default via ${GATEWAY}`,
       `neigh replace ${GATEWAY} lladdr ${GATEWAY_MAC} dev eth0 nud permanent`,
       ...neighbours.map((other) => `neigh replace ${other.address} lladdr ${other.mac} dev eth0 nud permanent`),
     ];
     return `nsenter --net=/run/netns/${netns} ip -batch - <<'BATCH'\n${lines.join('\n')}\nBATCH`;
   });
-  return Array.from({ length: scripts }, (_, part) => `set -e\n${blocks.filter((_, index) => index % scripts === part).join('\n')}\n`);
+  return Array.from(
+    { length: scripts },
+    (_, part) => `set -e\n${blocks.filter((_, index) => index % scripts === part).join('\n')}\n`,
+  );
 }
 
-async function build(host: Host, id: string, count: number, ports: number, firewall: Firewall, iptables: IptablesCommand, uplink: { name: string; address: string }): Promise<void> {
+async function build(
+  host: Host,
+  id: string,
+  count: number,
+  ports: number,
+  firewall: Firewall,
+  iptables: IptablesCommand,
+  uplink: { name: string; address: string },
+): Promise<void> {
   const bridgeOf = shardBridges(count, ports);
-  const hostSide = await host.exec(['ip', '-batch', '-'], { stdin: hostBatch(bridgeOf), expectExit: 'any', timeoutMs: 600_000 });
-  if (hostSide.exitCode !== 0) throw new ImplementationError(id, `ip -batch (host side) failed: ${hostSide.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+  const hostSide = await host.exec(['ip', '-batch', '-'], {
+    stdin: hostBatch(bridgeOf),
+    expectExit: 'any',
+    timeoutMs: 600_000,
+  });
+  if (hostSide.exitCode !== 0)
+    throw new ImplementationError(
+      id,
+      `ip -batch (host side) failed: ${hostSide.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+    );
   // a few shells side by side: each namespace's batch is a process or two, and most of the cost is the kernel's
-  await Promise.all(namespacesScripts(count, SHELLS_AT_ONCE).map((script) => host.exec(['bash', '-s'], { stdin: script, timeoutMs: 600_000 })));
+  await Promise.all(
+    namespacesScripts(count, SHELLS_AT_ONCE).map((script) =>
+      host.exec(['bash', '-s'], { stdin: script, timeoutMs: 600_000 }),
+    ),
+  );
   await host.exec(['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
   // Frames bridged from a shard to the first bridge must not pass iptables on the way (br_netfilter, loaded where
   // Docker runs): conntrack would bind the connection there, before routing, and MASQUERADE out of the uplink
   // would never apply. The switch is this host's own (per network namespace), and absent without br_netfilter.
-  if (Math.max(...bridgeOf) > 0) await host.exec(['sh', '-c', 'f=/proc/sys/net/bridge/bridge-nf-call-iptables; [ ! -e "$f" ] || echo 0 > "$f"']);
+  if (Math.max(...bridgeOf) > 0)
+    await host.exec(['sh', '-c', 'f=/proc/sys/net/bridge/bridge-nf-call-iptables; [ ! -e "$f" ] || echo 0 > "$f"']);
   const target = `${scaleWorkload(0).address}:${PUBLISHED.targetPort}`;
   if (firewall === 'nft') {
     const table = 'netns_conformance_scale';
-    await host.exec(['nft', '-f', '-'], { stdin: nftNatRule(table, 'postrouting', `ip saddr ${NETWORK} oifname ${JSON.stringify(uplink.name)} counter masquerade`) + nftNatRule(table, 'prerouting', nftDnatRule(uplink.address, PUBLISHED.port, target)) });
+    await host.exec(['nft', '-f', '-'], {
+      stdin:
+        nftNatRule(
+          table,
+          'postrouting',
+          `ip saddr ${NETWORK} oifname ${JSON.stringify(uplink.name)} counter masquerade`,
+        ) + nftNatRule(table, 'prerouting', nftDnatRule(uplink.address, PUBLISHED.port, target)),
+    });
   } else {
     // out of the uplink only, not `! -o sbr0` as the guide writes: with br_netfilter loaded (Docker loads it),
     // frames bridged from a shard to the first bridge pass nat POSTROUTING with `-o` the shard's bridge, and
     // would be masqueraded on their way to the gateway
     await host.exec([iptables, '-t', 'nat', '-A', 'POSTROUTING', '-s', NETWORK, '-o', uplink.name, '-j', 'MASQUERADE']);
-    await host.exec([iptables, '-t', 'nat', '-A', 'PREROUTING', '-d', uplink.address, '-p', 'tcp', '--dport', String(PUBLISHED.port), '-j', 'DNAT', '--to-destination', target]);
+    await host.exec([
+      iptables,
+      '-t',
+      'nat',
+      '-A',
+      'PREROUTING',
+      '-d',
+      uplink.address,
+      '-p',
+      'tcp',
+      '--dport',
+      String(PUBLISHED.port),
+      '-j',
+      'DNAT',
+      '--to-destination',
+      target,
+    ]);
   }
 }
 
@@ -120,12 +202,19 @@ export function scaleImplementation(id: string, ports = BRIDGE_PORTS): Implement
   return {
     id,
     async setUp({ host, world, firewall, iptables }): Promise<Roles> {
-      await build(host, id, count, ports, firewall, iptables, { name: world.uplink.name, address: uplinkAddress(world) });
+      await build(host, id, count, ports, firewall, iptables, {
+        name: world.uplink.name,
+        address: uplinkAddress(world),
+      });
       const workloads = Array.from({ length: count }, (_, index) => {
         const { netns, address } = scaleWorkload(index);
         return { label: netns, netns, address };
       });
-      return { workloads, gateway: GATEWAY, published: { port: PUBLISHED.port, workload: workloads[0]!.label, targetPort: PUBLISHED.targetPort } };
+      return {
+        workloads,
+        gateway: GATEWAY,
+        published: { port: PUBLISHED.port, workload: workloads[0]!.label, targetPort: PUBLISHED.targetPort },
+      };
     },
   };
 }

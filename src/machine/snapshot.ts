@@ -7,19 +7,44 @@ export type MachineSnapshot = Record<string, string>;
 const SYSCTLS = ['net.ipv4.ip_forward', 'net.ipv4.conf.all.forwarding', 'net.bridge.bridge-nf-call-iptables'];
 
 const SECTIONS: Record<string, { argv: string[]; clean?: (text: string) => string }> = {
-  links: { argv: ['ip', '-j', 'link'], clean: (text) => JSON.stringify((JSON.parse(text) as Array<Record<string, unknown>>).map(({ ifname, master, flags }) => ({ ifname, master, flags }))) },
-  addresses: { argv: ['ip', '-j', 'addr'], clean: (text) => JSON.stringify((JSON.parse(text) as Array<{ ifname: string; addr_info: Array<{ local: string; prefixlen: number }> }>).map(({ ifname, addr_info }) => ({ ifname, addr: addr_info.map((a) => `${a.local}/${a.prefixlen}`) }))) },
+  links: {
+    argv: ['ip', '-j', 'link'],
+    clean: (text) =>
+      JSON.stringify(
+        (JSON.parse(text) as Array<Record<string, unknown>>).map(({ ifname, master, flags }) => ({
+          ifname,
+          master,
+          flags,
+        })),
+      ),
+  },
+  addresses: {
+    argv: ['ip', '-j', 'addr'],
+    clean: (text) =>
+      JSON.stringify(
+        (JSON.parse(text) as Array<{ ifname: string; addr_info: Array<{ local: string; prefixlen: number }> }>).map(
+          ({ ifname, addr_info }) => ({ ifname, addr: addr_info.map((a) => `${a.local}/${a.prefixlen}`) }),
+        ),
+      ),
+  },
   routes: { argv: ['ip', 'route', 'show', 'table', 'all'] },
   rules: { argv: ['ip', 'rule'] },
   namespaces: { argv: ['ip', 'netns', 'list'] },
   sysctls: { argv: ['sysctl', ...SYSCTLS] },
   'iptables-nft': { argv: ['iptables-nft-save'], clean: dropCounters },
   'iptables-legacy': { argv: ['iptables-legacy-save'], clean: dropCounters },
-  nftables: { argv: ['nft', 'list', 'ruleset'], clean: (text) => text.replace(/counter packets \d+ bytes \d+/g, 'counter') },
+  nftables: {
+    argv: ['nft', 'list', 'ruleset'],
+    clean: (text) => text.replace(/counter packets \d+ bytes \d+/g, 'counter'),
+  },
 };
 
 function dropCounters(text: string): string {
-  return text.split('\n').filter((line) => !line.startsWith('#')).map((line) => line.replace(/\[\d+:\d+\]/g, '')).join('\n');
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith('#'))
+    .map((line) => line.replace(/\[\d+:\d+\]/g, ''))
+    .join('\n');
 }
 
 /** Reads what it can; a tool that is missing or refuses (no root) yields its error text, compared like the rest. */
@@ -27,7 +52,10 @@ export async function snapshotMachine(): Promise<MachineSnapshot> {
   const entries = await Promise.all(
     Object.entries(SECTIONS).map(async ([name, { argv, clean }]) => {
       const result = await execa(argv[0]!, argv.slice(1), { reject: false, timeout: 15_000 });
-      const text = result.exitCode === 0 ? String(result.stdout) : `unavailable: ${String(result.stderr || result.shortMessage).trim()}`;
+      const text =
+        result.exitCode === 0
+          ? String(result.stdout)
+          : `unavailable: ${String(result.stderr || result.shortMessage).trim()}`;
       return [name, result.exitCode === 0 && clean ? clean(text) : text] as const;
     }),
   );

@@ -13,7 +13,9 @@ export function nftNatRule(table: string, hook: 'prerouting' | 'postrouting', ru
 }
 
 /** Source NAT for a network leaving anywhere but its bridge (iptables: -s NET ! -o BRIDGE -j MASQUERADE). */
-export const nftMasqueradeRule = (network: string, bridge: string) => `ip saddr ${network} oifname != ${JSON.stringify(bridge)} counter masquerade`;
+export const nftMasqueradeRule = (network: string, bridge: string) =>
+  `ip saddr ${network} oifname != ${JSON.stringify(bridge)} counter masquerade`;
 
 /** A published port (iptables: -d ADDRESS -p tcp --dport PORT -j DNAT --to-destination TARGET). */
-export const nftDnatRule = (address: string, port: number, target: string) => `ip daddr ${address} tcp dport ${port} counter dnat to ${target}`;
+export const nftDnatRule = (address: string, port: number, target: string) =>
+  `ip daddr ${address} tcp dport ${port} counter dnat to ${target}`;

@@ -7,8 +7,16 @@ import type { Outcome, ProbeSpec } from './outcome.ts';
 export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
   if (!spec.port) throw new Error(`http probe to ${spec.to} needs a port`);
   return [
-    'curl', '--silent', '--show-error', '--verbose', '--noproxy', '*',
-    '--max-time', String(timeoutMs / 1000), '--write-out', '\n%{json}',
+    'curl',
+    '--silent',
+    '--show-error',
+    '--verbose',
+    '--noproxy',
+    '*',
+    '--max-time',
+    String(timeoutMs / 1000),
+    '--write-out',
+    '\n%{json}',
     ...(spec.source ? ['--interface', spec.source] : []),
     `http://${spec.to}:${spec.port}/`,
   ];
@@ -21,7 +29,13 @@ const CONNECT_ERRORS: Array<[RegExp, Outcome['kind']]> = [
 ];
 
 export function classifyHttp(result: CommandResult): Outcome {
-  let report: { exitcode?: number; http_code?: number; time_total?: number; local_ip?: string; errormsg?: string | null };
+  let report: {
+    exitcode?: number;
+    http_code?: number;
+    time_total?: number;
+    local_ip?: string;
+    errormsg?: string | null;
+  };
   const lines = result.stdout.trimEnd().split('\n');
   try {
     report = JSON.parse(lines.pop() ?? '');
@@ -30,12 +44,22 @@ export function classifyHttp(result: CommandResult): Outcome {
   }
   if (report.exitcode === 0) {
     const seenAs = peerInBody(lines.join('\n'));
-    return { kind: 'reachable', rttMs: (report.time_total ?? 0) * 1000, detail: `HTTP ${report.http_code} from ${report.local_ip}`, ...(seenAs ? { seenAs } : {}) };
+    return {
+      kind: 'reachable',
+      rttMs: (report.time_total ?? 0) * 1000,
+      detail: `HTTP ${report.http_code} from ${report.local_ip}`,
+      ...(seenAs ? { seenAs } : {}),
+    };
   }
   if (report.exitcode === 28) return { kind: 'timeout', detail: 'no answer before --max-time' };
   // "connect to X port N failed: <errno text>" (curl 8.x adds "from Y port M" before "failed"), or, when the
   // kernel refuses at once (no route from a bound source address), "Immediate connect fail for X: <errno text>"
-  const failure = /(?:connect to \S+ port \d+(?: from \S+ port \d+)? failed|Immediate connect fail for \S+): (.+)/.exec(result.stderr)?.[1] ?? report.errormsg ?? '';
+  const failure =
+    /(?:connect to \S+ port \d+(?: from \S+ port \d+)? failed|Immediate connect fail for \S+): (.+)/.exec(
+      result.stderr,
+    )?.[1] ??
+    report.errormsg ??
+    '';
   const match = CONNECT_ERRORS.find(([pattern]) => pattern.test(failure));
   if (match) return { kind: match[1], detail: failure.trim() } as Outcome;
   return { kind: 'error', detail: `curl exit ${report.exitcode}: ${report.errormsg}` };

@@ -55,7 +55,11 @@ export function describeOutcome(outcome: Outcome): string {
     case 'network-unreachable':
     case 'host-unreachable':
     case 'filtered':
-      return outcome.from ? `${outcome.kind} (ICMP from ${outcome.from})` : outcome.detail ? `${outcome.kind} (${outcome.detail})` : outcome.kind;
+      return outcome.from
+        ? `${outcome.kind} (ICMP from ${outcome.from})`
+        : outcome.detail
+          ? `${outcome.kind} (${outcome.detail})`
+          : outcome.kind;
     default:
       return outcome.detail ? `${outcome.kind} (${outcome.detail})` : outcome.kind;
   }

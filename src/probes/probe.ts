@@ -8,7 +8,10 @@ import type { CommandResult } from '../hosts/command.ts';
 
 const DEFAULT_TIMEOUT_MS = 2_000;
 
-const PROBES: Record<ProbeKind, { argv: (spec: ProbeSpec, timeoutMs: number) => string[]; classify: (result: CommandResult) => Outcome }> = {
+const PROBES: Record<
+  ProbeKind,
+  { argv: (spec: ProbeSpec, timeoutMs: number) => string[]; classify: (result: CommandResult) => Outcome }
+> = {
   ping: { argv: pingArgv, classify: classifyPing },
   tcp: { argv: tcpArgv, classify: classifyTcp },
   http: { argv: httpArgv, classify: classifyHttp },
@@ -24,10 +27,32 @@ export async function probe(host: Host, spec: ProbeSpec): Promise<ProbeResult> {
   const { classify } = PROBES[spec.kind];
   const command = probeArgv(spec);
   const result = await host.exec(command, { ns: spec.from, timeoutMs: timeoutMs + 5_000, expectExit: 'any' });
-  return { spec, outcome: classify(result), command: result, decidedMs: result.durationMs, reproduce: host.reproduce(command, spec.from) };
+  return {
+    spec,
+    outcome: classify(result),
+    command: result,
+    decidedMs: result.durationMs,
+    reproduce: host.reproduce(command, spec.from),
+  };
 }
 
 /** Shorthands that read like the guide: ping('netns1', '192.168.0.1'). */
-export const ping = (from: string | undefined, to: string, extra: Partial<ProbeSpec> = {}): ProbeSpec => ({ kind: 'ping', from, to, ...extra });
-export const tcp = (from: string | undefined, to: string, port: number, extra: Partial<ProbeSpec> = {}): ProbeSpec => ({ kind: 'tcp', from, to, port, ...extra });
-export const http = (from: string | undefined, to: string, port: number, extra: Partial<ProbeSpec> = {}): ProbeSpec => ({ kind: 'http', from, to, port, ...extra });
+export const ping = (from: string | undefined, to: string, extra: Partial<ProbeSpec> = {}): ProbeSpec => ({
+  kind: 'ping',
+  from,
+  to,
+  ...extra,
+});
+export const tcp = (from: string | undefined, to: string, port: number, extra: Partial<ProbeSpec> = {}): ProbeSpec => ({
+  kind: 'tcp',
+  from,
+  to,
+  port,
+  ...extra,
+});
+export const http = (
+  from: string | undefined,
+  to: string,
+  port: number,
+  extra: Partial<ProbeSpec> = {},
+): ProbeSpec => ({ kind: 'http', from, to, port, ...extra });

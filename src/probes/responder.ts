@@ -20,5 +20,8 @@ export async function startResponder(host: Host, ns: NetnsRef | undefined, port:
 /** Who the responder saw, in order. */
 export async function peersSeen(responder: BackgroundProcess): Promise<string[]> {
   const { stdout } = await responder.output();
-  return stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { peer: string }).peer);
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { peer: string }).peer);
 }

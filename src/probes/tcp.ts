@@ -8,7 +8,15 @@ const SCRIPT = readFileSync(new URL('./tcp-connect.py', import.meta.url), 'utf8'
 
 export function tcpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
   if (!spec.port) throw new Error(`tcp probe to ${spec.to} needs a port`);
-  return [PYTHON, '-c', SCRIPT, spec.to, String(spec.port), String(timeoutMs / 1000), ...(spec.source ? [spec.source] : [])];
+  return [
+    PYTHON,
+    '-c',
+    SCRIPT,
+    spec.to,
+    String(spec.port),
+    String(timeoutMs / 1000),
+    ...(spec.source ? [spec.source] : []),
+  ];
 }
 
 const BY_ERRNO: Record<string, Outcome['kind']> = {
@@ -27,6 +35,7 @@ export function classifyTcp(result: CommandResult): Outcome {
   }
   if (report.ok) return { kind: 'reachable', rttMs: report.rtt_ms ?? 0, detail: `from ${report.local}` };
   const kind = BY_ERRNO[report.errno ?? ''];
-  if (!kind || kind === 'reachable' || kind === 'error') return { kind: 'error', detail: `connect failed: ${report.errno} ${report.message ?? ''}` };
+  if (!kind || kind === 'reachable' || kind === 'error')
+    return { kind: 'error', detail: `connect failed: ${report.errno} ${report.message ?? ''}` };
   return { kind, detail: report.errno };
 }

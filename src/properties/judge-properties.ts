@@ -20,12 +20,23 @@ export interface JudgeOptions {
 }
 
 /** Each property's table and its judgements; a table that says `skip` is returned unjudged (no judgements). */
-export async function judgeProperties(host: Host, roles: Roles, world: World, cell: Cell, opts: JudgeOptions = {}): Promise<PropertyJudgements> {
-  const tables = (opts.properties ?? PROPERTY_IDS).map((property) => propertyTable(property, roles, world, opts.ownChecks));
+export async function judgeProperties(
+  host: Host,
+  roles: Roles,
+  world: World,
+  cell: Cell,
+  opts: JudgeOptions = {},
+): Promise<PropertyJudgements> {
+  const tables = (opts.properties ?? PROPERTY_IDS).map((property) =>
+    propertyTable(property, roles, world, opts.ownChecks),
+  );
   const judged = tables.filter((table) => !table.skip);
   const judgements = await judgeTables(host, judged, roles, cell, opts.diagnosis);
-  return Object.fromEntries(tables.map((table) => [table.property, { table, judgements: judgements[judged.indexOf(table)] ?? [] }]));
+  return Object.fromEntries(
+    tables.map((table) => [table.property, { table, judgements: judgements[judged.indexOf(table)] ?? [] }]),
+  );
 }
 
 /** Every judgement of every property, in the properties' order. */
-export const allJudgements = (judged: PropertyJudgements): Judgement[] => Object.values(judged).flatMap((each) => each.judgements);
+export const allJudgements = (judged: PropertyJudgements): Judgement[] =>
+  Object.values(judged).flatMap((each) => each.judgements);

@@ -37,7 +37,13 @@ const MOST_DIAGNOSED = 10;
  * armed and its row's `why` names the cause. Those two run one command each, and the responders they need are
  * started when first needed. Judgements come back per table, in each table's order.
  */
-export async function judgeTables(host: Host, tables: readonly PropertyTable[], roles: Roles, cell: Cell, diagnosis?: DiagnosisContext): Promise<Judgement[][]> {
+export async function judgeTables(
+  host: Host,
+  tables: readonly PropertyTable[],
+  roles: Roles,
+  cell: Cell,
+  diagnosis?: DiagnosisContext,
+): Promise<Judgement[][]> {
   const responders = new Map<string, Promise<BackgroundProcess>>();
   const key = ({ ns, port }: ResponderSpec) => `${ns ?? ''}:${port}`;
   const responderFor = (spec: ResponderSpec) => {
@@ -48,18 +54,29 @@ export async function judgeTables(host: Host, tables: readonly PropertyTable[], 
   try {
     const counted = async (check: Check): Promise<Judgement> => {
       const before = await rulePackets(host, check.droppedBy!);
-      const result = await probe(host, decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe);
+      const result = await probe(
+        host,
+        decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe,
+      );
       const matched = ruleMatched(check.droppedBy!, before, await rulePackets(host, check.droppedBy!));
       return { check, result, row: row(check, result, roles, cell, matched) };
     };
     const freeChecks = tables.map((table) => table.checks.filter((check) => !check.droppedBy));
     const served = [...new Map(tables.flatMap((table) => table.responders).map((spec) => [key(spec), spec])).values()];
     // tables of counted checks only need no prober (its start is most of a batch's cost)
-    const results = freeChecks.flat().length ? await probeBatch(host, freeChecks.flat().map((check) => check.probe), served) : [];
-    const free = freeChecks.map((checks) => checks.map((check): Judgement => {
-      const result = results.shift()!;
-      return { check, result, row: row(check, result, roles, cell) };
-    }));
+    const results = freeChecks.flat().length
+      ? await probeBatch(
+          host,
+          freeChecks.flat().map((check) => check.probe),
+          served,
+        )
+      : [];
+    const free = freeChecks.map((checks) =>
+      checks.map((check): Judgement => {
+        const result = results.shift()!;
+        return { check, result, row: row(check, result, roles, cell) };
+      }),
+    );
     const judgements: Judgement[][] = [];
     for (const [index, table] of tables.entries()) {
       const alone: Judgement[] = [];
@@ -72,24 +89,40 @@ export async function judgeTables(host: Host, tables: readonly PropertyTable[], 
       for (const [index, table] of tables.entries()) {
         const failed = judgements[index]!.filter((judgement) => judgement.row.verdict === 'fail');
         if (failed.length) await respondersOf(table);
-        for (const { check, row: failedRow } of failed.slice(0, MOST_DIAGNOSED)) failedRow.why = await diagnosed(host, check, roles, diagnosis, failedRow.why!);
-        for (const { row: failedRow } of failed.slice(MOST_DIAGNOSED)) failedRow.why = `${failedRow.why} (not diagnosed: only the first ${MOST_DIAGNOSED} failures of a table are)`;
+        for (const { check, row: failedRow } of failed.slice(0, MOST_DIAGNOSED))
+          failedRow.why = await diagnosed(host, check, roles, diagnosis, failedRow.why!);
+        for (const { row: failedRow } of failed.slice(MOST_DIAGNOSED))
+          failedRow.why = `${failedRow.why} (not diagnosed: only the first ${MOST_DIAGNOSED} failures of a table are)`;
       }
     }
     return judgements;
   } finally {
     const started = await Promise.allSettled(responders.values());
-    await Promise.allSettled(started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.stop()] : [])));
+    await Promise.allSettled(
+      started.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.stop()] : [])),
+    );
   }
 }
 
 /** One table: judgeTables with that table alone. */
-export async function judge(host: Host, table: PropertyTable, roles: Roles, cell: Cell, diagnosis?: DiagnosisContext): Promise<Judgement[]> {
+export async function judge(
+  host: Host,
+  table: PropertyTable,
+  roles: Roles,
+  cell: Cell,
+  diagnosis?: DiagnosisContext,
+): Promise<Judgement[]> {
   return (await judgeTables(host, [table], roles, cell, diagnosis))[0]!;
 }
 
 /** The cause the diagnosis names, or else what the probe itself tells (`explained`), with the packets' path. */
-async function diagnosed(host: Host, check: Check, roles: Roles, diagnosis: DiagnosisContext, explained: string): Promise<string> {
+async function diagnosed(
+  host: Host,
+  check: Check,
+  roles: Roles,
+  diagnosis: DiagnosisContext,
+  explained: string,
+): Promise<string> {
   try {
     const { causes, seen } = await diagnose(host, check.probe, roles, diagnosis);
     return [...(causes.length ? causes : [explained]), ...(seen ? [seen] : [])].join('; ');
@@ -119,8 +152,13 @@ function row(check: Check, result: ProbeResult, roles: Roles, cell: Cell, matche
   const seenAs = outcome.kind === 'reachable' ? outcome.seenAs : undefined;
   const dropProven = matched === undefined || (matched.packets ?? 0) > 0;
   const pass = outcome.kind === check.expect && (check.seenAs === undefined || seenAs === check.seenAs) && dropProven;
-  const evidence = matched ? `; ${matched.packets === undefined ? `no rule ${describeRule(matched.rule)}` : `${describeRule(matched.rule)} matched ${matched.packets} packet(s)`}` : '';
-  const why = outcome.kind === check.expect && !dropProven ? `${describeOutcome(outcome)} as expected, but not because of ${describeRule(matched!.rule)}: ${matched!.packets === undefined ? 'that rule does not exist' : 'its counter did not move, so something else dropped it'}` : explain(check, outcome, roles);
+  const evidence = matched
+    ? `; ${matched.packets === undefined ? `no rule ${describeRule(matched.rule)}` : `${describeRule(matched.rule)} matched ${matched.packets} packet(s)`}`
+    : '';
+  const why =
+    outcome.kind === check.expect && !dropProven
+      ? `${describeOutcome(outcome)} as expected, but not because of ${describeRule(matched!.rule)}: ${matched!.packets === undefined ? 'that rule does not exist' : 'its counter did not move, so something else dropped it'}`
+      : explain(check, outcome, roles);
   return {
     ...cell,
     property: check.property,
@@ -135,5 +173,13 @@ function row(check: Check, result: ProbeResult, roles: Roles, cell: Cell, matche
 
 /** The rows of a property that cannot be judged (its table says why, or the implementation failed to build). */
 export function skippedRow(cell: Cell, property: string, why: string, verdict: 'skip' | 'fail' = 'skip'): ResultRow {
-  return { ...cell, property, probe: '-', expected: '-', observed: verdict === 'skip' ? 'not judged' : 'not built', verdict, why };
+  return {
+    ...cell,
+    property,
+    probe: '-',
+    expected: '-',
+    observed: verdict === 'skip' ? 'not judged' : 'not built',
+    verdict,
+    why,
+  };
 }

@@ -9,8 +9,10 @@ import { uplinkAddress, type World } from '../world/world.ts';
 export const PROPERTIES = {
   '1-bridge': 'each workload reaches the gateway and every other workload',
   '2-host': "each workload reaches the host's uplink address, and the host reaches each workload",
-  '3-egress': "each workload reaches 8.8.8.8, which sees the host's uplink address; the internet has no route back to a workload",
-  '4-inbound': "the outside client reaches the published port, and the server sees the client's own address; the workload's own address is not reachable from outside",
+  '3-egress':
+    "each workload reaches 8.8.8.8, which sees the host's uplink address; the internet has no route back to a workload",
+  '4-inbound':
+    "the outside client reaches the published port, and the server sees the client's own address; the workload's own address is not reachable from outside",
 } as const;
 
 export type PropertyId = keyof typeof PROPERTIES;
@@ -67,35 +69,72 @@ const from = (workload: Workload) => ({ fromLabel: workload.label });
  * ownChecks: an implementation's own paths (Docker's per version), judged with the property they belong to and
  * served by its responders.
  */
-export function propertyTable(property: PropertyId, roles: Roles, world: World, ownChecks: readonly Check[] = []): PropertyTable {
+export function propertyTable(
+  property: PropertyId,
+  roles: Roles,
+  world: World,
+  ownChecks: readonly Check[] = [],
+): PropertyTable {
   const uplink = uplinkAddress(world);
   const { internet } = world;
   const table = (checks: Omit<Check, 'property'>[], responders: ResponderSpec[] = []): PropertyTable => ({
     property,
-    checks: [...checks.map((check) => ({ property, ...check })), ...ownChecks.filter((check) => check.property === property)],
+    checks: [
+      ...checks.map((check) => ({ property, ...check })),
+      ...ownChecks.filter((check) => check.property === property),
+    ],
     responders,
   });
   switch (property) {
     case '1-bridge':
       return table(
         roles.workloads.flatMap((w) => [
-          { probe: ping(w.netns, roles.gateway, from(w)), expect: 'reachable', because: `${w.label} is on the bridge whose address is the gateway` },
-          ...peersOf(w, roles.workloads).map((other) => ({ probe: ping(w.netns, other.address, from(w)), expect: 'reachable' as const, because: `${w.label} and ${other.label} share the bridge` })),
+          {
+            probe: ping(w.netns, roles.gateway, from(w)),
+            expect: 'reachable',
+            because: `${w.label} is on the bridge whose address is the gateway`,
+          },
+          ...peersOf(w, roles.workloads).map((other) => ({
+            probe: ping(w.netns, other.address, from(w)),
+            expect: 'reachable' as const,
+            because: `${w.label} and ${other.label} share the bridge`,
+          })),
         ]),
       );
     case '2-host':
       return table(
         roles.workloads.flatMap((w) => [
-          { probe: ping(w.netns, uplink, from(w)), expect: 'reachable', because: `${w.label} routes to the host through the gateway` },
-          { probe: ping(undefined, w.address), expect: 'reachable', because: `the host has a connected route to ${w.label}'s network` },
+          {
+            probe: ping(w.netns, uplink, from(w)),
+            expect: 'reachable',
+            because: `${w.label} routes to the host through the gateway`,
+          },
+          {
+            probe: ping(undefined, w.address),
+            expect: 'reachable',
+            because: `the host has a connected route to ${w.label}'s network`,
+          },
         ]),
       );
     case '3-egress':
       return table(
         roles.workloads.flatMap((w) => [
-          { probe: ping(w.netns, internet.publicHost, from(w)), expect: 'reachable', because: 'forwarding and source NAT carry it out and the reply back' },
-          { probe: http(w.netns, internet.publicHost, PUBLIC_HOST_PORT, from(w)), expect: 'reachable', seenAs: uplink, because: "source NAT replaces the workload's private address with the host's" },
-          { probe: ping(internet.namespace, w.address), expect: 'network-unreachable', because: 'the internet has no route to a private address; only NAT can bring replies back' },
+          {
+            probe: ping(w.netns, internet.publicHost, from(w)),
+            expect: 'reachable',
+            because: 'forwarding and source NAT carry it out and the reply back',
+          },
+          {
+            probe: http(w.netns, internet.publicHost, PUBLIC_HOST_PORT, from(w)),
+            expect: 'reachable',
+            seenAs: uplink,
+            because: "source NAT replaces the workload's private address with the host's",
+          },
+          {
+            probe: ping(internet.namespace, w.address),
+            expect: 'network-unreachable',
+            because: 'the internet has no route to a private address; only NAT can bring replies back',
+          },
         ]),
         [{ ns: internet.namespace, port: PUBLIC_HOST_PORT }],
       );
@@ -106,8 +145,17 @@ export function propertyTable(property: PropertyId, roles: Roles, world: World, 
       const client = { source: internet.outsideClient };
       return table(
         [
-          { probe: http(internet.namespace, uplink, published.port, client), expect: 'reachable', seenAs: internet.outsideClient, because: `the published port forwards to ${server.label}:${published.targetPort} and DNAT keeps the client's address` },
-          { probe: http(internet.namespace, server.address, published.targetPort, client), expect: 'network-unreachable', because: "a workload's private address is not routable from outside; only the published port is" },
+          {
+            probe: http(internet.namespace, uplink, published.port, client),
+            expect: 'reachable',
+            seenAs: internet.outsideClient,
+            because: `the published port forwards to ${server.label}:${published.targetPort} and DNAT keeps the client's address`,
+          },
+          {
+            probe: http(internet.namespace, server.address, published.targetPort, client),
+            expect: 'network-unreachable',
+            because: "a workload's private address is not routable from outside; only the published port is",
+          },
         ],
         [{ ns: server.netns, port: published.targetPort }],
       );

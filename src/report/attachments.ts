@@ -23,7 +23,9 @@ const HOST_STATE = readFileSync(new URL('./host-state.sh', import.meta.url), 'ut
 /** One attachment per kind of state; the per-namespace ones have a section for each namespace. */
 export async function attachHostState({ host, topology, iptables }: StepContext): Promise<void> {
   const namespaces = ['host', ...topology.namespaces.map((ns) => ns.name), topology.internet.namespace];
-  const { stdout } = await host.exec(['sh', '-c', HOST_STATE, 'host-state', iptables, ...namespaces], { expectExit: 'any' });
+  const { stdout } = await host.exec(['sh', '-c', HOST_STATE, 'host-state', iptables, ...namespaces], {
+    expectExit: 'any',
+  });
   const attachments = new Map<string, string[]>();
   for (const section of stdout.split(/^@@ /m).slice(1)) {
     const [heading, ...body] = section.split('\n');

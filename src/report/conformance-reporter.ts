@@ -17,20 +17,32 @@ export function collectRows(modules: ReadonlyArray<TestModule>): ResultRow[] {
 
 /** A row's reproduce line stays only where its host is still up (kept): elsewhere it would not work. */
 export function reproducibleRows(rows: readonly ResultRow[], kept: readonly KeptHost[]): ResultRow[] {
-  return rows.map(({ reproduce, ...row }) => (reproduce && kept.some((host) => reproduce.includes(host.name.slice(KEPT_PREFIX.length))) ? { ...row, reproduce } : row));
+  return rows.map(({ reproduce, ...row }) =>
+    reproduce && kept.some((host) => reproduce.includes(host.name.slice(KEPT_PREFIX.length)))
+      ? { ...row, reproduce }
+      : row,
+  );
 }
 
 /** How to get back into each kept host, or how to keep one. */
 export function keptText(kept: readonly KeptHost[], failed: boolean): string {
   if (kept.length) {
-    return ['', 'Kept hosts (NETNS_KEEP); `npm run sweep` removes them all:', ...kept.map((host) => `  ${host.what}: enter: ${host.enter}   remove: ${host.remove}`)].join('\n');
+    return [
+      '',
+      'Kept hosts (NETNS_KEEP); `npm run sweep` removes them all:',
+      ...kept.map((host) => `  ${host.what}: enter: ${host.enter}   remove: ${host.remove}`),
+    ].join('\n');
   }
-  return failed ? '\n(the hosts are removed with the run, so its reproduce lines no longer work; NETNS_KEEP=on-failure keeps a failed host up)' : '';
+  return failed
+    ? '\n(the hosts are removed with the run, so its reproduce lines no longer work; NETNS_KEEP=on-failure keeps a failed host up)'
+    : '';
 }
 
 /** The harness's own tests, counted apart from the conformance verdict they do not take part in. */
 export function selfTestsLine(modules: ReadonlyArray<TestModule>): string | undefined {
-  const states = modules.filter((module) => /\/selftests\//.test(module.moduleId)).flatMap((module) => [...module.children.allTests()].map((test) => test.result().state));
+  const states = modules
+    .filter((module) => /\/selftests\//.test(module.moduleId))
+    .flatMap((module) => [...module.children.allTests()].map((test) => test.result().state));
   if (states.length === 0) return undefined;
   const count = (state: string) => states.filter((candidate) => candidate === state).length;
   return `Self-tests of the harness (selftests/, not part of the verdict above): ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`;
@@ -45,6 +57,8 @@ export default class ConformanceReporter implements Reporter {
     if (results.length === 0 && kept.length === 0) return;
     const failed = results.some((row) => row.verdict === 'fail');
     const selfTests = selfTestsLine(modules);
-    process.stdout.write(`\nConformance (${results.length} probes, reports/conformance.json)\n${summaryTable(results)}\n${keptText(kept, failed)}${selfTests ? `\n${selfTests}` : ''}\n`);
+    process.stdout.write(
+      `\nConformance (${results.length} probes, reports/conformance.json)\n${summaryTable(results)}\n${keptText(kept, failed)}${selfTests ? `\n${selfTests}` : ''}\n`,
+    );
   }
 }

@@ -8,7 +8,12 @@ import type { ResultRow, Verdict } from '../results/row.ts';
 
 function columns(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column < row.length - 1 ? cell.padEnd(widths[column]!) : cell)).join('  ').trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (column < row.length - 1 ? cell.padEnd(widths[column]!) : cell))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 const MARK: Record<Verdict, string> = { pass: '✓', fail: '✗', skip: '-' };
@@ -17,12 +22,18 @@ const MARK: Record<Verdict, string> = { pass: '✓', fail: '✗', skip: '-' };
 type CheckLine = Pick<ResultRow, 'verdict' | 'probe' | 'expected' | 'observed' | 'why' | 'reproduce'>;
 
 export function checksTable(rows: readonly CheckLine[]): string {
-  const lines = columns([[' ', 'probe', 'expected', 'observed'], ...rows.map((row) => [MARK[row.verdict], row.probe, row.expected, row.observed])]);
-  return [lines[0]!, ...rows.flatMap((row, index) => [
-    lines[index + 1]!,
-    ...(row.why && row.verdict === 'fail' ? [`   why: ${row.why}`] : []),
-    ...(row.reproduce ? [`   reproduce (while its host is up): ${row.reproduce}`] : []),
-  ])].join('\n');
+  const lines = columns([
+    [' ', 'probe', 'expected', 'observed'],
+    ...rows.map((row) => [MARK[row.verdict], row.probe, row.expected, row.observed]),
+  ]);
+  return [
+    lines[0]!,
+    ...rows.flatMap((row, index) => [
+      lines[index + 1]!,
+      ...(row.why && row.verdict === 'fail' ? [`   why: ${row.why}`] : []),
+      ...(row.reproduce ? [`   reproduce (while its host is up): ${row.reproduce}`] : []),
+    ]),
+  ].join('\n');
 }
 
 /** A walkthrough step's observations, as the same table (a mismatch with the command that runs it again). */
@@ -52,7 +63,8 @@ function verdictOf(rows: readonly ResultRow[]): Verdict | undefined {
 function cellLabeller(rows: readonly ResultRow[]): (row: ResultRow) => string {
   const several = (key: 'kernel' | 'firewall') => new Set(rows.map((row) => row[key])).size > 1;
   const [kernels, firewalls] = [several('kernel') || rows.some((row) => row.host === 'vm'), several('firewall')];
-  return (row) => [row.implementation, ...(kernels ? [row.kernel] : []), ...(firewalls ? [row.firewall] : [])].join(' · ');
+  return (row) =>
+    [row.implementation, ...(kernels ? [row.kernel] : []), ...(firewalls ? [row.firewall] : [])].join(' · ');
 }
 
 /** beyond this many cells the table turns: cells as rows, properties as columns (a kernel matrix stays readable) */
@@ -62,10 +74,21 @@ const MOST_COLUMNS = 4;
 export function verdictGrid(rows: readonly ResultRow[]): string[][] {
   const labelOf = cellLabeller(rows);
   const cells = [...new Set(rows.map(labelOf))];
-  const properties = [...PROPERTY_IDS, ...new Set(rows.map((row) => row.property).filter((p) => !PROPERTY_IDS.includes(p as never)))];
-  const verdict = (cell: string, property: string) => verdictOf(rows.filter((r) => labelOf(r) === cell && r.property === property)) ?? '';
-  if (cells.length > MOST_COLUMNS) return [['cell', ...properties], ...cells.map((cell) => [cell, ...properties.map((property) => verdict(cell, property))])];
-  return [['property', ...cells], ...properties.map((property) => [property, ...cells.map((cell) => verdict(cell, property))])];
+  const properties = [
+    ...PROPERTY_IDS,
+    ...new Set(rows.map((row) => row.property).filter((p) => !PROPERTY_IDS.includes(p as never))),
+  ];
+  const verdict = (cell: string, property: string) =>
+    verdictOf(rows.filter((r) => labelOf(r) === cell && r.property === property)) ?? '';
+  if (cells.length > MOST_COLUMNS)
+    return [
+      ['cell', ...properties],
+      ...cells.map((cell) => [cell, ...properties.map((property) => verdict(cell, property))]),
+    ];
+  return [
+    ['property', ...cells],
+    ...properties.map((property) => [property, ...cells.map((cell) => verdict(cell, property))]),
+  ];
 }
 
 /** "3-egress: ping a → 8.8.8.8: expected reachable, observed timeout — <why>" */
@@ -76,6 +99,8 @@ export function causeLine(row: ResultRow): string {
 /** Properties x implementations, then one line per failed check with its cause. */
 export function summaryTable(rows: readonly ResultRow[]): string {
   const labelOf = cellLabeller(rows);
-  const causes = rows.filter((row) => row.verdict !== 'pass').map((row) => `${MARK[row.verdict]} ${labelOf(row)} ${causeLine(row)}`);
+  const causes = rows
+    .filter((row) => row.verdict !== 'pass')
+    .map((row) => `${MARK[row.verdict]} ${labelOf(row)} ${causeLine(row)}`);
   return [...columns(verdictGrid(rows)), ...(causes.length ? ['', ...causes] : [])].join('\n');
 }

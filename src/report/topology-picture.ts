@@ -18,11 +18,16 @@ export function rolesDot(roles: Roles, world: World): string {
     `  internet [label=${quote(`internet\n${uplink.gateway} (ISP gateway)\n${internet.publicHost}, client ${internet.outsideClient}\nneighbour ${internet.neighbour}`)}];`,
     '  gateway -- host [label="routed by the host"];',
     `  host -- internet [label=${quote(uplink.name)}];`,
-    ...roles.workloads.map((w, index) => `  w${index} [label=${quote([w.label, w.address, ...(w.netns === w.label ? [] : [w.netns])].join('\n'))}];\n  w${index} -- gateway;`),
+    ...roles.workloads.map(
+      (w, index) =>
+        `  w${index} [label=${quote([w.label, w.address, ...(w.netns === w.label ? [] : [w.netns])].join('\n'))}];\n  w${index} -- gateway;`,
+    ),
   ];
   if (roles.published) {
     const server = roles.workloads.findIndex((w) => w.label === roles.published!.workload);
-    lines.push(`  internet -- w${server} [style=dashed, dir=forward, constraint=false, label=${quote(`${uplinkAddress(world)}:${roles.published.port} → :${roles.published.targetPort}`)}];`);
+    lines.push(
+      `  internet -- w${server} [style=dashed, dir=forward, constraint=false, label=${quote(`${uplinkAddress(world)}:${roles.published.port} → :${roles.published.targetPort}`)}];`,
+    );
   }
   return [...lines, '}'].join('\n');
 }

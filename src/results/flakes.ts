@@ -10,7 +10,8 @@ export interface Flake {
   failures: Array<{ run: number; observed: string; why?: string }>;
 }
 
-const keyOf = (row: ResultRow) => [row.implementation, row.host, row.kernel, row.firewall, row.property, row.probe].join(' · ');
+const keyOf = (row: ResultRow) =>
+  [row.implementation, row.host, row.kernel, row.firewall, row.property, row.probe].join(' · ');
 
 /**
  * runs: each run's rows. A probe that failed in every run is a steady failure, not a flake; one that is missing
@@ -24,7 +25,13 @@ export function flakesOf(runs: readonly (readonly ResultRow[])[]): { flakes: Fla
     const failures = runs.flatMap((rows, index) => {
       const row = rows.find((candidate) => keyOf(candidate) === key);
       if (row?.verdict === 'pass' || row?.verdict === 'skip') return [];
-      return [{ run: index + 1, observed: row ? row.observed : 'not judged in this run', ...(row?.why ? { why: row.why } : {}) }];
+      return [
+        {
+          run: index + 1,
+          observed: row ? row.observed : 'not judged in this run',
+          ...(row?.why ? { why: row.why } : {}),
+        },
+      ];
     });
     if (failures.length === runs.length) steady.push(key);
     else if (failures.length) flakes.push({ probe: key, runs: runs.length, failures });

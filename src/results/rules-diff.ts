@@ -6,6 +6,13 @@ export function rulesDiff(golden: string, found: string): string[] {
   if (was.join('\n') === now.join('\n')) return [];
   const prefix = was.findIndex((line, index) => line !== now[index]);
   let suffix = 0;
-  while (suffix < Math.min(was.length, now.length) - prefix && was[was.length - 1 - suffix] === now[now.length - 1 - suffix]) suffix += 1;
-  return [...was.slice(prefix, was.length - suffix).map((line) => `- ${line}`), ...now.slice(prefix, now.length - suffix).map((line) => `+ ${line}`)];
+  while (
+    suffix < Math.min(was.length, now.length) - prefix &&
+    was[was.length - 1 - suffix] === now[now.length - 1 - suffix]
+  )
+    suffix += 1;
+  return [
+    ...was.slice(prefix, was.length - suffix).map((line) => `- ${line}`),
+    ...now.slice(prefix, now.length - suffix).map((line) => `+ ${line}`),
+  ];
 }

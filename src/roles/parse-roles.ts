@@ -13,7 +13,8 @@ export class RolesError extends Error {
   }
 }
 
-const EXAMPLE = '{"workloads":[{"label":"a","netns":"netns1","address":"192.168.0.2"}],"gateway":"192.168.0.1","published":{"port":8080,"workload":"a","targetPort":5000}}';
+const EXAMPLE =
+  '{"workloads":[{"label":"a","netns":"netns1","address":"192.168.0.2"}],"gateway":"192.168.0.1","published":{"port":8080,"workload":"a","targetPort":5000}}';
 const NETNS = /^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63}|\/[^\0]+)$/;
 
 /** Parses roles JSON text; `source` names it in errors ("script:./my-setup.sh: roles"). */
@@ -32,40 +33,72 @@ export function parseRoles(data: unknown, source: string): Roles {
     throw new RolesError(source, problem);
   };
   const object = (value: unknown, at: string, fields: string[], optional: string[] = []): Record<string, unknown> => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`${at} must be an object with ${fields.join(', ')}`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return fail(`${at} must be an object with ${fields.join(', ')}`);
     const record = value as Record<string, unknown>;
     const unknown = Object.keys(record).find((key) => !fields.includes(key) && !optional.includes(key));
-    if (unknown) fail(`unknown field ${at === 'roles' ? '' : `${at}.`}${unknown}; allowed: ${[...fields, ...optional].join(', ')}`);
+    if (unknown)
+      fail(
+        `unknown field ${at === 'roles' ? '' : `${at}.`}${unknown}; allowed: ${[...fields, ...optional].join(', ')}`,
+      );
     const missing = fields.find((field) => record[field] === undefined);
     if (missing) fail(`${at === 'roles' ? '' : `${at}.`}${missing} is missing`);
     return record;
   };
   const address = (value: unknown, at: string): string =>
-    typeof value === 'string' && isIpv4(value) ? value : fail(`${at} ${JSON.stringify(value)} is not an IPv4 address without a prefix (like 192.168.0.2)`);
+    typeof value === 'string' && isIpv4(value)
+      ? value
+      : fail(`${at} ${JSON.stringify(value)} is not an IPv4 address without a prefix (like 192.168.0.2)`);
   const port = (value: unknown, at: string): number =>
-    Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535 ? (value as number) : fail(`${at} ${JSON.stringify(value)} is not a TCP port (1-65535)`);
+    Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535
+      ? (value as number)
+      : fail(`${at} ${JSON.stringify(value)} is not a TCP port (1-65535)`);
 
   const roles = object(data, 'roles', ['workloads', 'gateway'], ['published']);
-  if (!Array.isArray(roles.workloads) || roles.workloads.length === 0) fail('workloads must be a list of at least one {label, netns, address}');
+  if (!Array.isArray(roles.workloads) || roles.workloads.length === 0)
+    fail('workloads must be a list of at least one {label, netns, address}');
   const workloads: Workload[] = (roles.workloads as unknown[]).map((item, index) => {
     const at = `workloads[${index}]`;
     const workload = object(item, at, ['label', 'netns', 'address']);
-    const label = typeof workload.label === 'string' && /^[\w.-]{1,32}$/.test(workload.label) ? workload.label : fail(`${at}.label ${JSON.stringify(workload.label)} is not a short name (letters, digits, _ . -)`);
-    const netns = typeof workload.netns === 'string' && NETNS.test(workload.netns) ? workload.netns : fail(`${at}.netns ${JSON.stringify(workload.netns)} is neither an ip netns name nor an absolute path like /proc/PID/ns/net`);
-    if (netns === 'host') fail(`${at}.netns "host" is reserved for the host's own namespace; a workload lives in a namespace of its own`);
+    const label =
+      typeof workload.label === 'string' && /^[\w.-]{1,32}$/.test(workload.label)
+        ? workload.label
+        : fail(`${at}.label ${JSON.stringify(workload.label)} is not a short name (letters, digits, _ . -)`);
+    const netns =
+      typeof workload.netns === 'string' && NETNS.test(workload.netns)
+        ? workload.netns
+        : fail(
+            `${at}.netns ${JSON.stringify(workload.netns)} is neither an ip netns name nor an absolute path like /proc/PID/ns/net`,
+          );
+    if (netns === 'host')
+      fail(`${at}.netns "host" is reserved for the host's own namespace; a workload lives in a namespace of its own`);
     return { label, netns, address: address(workload.address, `${at}.address`) };
   });
   workloads.forEach((workload, index) => {
     const label = workloads.findIndex((other) => other.label === workload.label);
-    if (label !== index) fail(`workloads[${index}].label "${workload.label}" is also workloads[${label}].label; labels must differ`);
+    if (label !== index)
+      fail(`workloads[${index}].label "${workload.label}" is also workloads[${label}].label; labels must differ`);
     const same = workloads.findIndex((other) => other.address === workload.address);
-    if (same !== index) fail(`workloads[${index}].address ${workload.address} is also workloads[${same}].address; addresses must differ`);
+    if (same !== index)
+      fail(`workloads[${index}].address ${workload.address} is also workloads[${same}].address; addresses must differ`);
   });
   const gateway = address(roles.gateway, 'gateway');
-  if (workloads.some((workload) => workload.address === gateway)) fail(`gateway ${gateway} is also a workload's address; the gateway is the bridge's own address`);
+  if (workloads.some((workload) => workload.address === gateway))
+    fail(`gateway ${gateway} is also a workload's address; the gateway is the bridge's own address`);
   if (roles.published === undefined) return { workloads, gateway };
   const published = object(roles.published, 'published', ['port', 'workload', 'targetPort']);
   const behind = published.workload;
-  if (!workloads.some((workload) => workload.label === behind)) fail(`published.workload ${JSON.stringify(behind)} is not one of workloads[].label (${workloads.map((w) => w.label).join(', ')})`);
-  return { workloads, gateway, published: { port: port(published.port, 'published.port'), workload: behind as string, targetPort: port(published.targetPort, 'published.targetPort') } };
+  if (!workloads.some((workload) => workload.label === behind))
+    fail(
+      `published.workload ${JSON.stringify(behind)} is not one of workloads[].label (${workloads.map((w) => w.label).join(', ')})`,
+    );
+  return {
+    workloads,
+    gateway,
+    published: {
+      port: port(published.port, 'published.port'),
+      workload: behind as string,
+      targetPort: port(published.targetPort, 'published.targetPort'),
+    },
+  };
 }

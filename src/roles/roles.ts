@@ -31,6 +31,7 @@ export interface Roles {
 
 export function workloadByLabel(roles: Roles, label: string): Workload {
   const workload = roles.workloads.find((candidate) => candidate.label === label);
-  if (!workload) throw new Error(`roles have no workload "${label}" (have ${roles.workloads.map((w) => w.label).join(', ')})`);
+  if (!workload)
+    throw new Error(`roles have no workload "${label}" (have ${roles.workloads.map((w) => w.label).join(', ')})`);
   return workload;
 }

@@ -35,6 +35,4 @@ export interface AgentInput {
 }
 
 export type AgentMessage =
-  | { ready: true; release: string }
-  | { id: number; started: number }
-  | ({ id: number } & RawResult);
+  { ready: true; release: string } | { id: number; started: number } | ({ id: number } & RawResult);

@@ -20,22 +20,35 @@ type Tool = keyof typeof TOOLS;
 export function checkTools(): void {
   const path = (process.env.PATH ?? '').split(':').filter(Boolean);
   for (const [name, pkg] of Object.entries(TOOLS)) {
-    if (!path.some((dir) => existsSync(join(dir, name)))) throw new HarnessSetupError(`fetching Debian kernels needs ${name}, which is missing; install it: apt-get install ${pkg}`);
+    if (!path.some((dir) => existsSync(join(dir, name))))
+      throw new HarnessSetupError(
+        `fetching Debian kernels needs ${name}, which is missing; install it: apt-get install ${pkg}`,
+      );
   }
-  if (!existsSync(KEYRING)) throw new HarnessSetupError(`fetching Debian kernels needs ${KEYRING} to check the archive's signatures; install it: apt-get install debian-archive-keyring`);
+  if (!existsSync(KEYRING))
+    throw new HarnessSetupError(
+      `fetching Debian kernels needs ${KEYRING} to check the archive's signatures; install it: apt-get install debian-archive-keyring`,
+    );
 }
 
 /** Runs a tool; its failure is a HarnessSetupError of `problem`, apt's or dpkg's own words, and `fix`. */
 export async function tool(name: Tool, args: string[], opts: Options, problem: string, fix: string): Promise<string> {
   const result = await execa(name, args, { ...opts, reject: false, all: true, timeout: 600_000 });
-  if (result.code === 'ENOENT') throw new HarnessSetupError(`fetching Debian kernels needs ${name}, which is missing; install it: apt-get install ${TOOLS[name]}`);
-  if (result.exitCode !== 0 || result.failed) throw new HarnessSetupError(`${problem}: ${lastWords(String(result.all ?? '')) || result.shortMessage}; ${fix}`);
+  if (result.code === 'ENOENT')
+    throw new HarnessSetupError(
+      `fetching Debian kernels needs ${name}, which is missing; install it: apt-get install ${TOOLS[name]}`,
+    );
+  if (result.exitCode !== 0 || result.failed)
+    throw new HarnessSetupError(`${problem}: ${lastWords(String(result.all ?? '')) || result.shortMessage}; ${fix}`);
   return String(result.stdout);
 }
 
 /** The line that says why a tool failed: apt's first E: line (its last one is a summary), else the last line. */
 function lastWords(output: string): string {
-  const lines = output.split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.find((line) => line.startsWith('E: ')) ?? lines.at(-1) ?? '';
 }
 
@@ -88,10 +101,17 @@ async function runUpdate(task: string, apt: PrivateApt): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       // --error-on=any: an unreachable mirror is otherwise only a warning, and the stale lists are used
-      await tool('apt-get', [...apt.options, '--error-on=any', 'update'], {}, `cannot read the package lists of ${suite} from ${archive}`, 'check the machine reaches it (a proxy goes in /etc/apt/apt.conf.d)');
+      await tool(
+        'apt-get',
+        [...apt.options, '--error-on=any', 'update'],
+        {},
+        `cannot read the package lists of ${suite} from ${archive}`,
+        'check the machine reaches it (a proxy goes in /etc/apt/apt.conf.d)',
+      );
       return;
     } catch (error) {
-      if (!(error instanceof HarnessSetupError && /Could not get lock/.test(error.message)) || attempt === 40) throw error;
+      if (!(error instanceof HarnessSetupError && /Could not get lock/.test(error.message)) || attempt === 40)
+        throw error;
       await new Promise((wake) => setTimeout(wake, 3000));
     }
   }
@@ -104,16 +124,32 @@ export interface Package {
 }
 
 /** The series' newest generic image (not -cloud-, -rt-, -dbg, -unsigned) and the release's packages it depends on. */
-export async function newestImage(task: string, series: string, apt: PrivateApt): Promise<{ version: string; packages: Package[] }> {
+export async function newestImage(
+  task: string,
+  series: string,
+  apt: PrivateApt,
+): Promise<{ version: string; packages: Package[] }> {
   progress(task, `resolving the newest linux-image-${series}.*-amd64 in ${apt.origin.suite}`);
   const escaped = series.replaceAll('.', '\\.');
-  const listed = await tool('apt-cache', [...apt.options, 'search', '--names-only', `^linux-image-${escaped}\\.`], {}, `cannot search the package lists of ${apt.origin.suite}`, 'delete the cache folder and run again');
+  const listed = await tool(
+    'apt-cache',
+    [...apt.options, 'search', '--names-only', `^linux-image-${escaped}\\.`],
+    {},
+    `cannot search the package lists of ${apt.origin.suite}`,
+    'delete the cache folder and run again',
+  );
   // 6.1.0-56-amd64, 6.18.15+deb13-amd64: a flavour other than the generic one has another word before -amd64
   const generic = new RegExp(`^linux-image-${escaped}\\.[0-9][^-\\s]*(-[0-9]+)?-amd64$`);
-  const names = listed.split('\n').map((line) => line.split(' - ')[0]!.trim()).filter((name) => generic.test(name));
+  const names = listed
+    .split('\n')
+    .map((line) => line.split(' - ')[0]!.trim())
+    .filter((name) => generic.test(name));
   const newest = names.sort(compareVersions).at(-1);
   const image = newest && (await show(apt, newest));
-  if (!image) throw new HarnessSetupError(`${apt.origin.suite} (${apt.origin.archive}) has no linux-image-${series}.*-amd64 package; Debian no longer carries kernel ${series} there: change its suite in KERNEL_ORIGINS (src/hosts/vm/kernels.ts) or leave it out of NETNS_KERNELS`);
+  if (!image)
+    throw new HarnessSetupError(
+      `${apt.origin.suite} (${apt.origin.archive}) has no linux-image-${series}.*-amd64 package; Debian no longer carries kernel ${series} there: change its suite in KERNEL_ORIGINS (src/hosts/vm/kernels.ts) or leave it out of NETNS_KERNELS`,
+    );
   // from 6.19 on linux-image-<release> is a meta package: kernel, modules and config are in its linux-binary-,
   // linux-modules- and linux-base-<release> dependencies; older images name linux-base-<release> too, which no
   // package provides any more (show finds nothing, and it is skipped)
@@ -129,7 +165,10 @@ async function show(apt: PrivateApt, name: string): Promise<(Package & { depends
   const fields = new Map<string, string>();
   for (const [, key, value] of result.stdout.split('\n\n')[0]!.matchAll(/^([\w-]+): (.*)$/gm)) fields.set(key!, value!);
   if (result.exitCode !== 0 || fields.get('Package') !== name) return undefined;
-  const depends = (fields.get('Depends') ?? '').split(',').filter((group) => !group.includes('|')).map((group) => group.trim().split(/[\s(:]/)[0]!);
+  const depends = (fields.get('Depends') ?? '')
+    .split(',')
+    .filter((group) => !group.includes('|'))
+    .map((group) => group.trim().split(/[\s(:]/)[0]!);
   return { name, version: fields.get('Version')!, size: Number(fields.get('Size') ?? 0), depends };
 }
 

@@ -37,7 +37,10 @@ function dependsOf(bytes: Buffer): string[] {
   const at = bytes.indexOf('\0depends=');
   if (at < 0) return [];
   const value = bytes.subarray(at + '\0depends='.length, bytes.indexOf(0, at + 1)).toString();
-  return value.split(',').filter(Boolean).map((name) => name.replaceAll('-', '_'));
+  return value
+    .split(',')
+    .filter(Boolean)
+    .map((name) => name.replaceAll('-', '_'));
 }
 
 /** The boot modules and their dependencies, each after what it depends on. */
@@ -74,7 +77,10 @@ export function initramfsFor(kernel: Kernel): Promise<string> {
 }
 
 async function buildInitramfs(kernel: Kernel): Promise<string> {
-  if (!existsSync(BUSYBOX)) throw new HarnessSetupError(`VM hosts need a static busybox at ${BUSYBOX}; install it: apt-get install busybox-static`);
+  if (!existsSync(BUSYBOX))
+    throw new HarnessSetupError(
+      `VM hosts need a static busybox at ${BUSYBOX}; install it: apt-get install busybox-static`,
+    );
   const init = await readFile(INIT);
   const busybox = await readFile(BUSYBOX);
   const hash = createHash('sha256').update(init).update(busybox).update(kernel.release).digest('hex').slice(0, 12);
@@ -89,8 +95,19 @@ async function buildInitramfs(kernel: Kernel): Promise<string> {
     const modules = await bootModules(kernel);
     for (const { name, bytes } of modules) await writeFile(join(staging, 'modules', `${name}.ko`), bytes);
     await writeFile(join(staging, 'modules/order'), modules.map(({ name }) => name).join('\n'));
-    const list = ['init', 'bin', 'bin/busybox', 'modules', 'modules/order', ...modules.map(({ name }) => `modules/${name}.ko`)];
-    const { stdout } = await execa(BUSYBOX, ['cpio', '-o', '-H', 'newc'], { cwd: staging, input: list.join('\n'), encoding: 'buffer' });
+    const list = [
+      'init',
+      'bin',
+      'bin/busybox',
+      'modules',
+      'modules/order',
+      ...modules.map(({ name }) => `modules/${name}.ko`),
+    ];
+    const { stdout } = await execa(BUSYBOX, ['cpio', '-o', '-H', 'newc'], {
+      cwd: staging,
+      input: list.join('\n'),
+      encoding: 'buffer',
+    });
     // two runs may build it at once: each writes its own file, and the rename makes either one the initramfs
     const partial = join(staging, 'initramfs.cpio');
     await writeFile(partial, stdout);

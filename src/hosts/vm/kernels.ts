@@ -10,7 +10,6 @@ import { checkTools, newestImage, privateApt, tool, updateLists, type KernelOrig
 export const KERNEL_SERIES = ['6.1', '6.12', '6.18', '7.3'] as const;
 export type KernelSeries = (typeof KERNEL_SERIES)[number];
 
-
 const DEBIAN = process.env.NETNS_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 /** Each series comes from its suite only: bookworm-security also carries 6.12 builds (+deb12), not the ones meant. */
 export const KERNEL_ORIGINS: Record<KernelSeries, KernelOrigin> = {
@@ -35,13 +34,18 @@ export interface Kernel {
   config: string;
 }
 
-export const KERNEL_CACHE = resolve(process.env.NETNS_KERNEL_CACHE || join(import.meta.dirname, '../../../.cache/kernels'));
+export const KERNEL_CACHE = resolve(
+  process.env.NETNS_KERNEL_CACHE || join(import.meta.dirname, '../../../.cache/kernels'),
+);
 /** prefix of the folders a kernel is built in: renamed into place when complete, so a half-built one never looks cached */
 const BUILDING = '.building-';
 
 export function kernelSeries(text: string): KernelSeries {
   const series = KERNEL_SERIES.find((known) => known === text.trim());
-  if (!series) throw new HarnessSetupError(`"${text}" is not a kernel series the vm backend knows; use one of ${KERNEL_SERIES.join(', ')}`);
+  if (!series)
+    throw new HarnessSetupError(
+      `"${text}" is not a kernel series the vm backend knows; use one of ${KERNEL_SERIES.join(', ')}`,
+    );
   return series;
 }
 
@@ -51,7 +55,12 @@ const configs = new Map<string, Map<string, string>>();
 export function kernelHasOption(kernel: Kernel, option: string): 'y' | 'm' | undefined {
   let values = configs.get(kernel.config);
   if (!values) {
-    values = new Map(readFileSync(kernel.config, 'utf8').split('\n').map((line) => line.split('=', 2) as [string, string]).filter(([, value]) => value !== undefined));
+    values = new Map(
+      readFileSync(kernel.config, 'utf8')
+        .split('\n')
+        .map((line) => line.split('=', 2) as [string, string])
+        .filter(([, value]) => value !== undefined),
+    );
     configs.set(kernel.config, values);
   }
   const value = values.get(option.startsWith('CONFIG_') ? option : `CONFIG_${option}`);
@@ -88,7 +97,15 @@ function readCached(series: KernelSeries, dir: string): Kernel | undefined {
     return undefined;
   }
   const moved = (path: string) => join(dir, relative(saved.dir, path));
-  const kernel: Kernel = { series, release: saved.release, version: saved.version, packages: saved.packages, vmlinuz: moved(saved.vmlinuz), modules: moved(saved.modules), config: moved(saved.config) };
+  const kernel: Kernel = {
+    series,
+    release: saved.release,
+    version: saved.version,
+    packages: saved.packages,
+    vmlinuz: moved(saved.vmlinuz),
+    modules: moved(saved.modules),
+    config: moved(saved.config),
+  };
   return existsSync(kernel.vmlinuz) && existsSync(kernel.config) ? kernel : undefined;
 }
 
@@ -108,20 +125,46 @@ async function fetchKernel(series: KernelSeries, cacheDir: string, dir: string):
     await mkdir(debs);
     await mkdir(root);
     for (const pkg of image.packages) {
-      progress(task, `downloading ${pkg.name} (${pkg.size < 1e6 ? `${Math.ceil(pkg.size / 1e3)} kB` : `${(pkg.size / 1e6).toFixed(1)} MB`})`);
-      await tool('apt-get', [...apt.options, 'download', `${pkg.name}=${pkg.version}`], { cwd: debs }, `cannot download ${pkg.name} ${pkg.version} from ${apt.origin.archive}`, 'check the network reaches it and run again');
+      progress(
+        task,
+        `downloading ${pkg.name} (${pkg.size < 1e6 ? `${Math.ceil(pkg.size / 1e3)} kB` : `${(pkg.size / 1e6).toFixed(1)} MB`})`,
+      );
+      await tool(
+        'apt-get',
+        [...apt.options, 'download', `${pkg.name}=${pkg.version}`],
+        { cwd: debs },
+        `cannot download ${pkg.name} ${pkg.version} from ${apt.origin.archive}`,
+        'check the network reaches it and run again',
+      );
     }
     progress(task, 'unpacking');
     for (const deb of (await readdir(debs)).filter((name) => name.endsWith('.deb'))) {
-      await tool('dpkg-deb', ['-x', join(debs, deb), root], {}, `cannot unpack ${deb}`, `check the free space in ${cacheDir}`);
+      await tool(
+        'dpkg-deb',
+        ['-x', join(debs, deb), root],
+        {},
+        `cannot unpack ${deb}`,
+        `check the free space in ${cacheDir}`,
+      );
       await rm(join(debs, deb)); // the cache keeps only the unpacked tree
     }
     await rm(debs, { recursive: true });
-    const tree = await findTree(root, image.packages.map((pkg) => pkg.name));
+    const tree = await findTree(
+      root,
+      image.packages.map((pkg) => pkg.name),
+    );
     progress(task, 'depmod');
     await depmod(build, tree);
     const final = (path: string) => join(dir, relative(build, path));
-    const kernel: Kernel = { series, release: tree.release, version: image.version, packages: image.packages.map((pkg) => pkg.name), vmlinuz: final(tree.vmlinuz), modules: final(tree.modules), config: final(tree.config) };
+    const kernel: Kernel = {
+      series,
+      release: tree.release,
+      version: image.version,
+      packages: image.packages.map((pkg) => pkg.name),
+      vmlinuz: final(tree.vmlinuz),
+      modules: final(tree.modules),
+      config: final(tree.config),
+    };
     await chmod(build, 0o755); // mkdtemp made it private; the cached kernel is readable like any installed one
     await writeFile(join(build, 'kernel.json'), `${JSON.stringify({ ...kernel, dir }, null, 2)}\n`); // last: it marks the folder complete
     const placed = await moveIntoPlace(series, build, dir);
@@ -174,14 +217,22 @@ interface Tree {
 
 /** Where the unpacked packages put the kernel: /boot (up to 6.18) or beside the modules (from 6.19 on). */
 async function findTree(root: string, packages: string[]): Promise<Tree> {
-  const missing = (what: string, where: string[]) => new HarnessSetupError(`the packages ${packages.join(' ')} hold no ${what} (looked for ${where.map((path) => relative(root, path)).join(', ')}): Debian changed its kernel packages; teach findTree in src/hosts/vm/kernels.ts the new layout`);
+  const missing = (what: string, where: string[]) =>
+    new HarnessSetupError(
+      `the packages ${packages.join(' ')} hold no ${what} (looked for ${where.map((path) => relative(root, path)).join(', ')}): Debian changed its kernel packages; teach findTree in src/hosts/vm/kernels.ts the new layout`,
+    );
   const found: string[] = [];
   for (const base of ['usr/lib/modules', 'lib/modules']) {
     const dir = join(root, base);
     if (!existsSync(dir)) continue;
-    for (const release of await readdir(dir)) if (existsSync(join(dir, release, 'kernel'))) found.push(join(dir, release));
+    for (const release of await readdir(dir))
+      if (existsSync(join(dir, release, 'kernel'))) found.push(join(dir, release));
   }
-  if (found.length !== 1) throw missing('single modules folder', [join(root, 'usr/lib/modules/<release>/kernel'), join(root, 'lib/modules/<release>/kernel')]);
+  if (found.length !== 1)
+    throw missing('single modules folder', [
+      join(root, 'usr/lib/modules/<release>/kernel'),
+      join(root, 'lib/modules/<release>/kernel'),
+    ]);
   const modules = found[0]!;
   const release = relative(join(modules, '..'), modules);
   const first = (what: string, paths: string[]) => {
@@ -206,10 +257,19 @@ async function depmod(build: string, tree: Tree): Promise<void> {
   await mkdir(join(base, 'lib/modules'), { recursive: true });
   await symlink(tree.modules, join(base, 'lib/modules', tree.release));
   try {
-    await tool('busybox', ['depmod', '-b', base, tree.release], {}, `busybox depmod failed for ${tree.release}`, 'install busybox-static (its busybox has depmod)');
+    await tool(
+      'busybox',
+      ['depmod', '-b', base, tree.release],
+      {},
+      `busybox depmod failed for ${tree.release}`,
+      'install busybox-static (its busybox has depmod)',
+    );
   } finally {
     await rm(base, { recursive: true, force: true });
   }
   const dep = join(tree.modules, 'modules.dep');
-  if (!existsSync(dep) || (await stat(dep)).size === 0) throw new HarnessSetupError(`busybox depmod wrote no modules.dep in ${tree.modules}; install busybox-static (its busybox has depmod)`);
+  if (!existsSync(dep) || (await stat(dep)).size === 0)
+    throw new HarnessSetupError(
+      `busybox depmod wrote no modules.dep in ${tree.modules}; install busybox-static (its busybox has depmod)`,
+    );
 }

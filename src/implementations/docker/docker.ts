@@ -16,7 +16,6 @@ import { dockerChecks, LOOPBACK_PUBLISHED, PUBLISHED } from './paths.ts';
 import { dockerRulesets } from './rulesets.ts';
 import { DOCKER_IPTABLES, DOCKER_PREFIX, DOCKER_VERSIONS, type DockerVersion } from './versions.ts';
 
-
 const IMAGES = resolve(import.meta.dirname, '../../../fixtures/images');
 /** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
 const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../../../scripts/writable-cgroups'), 'utf8');
@@ -37,14 +36,28 @@ export function dockerImplementation(version: DockerVersion): Implementation {
       tmpfs: { '/var/lib/docker': 'rw,exec' },
     },
     async unavailable(host, firewall) {
-      if (host.backend !== 'container') return `${id} runs its engine in a Docker-in-Docker host; run it with NETNS_HOST=container`;
-      return firewall === DOCKER_IPTABLES ? undefined : `${id} writes its rules with ${DOCKER_IPTABLES} (its image's iptables), not ${firewall}`;
+      if (host.backend !== 'container')
+        return `${id} runs its engine in a Docker-in-Docker host; run it with NETNS_HOST=container`;
+      return firewall === DOCKER_IPTABLES
+        ? undefined
+        : `${id} writes its rules with ${DOCKER_IPTABLES} (its image's iptables), not ${firewall}`;
     },
     async setUp({ host }) {
       await startDockerd(host, id);
       await host.exec(['sh', '-c', IMPORT_WORKLOAD, WORKLOAD_IMAGE]);
-      const published = [`${PUBLISHED.port}:${PUBLISHED.targetPort}`, `${LOOPBACK_PUBLISHED.address}:${LOOPBACK_PUBLISHED.port}:${PUBLISHED.targetPort}`];
-      await host.exec(['docker', 'run', '--detach', '--name', 'web', ...published.flatMap((mapping) => ['--publish', mapping]), WORKLOAD_IMAGE]);
+      const published = [
+        `${PUBLISHED.port}:${PUBLISHED.targetPort}`,
+        `${LOOPBACK_PUBLISHED.address}:${LOOPBACK_PUBLISHED.port}:${PUBLISHED.targetPort}`,
+      ];
+      await host.exec([
+        'docker',
+        'run',
+        '--detach',
+        '--name',
+        'web',
+        ...published.flatMap((mapping) => ['--publish', mapping]),
+        WORKLOAD_IMAGE,
+      ]);
       await host.exec(['docker', 'run', '--detach', '--name', 'peer', WORKLOAD_IMAGE]);
       return rolesFromInspect(host, ['web', 'peer']);
     },
@@ -59,8 +72,14 @@ export async function startDockerd(host: Host, id: string): Promise<void> {
   const engine = await host.spawn(['dockerd']);
   await waitUntil(
     async () => {
-      if (engine.exited) throw new ImplementationError(id, `dockerd exited ${engine.exited.exitCode}: ${(await engine.output()).stderr.trim().split('\n').slice(-3).join(' | ')}`);
-      return (await host.exec(['docker', 'info', '--format', '{{.ServerVersion}}'], { expectExit: 'any' })).stdout.trim();
+      if (engine.exited)
+        throw new ImplementationError(
+          id,
+          `dockerd exited ${engine.exited.exitCode}: ${(await engine.output()).stderr.trim().split('\n').slice(-3).join(' | ')}`,
+        );
+      return (
+        await host.exec(['docker', 'info', '--format', '{{.ServerVersion}}'], { expectExit: 'any' })
+      ).stdout.trim();
     },
     (version) => version !== '',
     { what: `dockerd to answer in host ${host.name}`, deadlineMs: 60_000, intervalMs: 100 },

@@ -46,7 +46,12 @@ const fromNeighbour = (world: World) => ({ source: world.internet.neighbour, fro
 function openUntil28(open: string, match: (server: Workload) => string[], closed: string): Expectation[] {
   return [
     { versions: ['20.10', '26.1'], expect: 'reachable', seenAs: 'neighbour', because: open },
-    { versions: ['28.5'], expect: 'timeout', droppedBy: (server) => ({ table: 'raw', chain: 'PREROUTING', rule: [...match(server), '-j', 'DROP'] }), because: closed },
+    {
+      versions: ['28.5'],
+      expect: 'timeout',
+      droppedBy: (server) => ({ table: 'raw', chain: 'PREROUTING', rule: [...match(server), '-j', 'DROP'] }),
+      because: closed,
+    },
   ];
 }
 
@@ -58,7 +63,8 @@ export const DOCKER_PATHS: readonly DockerPath[] = [
         versions: ['20.10', '26.1', '28.5'],
         expect: 'reachable',
         seenAs: 'gateway',
-        because: 'a host-local client to 127.0.0.1 is served by docker-proxy (userland-proxy on), which connects from the bridge gateway',
+        because:
+          'a host-local client to 127.0.0.1 is served by docker-proxy (userland-proxy on), which connects from the bridge gateway',
       },
     ],
   },
@@ -69,12 +75,14 @@ export const DOCKER_PATHS: readonly DockerPath[] = [
         versions: ['20.10', '26.1', '28.5'],
         expect: 'reachable',
         seenAs: 'uplink',
-        because: "a host-local client to its own uplink address is DNATed in nat OUTPUT (Docker's chain for local destinations) and keeps the source it already had, the uplink address: nothing masquerades it",
+        because:
+          "a host-local client to its own uplink address is DNATed in nat OUTPUT (Docker's chain for local destinations) and keeps the source it already had, the uplink address: nothing masquerades it",
       },
     ],
   },
   {
-    probe: (server, world) => http(world.internet.namespace, server.address, PUBLISHED.targetPort, fromNeighbour(world)),
+    probe: (server, world) =>
+      http(world.internet.namespace, server.address, PUBLISHED.targetPort, fromNeighbour(world)),
     expectations: openUntil28(
       "before 28.0 the DOCKER chain accepts forwarded packets to a published container port from any interface: a LAN neighbour with a route reaches the container's own address",
       (server) => ['-d', `${server.address}/32`, '!', '-i', 'docker0'],
@@ -82,20 +90,33 @@ export const DOCKER_PATHS: readonly DockerPath[] = [
     ),
   },
   {
-    probe: (_server, world) => http(world.internet.namespace, LOOPBACK_PUBLISHED.address, LOOPBACK_PUBLISHED.port, fromNeighbour(world)),
+    probe: (_server, world) =>
+      http(world.internet.namespace, LOOPBACK_PUBLISHED.address, LOOPBACK_PUBLISHED.port, fromNeighbour(world)),
     expectations: openUntil28(
       'before 28.0 a port published on 127.0.0.1 is DNATed in nat PREROUTING before the kernel drops 127.0.0.1 from a wire as martian: a LAN neighbour that routes 127.0.0.1 to the host reaches it (moby#45610)',
-      () => ['-d', `${LOOPBACK_PUBLISHED.address}/32`, '!', '-i', 'lo', '-p', 'tcp', '--dport', String(LOOPBACK_PUBLISHED.port)],
+      () => [
+        '-d',
+        `${LOOPBACK_PUBLISHED.address}/32`,
+        '!',
+        '-i',
+        'lo',
+        '-p',
+        'tcp',
+        '--dport',
+        String(LOOPBACK_PUBLISHED.port),
+      ],
       'from 28.0 raw PREROUTING drops packets for a port published on 127.0.0.1 that do not come from lo',
     ),
   },
   {
-    probe: (_server, world) => http(world.internet.namespace, uplinkAddress(world), LOOPBACK_PUBLISHED.port, fromNeighbour(world)),
+    probe: (_server, world) =>
+      http(world.internet.namespace, uplinkAddress(world), LOOPBACK_PUBLISHED.port, fromNeighbour(world)),
     expectations: [
       {
         versions: ['20.10', '26.1', '28.5'],
         expect: 'refused',
-        because: 'a port published on 127.0.0.1 is not published on the uplink address: nothing listens or forwards there',
+        because:
+          'a port published on 127.0.0.1 is not published on the uplink address: nothing listens or forwards there',
       },
     ],
   },
@@ -104,7 +125,11 @@ export const DOCKER_PATHS: readonly DockerPath[] = [
 /** The checks of one Docker version, for property 4; each one's reason names the versions it applies to. */
 export function dockerChecks(version: DockerVersion, roles: Roles, world: World): Check[] {
   const server = workloadByLabel(roles, roles.published!.workload);
-  const parties: Record<Party, string> = { gateway: roles.gateway, neighbour: world.internet.neighbour, uplink: uplinkAddress(world) };
+  const parties: Record<Party, string> = {
+    gateway: roles.gateway,
+    neighbour: world.internet.neighbour,
+    uplink: uplinkAddress(world),
+  };
   return DOCKER_PATHS.flatMap((path) => {
     const expectation = path.expectations.find((candidate) => candidate.versions.includes(version));
     if (!expectation) return [];

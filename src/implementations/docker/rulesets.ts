@@ -10,6 +10,9 @@ export async function dockerRulesets(host: Host): Promise<Record<string, string>
       .filter((line) => line && !line.startsWith('#'))
       .map((line) => line.replace(/ \[\d+:\d+\]$/, ''))
       .join('\n'),
-    nft: nft.stdout.replace(/ counter packets \d+ bytes \d+/g, ' counter').replace(/ # handle \d+/g, '').trimEnd(),
+    nft: nft.stdout
+      .replace(/ counter packets \d+ bytes \d+/g, ' counter')
+      .replace(/ # handle \d+/g, '')
+      .trimEnd(),
   };
 }

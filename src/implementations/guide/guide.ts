@@ -28,7 +28,9 @@ export function guideRoles(topology: Topology, namespaces: readonly NamespaceSpe
   return {
     workloads: namespaces.map((ns) => ({ label: ns.name, netns: ns.name, address: addressOf(ns.address) })),
     gateway: addressOf(topology.bridge.address),
-    ...(namespaces.some((ns) => ns.name === server.namespace) ? { published: { port: server.port, workload: server.namespace, targetPort: server.port } } : {}),
+    ...(namespaces.some((ns) => ns.name === server.namespace)
+      ? { published: { port: server.port, workload: server.namespace, targetPort: server.port } }
+      : {}),
   };
 }
 

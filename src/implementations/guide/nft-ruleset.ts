@@ -7,11 +7,19 @@ export const GUIDE_NFT_TABLE = 'netns_conformance_guide';
 
 /** Masquerade the bridge's network leaving the host anywhere but the bridge. */
 export const nftMasquerade = (topology: Topology): string =>
-  nftNatRule(GUIDE_NFT_TABLE, 'postrouting', nftMasqueradeRule(networkOf(parseCidr(topology.bridge.address)!), topology.bridge.name));
+  nftNatRule(
+    GUIDE_NFT_TABLE,
+    'postrouting',
+    nftMasqueradeRule(networkOf(parseCidr(topology.bridge.address)!), topology.bridge.name),
+  );
 
 /** DNAT the host's public address and port to the server. */
 export const nftDnat = (topology: Topology): string => {
   const server = addressOf(namespaceOf(topology, topology.server.namespace).address);
   const { port } = topology.server;
-  return nftNatRule(GUIDE_NFT_TABLE, 'prerouting', nftDnatRule(addressOf(topology.uplink.address), port, `${server}:${port}`));
+  return nftNatRule(
+    GUIDE_NFT_TABLE,
+    'prerouting',
+    nftDnatRule(addressOf(topology.uplink.address), port, `${server}:${port}`),
+  );
 };

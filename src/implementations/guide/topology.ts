@@ -49,7 +49,10 @@ function readJson(path: string, seen: Set<string>): Record<string, unknown> {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new TopologyError(path, `cannot read it (${reason}); point NETNS_TOPOLOGY at a JSON file like fixtures/topologies/guide.json`);
+    throw new TopologyError(
+      path,
+      `cannot read it (${reason}); point NETNS_TOPOLOGY at a JSON file like fixtures/topologies/guide.json`,
+    );
   }
   if (!isObject(data)) throw new TopologyError(path, 'is not a JSON object; see fixtures/topologies/guide.json');
   const { extends: base, ...own } = data;
@@ -68,55 +71,94 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
     const at = `namespaces[${index}]`;
     const ns = check.objectValue(item, at, ['name', 'hostLink', 'link', 'address']);
     const address = check.cidr(ns, `${at}.address`);
-    if (!contains(bridgeNet, address.address)) check.fail(`${at}.address ${address.address} is outside the bridge's network ${bridge.address}; pick an address in it`);
-    return { name: check.name(ns, `${at}.name`), hostLink: check.link(ns, `${at}.hostLink`), link: check.link(ns, `${at}.link`), address: `${address.address}/${address.prefix}` };
+    if (!contains(bridgeNet, address.address))
+      check.fail(
+        `${at}.address ${address.address} is outside the bridge's network ${bridge.address}; pick an address in it`,
+      );
+    return {
+      name: check.name(ns, `${at}.name`),
+      hostLink: check.link(ns, `${at}.hostLink`),
+      link: check.link(ns, `${at}.link`),
+      address: `${address.address}/${address.prefix}`,
+    };
   });
   if (namespaces.length === 0) check.fail('namespaces is empty; list at least one namespace (the guide has netns1)');
   const bridgeAddress = parseCidr(String(bridge.address))!.address;
   namespaces.forEach((ns, index) => {
     const address = addressOf(ns.address);
-    if (address === bridgeAddress) check.fail(`namespaces[${index}].address ${address} is the bridge's own address; give the namespace another address in ${bridge.address}`);
+    if (address === bridgeAddress)
+      check.fail(
+        `namespaces[${index}].address ${address} is the bridge's own address; give the namespace another address in ${bridge.address}`,
+      );
     const first = namespaces.findIndex((other) => other.name === ns.name);
-    if (first !== index) check.fail(`namespaces[${index}].name "${ns.name}" is also namespaces[${first}].name; every namespace needs its own name`);
+    if (first !== index)
+      check.fail(
+        `namespaces[${index}].name "${ns.name}" is also namespaces[${first}].name; every namespace needs its own name`,
+      );
     const same = namespaces.findIndex((other) => addressOf(other.address) === address);
-    if (same !== index) check.fail(`namespaces[${index}].address ${address} is also namespaces[${same}].address; every namespace needs its own address`);
+    if (same !== index)
+      check.fail(
+        `namespaces[${index}].address ${address} is also namespaces[${same}].address; every namespace needs its own address`,
+      );
   });
   const uplink = check.object(data, 'uplink', ['name', 'address', 'gateway']);
   const uplinkNet = check.cidr(uplink, 'uplink.address');
   const gateway = check.ipv4(uplink, 'uplink.gateway');
-  if (!contains(uplinkNet, gateway)) check.fail(`uplink.gateway ${gateway} is outside ${uplink.address}; the gateway must be on the uplink's network`);
+  if (!contains(uplinkNet, gateway))
+    check.fail(`uplink.gateway ${gateway} is outside ${uplink.address}; the gateway must be on the uplink's network`);
   const internet = check.object(data, 'internet', ['namespace', 'link', 'publicHost', 'outsideClient', 'neighbour']);
   // "host" names the host's own namespace in probes and reports; the internet's namespace is the world's
   const reserved = ['host', String(internet.namespace)];
   namespaces.forEach((ns, index) => {
-    if (reserved.includes(ns.name)) check.fail(`namespaces[${index}].name "${ns.name}" is reserved (${reserved.map((name) => `"${name}"`).join(', ')} name the host and the simulated internet); pick another name`);
+    if (reserved.includes(ns.name))
+      check.fail(
+        `namespaces[${index}].name "${ns.name}" is reserved (${reserved.map((name) => `"${name}"`).join(', ')} name the host and the simulated internet); pick another name`,
+      );
   });
   const outside = ['publicHost', 'outsideClient'].map((key) => {
     const address = check.ipv4(internet, `internet.${key}`);
-    if (contains(bridgeNet, address) || contains(uplinkNet, address)) check.fail(`internet.${key} ${address} is inside the bridge's or the uplink's network; the internet's hosts must be outside both`);
+    if (contains(bridgeNet, address) || contains(uplinkNet, address))
+      check.fail(
+        `internet.${key} ${address} is inside the bridge's or the uplink's network; the internet's hosts must be outside both`,
+      );
     return address;
   });
   const neighbour = check.ipv4(internet, 'internet.neighbour');
   if (!contains(uplinkNet, neighbour) || [gateway, addressOf(String(uplink.address))].includes(neighbour)) {
-    check.fail(`internet.neighbour ${neighbour} must be another address on the uplink's network ${uplink.address} (not the gateway's or the host's)`);
+    check.fail(
+      `internet.neighbour ${neighbour} must be another address on the uplink's network ${uplink.address} (not the gateway's or the host's)`,
+    );
   }
   const server = check.object(data, 'server', ['namespace', 'port']);
   const serverNs = check.name(server, 'server.namespace');
-  if (!namespaces.some((ns) => ns.name === serverNs)) check.fail(`server.namespace "${serverNs}" is not one of namespaces[].name (${namespaces.map((ns) => ns.name).join(', ')})`);
+  if (!namespaces.some((ns) => ns.name === serverNs))
+    check.fail(
+      `server.namespace "${serverNs}" is not one of namespaces[].name (${namespaces.map((ns) => ns.name).join(', ')})`,
+    );
   const port = server.port;
-  if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) check.fail(`server.port ${JSON.stringify(port)} is not a TCP port (1-65535)`);
+  if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535)
+    check.fail(`server.port ${JSON.stringify(port)} is not a TCP port (1-65535)`);
   const omitSteps = (data.omitSteps ?? []) as unknown[];
   if (!Array.isArray(omitSteps)) check.fail('omitSteps must be a list of step ids');
-  for (const id of omitSteps) if (!STEP_IDS.includes(id as StepId)) check.fail(`omitSteps has unknown step ${JSON.stringify(id)}; known steps: ${STEP_IDS.join(', ')}`);
+  for (const id of omitSteps)
+    if (!STEP_IDS.includes(id as StepId))
+      check.fail(`omitSteps has unknown step ${JSON.stringify(id)}; known steps: ${STEP_IDS.join(', ')}`);
   const names = [bridge.name, uplink.name, ...namespaces.flatMap((ns) => [ns.hostLink])];
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate) check.fail(`link name "${duplicate}" is used twice in the host; every host-side link needs its own name`);
+  if (duplicate)
+    check.fail(`link name "${duplicate}" is used twice in the host; every host-side link needs its own name`);
   return {
     source,
     bridge: { name: check.link(bridge, 'bridge.name'), address: String(bridge.address) },
     namespaces,
     uplink: { name: check.link(uplink, 'uplink.name'), address: String(uplink.address), gateway },
-    internet: { namespace: check.name(internet, 'internet.namespace'), link: check.link(internet, 'internet.link'), publicHost: outside[0]!, outsideClient: outside[1]!, neighbour },
+    internet: {
+      namespace: check.name(internet, 'internet.namespace'),
+      link: check.link(internet, 'internet.link'),
+      publicHost: outside[0]!,
+      outsideClient: outside[1]!,
+      neighbour,
+    },
     server: { namespace: serverNs, port: port as number },
     omitSteps: omitSteps as StepId[],
   };
@@ -169,20 +211,23 @@ class Checker {
 
   ipv4(data: Record<string, unknown>, at: string): string {
     const value = data[at.split('.').pop()!];
-    if (typeof value !== 'string' || !isIpv4(value)) this.fail(`${at} ${JSON.stringify(value)} is not an IPv4 address (like 8.8.8.8)`);
+    if (typeof value !== 'string' || !isIpv4(value))
+      this.fail(`${at} ${JSON.stringify(value)} is not an IPv4 address (like 8.8.8.8)`);
     return value;
   }
 
   name(data: Record<string, unknown>, at: string): string {
     const value = data[at.split('.').pop()!];
-    if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(value)) this.fail(`${at} ${JSON.stringify(value)} is not a namespace name (letters, digits, _ . -)`);
+    if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(value))
+      this.fail(`${at} ${JSON.stringify(value)} is not a namespace name (letters, digits, _ . -)`);
     return value;
   }
 
   /** Linux interface names: at most 15 bytes, no slash or space. */
   link(data: Record<string, unknown>, at: string): string {
     const value = data[at.split('.').pop()!];
-    if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{1,15}$/.test(value)) this.fail(`${at} ${JSON.stringify(value)} is not a link name (1-15 of letters, digits, _ . -)`);
+    if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{1,15}$/.test(value))
+      this.fail(`${at} ${JSON.stringify(value)} is not a link name (1-15 of letters, digits, _ . -)`);
     return value;
   }
 }
@@ -195,6 +240,10 @@ export function addressOf(cidr: string): string {
 /** A namespace of the topology by name; throws naming the known ones. */
 export function namespaceOf(topology: Topology, name: string): NamespaceSpec {
   const ns = topology.namespaces.find((candidate) => candidate.name === name);
-  if (!ns) throw new TopologyError(topology.source, `has no namespace "${name}" (has ${topology.namespaces.map((n) => n.name).join(', ')})`);
+  if (!ns)
+    throw new TopologyError(
+      topology.source,
+      `has no namespace "${name}" (has ${topology.namespaces.map((n) => n.name).join(', ')})`,
+    );
   return ns;
 }

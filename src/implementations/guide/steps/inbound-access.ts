@@ -21,7 +21,18 @@ export const startHttpServer = (topology: Topology): Step<BackgroundProcess> => 
 export const dnatRule = (topology: Topology): string[] => {
   const ns = namespaceOf(topology, topology.server.namespace);
   const port = String(topology.server.port);
-  return ['-d', addressOf(topology.uplink.address), '-p', 'tcp', '--dport', port, '-j', 'DNAT', '--to-destination', `${addressOf(ns.address)}:${port}`];
+  return [
+    '-d',
+    addressOf(topology.uplink.address),
+    '-p',
+    'tcp',
+    '--dport',
+    port,
+    '-j',
+    'DNAT',
+    '--to-destination',
+    `${addressOf(ns.address)}:${port}`,
+  ];
 };
 
 export const addDnat = (topology: Topology): Step => ({
