@@ -17,7 +17,8 @@ function stop(problem) {
 const major = Number(process.versions.node.split('.')[0]);
 if (major !== 24) {
   stop(
-    `needs Node 24, this is ${process.version} (${process.execPath}); put .tools/node/bin first on PATH: ${testCommand} (scripts/setup installs it)`,
+    `needs Node 24, this is ${process.version} (${process.execPath}); ` +
+      `put .tools/node/bin first on PATH: ${testCommand} (scripts/setup installs it)`,
   );
 }
 try {
@@ -27,6 +28,7 @@ try {
   stop(
     error.code === 'ENOENT'
       ? `node_modules is missing; run the set-up first: sudo scripts/setup`
-      : `${user} cannot write node_modules (scripts/setup ran as root); run the tests as root too: sudo -E env "PATH=$PWD/.tools/node/bin:$PATH" npm test`,
+      : `${user} cannot write node_modules (scripts/setup ran as root); ` +
+          `run the tests as root too: sudo -E env "PATH=$PWD/.tools/node/bin:$PATH" npm test`,
   );
 }

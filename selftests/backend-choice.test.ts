@@ -16,7 +16,10 @@ describe('host backend choice', () => {
 
   test('a backend the machine cannot run is a one-line error with the fix', () => {
     expect(() => chooseBackend('auto', noEngine)).toThrow(
-      /^no host backend: this is not root, and no Docker engine answers: start dockerd \(scripts\/start-dockerd, part of the README set-up\) \(Cannot connect .*\); or run as root$/,
+      new RegExp(
+        String.raw`^no host backend: this is not root, and no Docker engine answers: start dockerd ` +
+          String.raw`\(scripts\/start-dockerd, part of the README set-up\) \(Cannot connect .*\); or run as root$`,
+      ),
     );
     expect(() => chooseBackend('container', noEngine)).toThrow(
       /^NETNS_HOST=container needs a Docker engine \(Cannot connect .*\); no Docker engine answers: start dockerd/,
@@ -33,7 +36,10 @@ describe('host backend choice', () => {
       root: false,
     };
     expect(() => chooseBackend('auto', refused)).toThrow(
-      /^no host backend: this is not root, and a Docker engine runs but its socket refuses this user: run as root \(sudo -E\) or join the docker group/,
+      new RegExp(
+        String.raw`^no host backend: this is not root, and a Docker engine runs but its socket refuses this user: ` +
+          String.raw`run as root \(sudo -E\) or join the docker group`,
+      ),
     );
     expect(() => chooseBackend('container', refused)).toThrow(/socket refuses this user/);
   });

@@ -22,82 +22,98 @@ import { uplinkAddress } from '../src/world/world.ts';
 const kindAndFrom = ({ kind, ...rest }: Outcome) => ({ kind, from: 'from' in rest ? rest.from : undefined });
 
 describe('the batch prober', () => {
-  test('gives each outcome the one-command probes give, its servers see the sender, and each probe waits its own deadline', async ({
-    guide,
-  }) => {
-    const { topology, host, iptables } = guide;
-    const { internet } = topology;
-    const ns = topology.namespaces[0]!;
-    const bridgeIp = addressOf(topology.bridge.address);
-    // netns1 on br0 without a default route; the internet rejects ICMP to 8.8.8.8 (admin-prohibited) and TCP to 81
-    await runSteps(guide, [addBridge(topology), ...cableNamespace(ns, topology)]);
-    await host.exec(
-      [
-        iptables,
-        '-A',
-        'INPUT',
-        '-p',
-        'icmp',
-        '-d',
-        internet.publicHost,
-        '-j',
-        'REJECT',
-        '--reject-with',
-        'icmp-admin-prohibited',
-      ],
-      { ns: internet.namespace },
-    );
-    await host.exec(
-      [iptables, '-A', 'INPUT', '-p', 'tcp', '--dport', '81', '-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'],
-      { ns: internet.namespace },
-    );
-    const specs = [
-      ping(ns.name, bridgeIp),
-      tcp(ns.name, bridgeIp, 5999),
-      http(ns.name, bridgeIp, 5999),
-      ping(ns.name, internet.publicHost),
-      tcp(ns.name, internet.publicHost, 80),
-      ping(undefined, '10.99.0.1'),
-      ping(undefined, internet.publicHost),
-      tcp(undefined, internet.publicHost, 81),
-    ];
-    const batched = (await probeBatch(host, specs)).map((result) => result.outcome);
-    expect(batched.map(kindAndFrom)).toEqual([
-      { kind: 'reachable', from: undefined },
-      { kind: 'refused', from: undefined },
-      { kind: 'refused', from: undefined },
-      { kind: 'network-unreachable', from: undefined }, // no route in netns1: the kernel says so at once
-      { kind: 'network-unreachable', from: undefined },
-      { kind: 'network-unreachable', from: topology.uplink.gateway }, // the internet has no route: ICMP from it
-      { kind: 'filtered', from: internet.publicHost },
-      { kind: 'host-unreachable', from: undefined }, // TCP sees admin-prohibited as EHOSTUNREACH, as connect() does
-    ]);
+  test(
+    'gives each outcome the one-command probes give, its servers see the sender, ' +
+      'and each probe waits its own deadline',
+    async ({ guide }) => {
+      const { topology, host, iptables } = guide;
+      const { internet } = topology;
+      const ns = topology.namespaces[0]!;
+      const bridgeIp = addressOf(topology.bridge.address);
+      // netns1 on br0 without a default route; the internet rejects ICMP to 8.8.8.8 (admin-prohibited) and TCP to 81
+      await runSteps(guide, [addBridge(topology), ...cableNamespace(ns, topology)]);
+      await host.exec(
+        [
+          iptables,
+          '-A',
+          'INPUT',
+          '-p',
+          'icmp',
+          '-d',
+          internet.publicHost,
+          '-j',
+          'REJECT',
+          '--reject-with',
+          'icmp-admin-prohibited',
+        ],
+        { ns: internet.namespace },
+      );
+      await host.exec(
+        [
+          iptables,
+          '-A',
+          'INPUT',
+          '-p',
+          'tcp',
+          '--dport',
+          '81',
+          '-j',
+          'REJECT',
+          '--reject-with',
+          'icmp-admin-prohibited',
+        ],
+        { ns: internet.namespace },
+      );
+      const specs = [
+        ping(ns.name, bridgeIp),
+        tcp(ns.name, bridgeIp, 5999),
+        http(ns.name, bridgeIp, 5999),
+        ping(ns.name, internet.publicHost),
+        tcp(ns.name, internet.publicHost, 80),
+        ping(undefined, '10.99.0.1'),
+        ping(undefined, internet.publicHost),
+        tcp(undefined, internet.publicHost, 81),
+      ];
+      const batched = (await probeBatch(host, specs)).map((result) => result.outcome);
+      expect(batched.map(kindAndFrom)).toEqual([
+        { kind: 'reachable', from: undefined },
+        { kind: 'refused', from: undefined },
+        { kind: 'refused', from: undefined },
+        { kind: 'network-unreachable', from: undefined }, // no route in netns1: the kernel says so at once
+        { kind: 'network-unreachable', from: undefined },
+        { kind: 'network-unreachable', from: topology.uplink.gateway }, // the internet has no route: ICMP from it
+        { kind: 'filtered', from: internet.publicHost },
+        { kind: 'host-unreachable', from: undefined }, // TCP sees admin-prohibited as EHOSTUNREACH, as connect() does
+      ]);
 
-    const served = await probeBatch(
-      host,
-      [http(undefined, internet.publicHost, 8080), tcp(undefined, internet.publicHost, 8080)],
-      [{ ns: internet.namespace, port: 8080 }],
-    );
-    expect(served.map((result) => result.outcome)).toMatchObject([
-      { kind: 'reachable', seenAs: addressOf(topology.uplink.address) },
-      { kind: 'reachable' },
-    ]);
+      const served = await probeBatch(
+        host,
+        [http(undefined, internet.publicHost, 8080), tcp(undefined, internet.publicHost, 8080)],
+        [{ ns: internet.namespace, port: 8080 }],
+      );
+      expect(served.map((result) => result.outcome)).toMatchObject([
+        { kind: 'reachable', seenAs: addressOf(topology.uplink.address) },
+        { kind: 'reachable' },
+      ]);
 
-    // Each probe waits its own deadline from the moment it leaves, also one that leaves late: connections go 64
-    // at a time, so of 130 silent ones the last leave two deadlines after the first (a batch-wide deadline once
-    // called those timeouts without sending them)
-    await host.exec([iptables, '-A', 'INPUT', '-p', 'tcp', '--dport', '82', '-j', 'DROP'], { ns: internet.namespace });
-    const deadlineMs = 300;
-    const silent = await probeBatch(
-      host,
-      Array.from({ length: 130 }, () => tcp(undefined, internet.publicHost, 82)),
-      [],
-      deadlineMs,
-    );
-    expect(new Set(silent.map((result) => result.outcome.kind))).toEqual(new Set(['timeout']));
-    expect(Math.min(...silent.map((result) => result.decidedMs))).toBeGreaterThanOrEqual(deadlineMs);
-    expect(silent.at(-1)!.command.durationMs).toBeGreaterThanOrEqual(3 * deadlineMs);
-  });
+      // Each probe waits its own deadline from the moment it leaves, also one that leaves late: connections go 64
+      // at a time, so of 130 silent ones the last leave two deadlines after the first (a batch-wide deadline once
+      // called those timeouts without sending them)
+      await host.exec([iptables, '-A', 'INPUT', '-p', 'tcp', '--dport', '82', '-j', 'DROP'], {
+        ns: internet.namespace,
+      });
+      const deadlineMs = 300;
+      const silent = await probeBatch(
+        host,
+        Array.from({ length: 130 }, () => tcp(undefined, internet.publicHost, 82)),
+        [],
+        deadlineMs,
+      );
+      expect(new Set(silent.map((result) => result.outcome.kind))).toEqual(new Set(['timeout']));
+      expect(Math.min(...silent.map((result) => result.decidedMs))).toBeGreaterThanOrEqual(deadlineMs);
+      expect(silent.at(-1)!.command.durationMs).toBeGreaterThanOrEqual(3 * deadlineMs);
+    },
+  );
 
   // An implementation's build runs while the prober that will judge it starts (fixtures/built-implementation.ts)
   plainTest('started ahead, it waits for its probes without a packet; unused, it ends with its host', async () => {

@@ -19,31 +19,34 @@ const row = (probe: string, verdict: ResultRow['verdict'], why?: string): Result
 });
 
 describe('flakes across runs', () => {
-  test('a probe failing in some runs is a flake with each failure and its why; steady passes and failures are not', () => {
-    const runs = [
-      [
-        row('ping a → 8.8.8.8', 'pass'),
-        row('ping b → 8.8.8.8', 'fail', 'dropped by filter FORWARD policy DROP'),
-        row('http a → 8.8.8.8:80', 'pass'),
-      ],
-      [
-        row('ping a → 8.8.8.8', 'fail', 'last seen on br0, never on eth0'),
-        row('ping b → 8.8.8.8', 'fail', 'dropped by filter FORWARD policy DROP'),
-        row('http a → 8.8.8.8:80', 'pass'),
-      ],
-      [row('ping a → 8.8.8.8', 'pass'), row('ping b → 8.8.8.8', 'fail', 'dropped by filter FORWARD policy DROP')],
-    ];
-    const { flakes, steady } = flakesOf(runs);
-    expect(
-      flakes.map((flake) => [flake.probe.split(' · ').pop(), flake.failures.map((failure) => failure.run)]),
-    ).toEqual([
-      ['ping a → 8.8.8.8', [2]],
-      ['http a → 8.8.8.8:80', [3]],
-    ]);
-    expect(flakes[0]!.failures[0]).toEqual({ run: 2, observed: 'timeout', why: 'last seen on br0, never on eth0' });
-    expect(flakes[1]!.failures[0]!.observed).toBe('not judged in this run');
-    expect(steady).toEqual([expect.stringContaining('ping b → 8.8.8.8')]);
-  });
+  test(
+    'a probe failing in some runs is a flake with each failure and its why; ' + 'steady passes and failures are not',
+    () => {
+      const runs = [
+        [
+          row('ping a → 8.8.8.8', 'pass'),
+          row('ping b → 8.8.8.8', 'fail', 'dropped by filter FORWARD policy DROP'),
+          row('http a → 8.8.8.8:80', 'pass'),
+        ],
+        [
+          row('ping a → 8.8.8.8', 'fail', 'last seen on br0, never on eth0'),
+          row('ping b → 8.8.8.8', 'fail', 'dropped by filter FORWARD policy DROP'),
+          row('http a → 8.8.8.8:80', 'pass'),
+        ],
+        [row('ping a → 8.8.8.8', 'pass'), row('ping b → 8.8.8.8', 'fail', 'dropped by filter FORWARD policy DROP')],
+      ];
+      const { flakes, steady } = flakesOf(runs);
+      expect(
+        flakes.map((flake) => [flake.probe.split(' · ').pop(), flake.failures.map((failure) => failure.run)]),
+      ).toEqual([
+        ['ping a → 8.8.8.8', [2]],
+        ['http a → 8.8.8.8:80', [3]],
+      ]);
+      expect(flakes[0]!.failures[0]).toEqual({ run: 2, observed: 'timeout', why: 'last seen on br0, never on eth0' });
+      expect(flakes[1]!.failures[0]!.observed).toBe('not judged in this run');
+      expect(steady).toEqual([expect.stringContaining('ping b → 8.8.8.8')]);
+    },
+  );
 
   test('runs that agree have no flakes', () => {
     const same = [row('ping a → 8.8.8.8', 'pass'), row('ping b → 8.8.8.8', 'pass')];

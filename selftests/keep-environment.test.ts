@@ -15,7 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-keep-'));
 const kept: string[] = [];
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  for (const name of kept) execFileSync('docker', ['rm', '--force', name], { stdio: 'ignore' }); // only if a check failed midway
+  // only if a check failed midway
+  for (const name of kept) execFileSync('docker', ['rm', '--force', name], { stdio: 'ignore' });
 });
 
 const containerExists = (name: string) =>
@@ -56,7 +57,10 @@ describe.concurrent('keeping a failed host (NETNS_KEEP)', () => {
         .find((row) => row.verdict === 'fail' && row.reproduce)!;
       // the diagnosis names the cause on container hosts too
       expect(failed.why).toMatch(
-        /^no MASQUERADE or SNAT rule in nat POSTROUTING; seen on every point of its path \([ab]\/eth0 \d, nc0 \d, eth0 \d, internet\/isp0 \d\)$/,
+        new RegExp(
+          String.raw`^no MASQUERADE or SNAT rule in nat POSTROUTING; seen on every point of its path ` +
+            String.raw`\([ab]\/eth0 \d, nc0 \d, eth0 \d, internet\/isp0 \d\)$`,
+        ),
       );
       const again = await execa('sh', ['-c', failed.reproduce!], { reject: false });
       expect(again.stderr).not.toMatch(/No such container|is not running/);
@@ -79,7 +83,11 @@ describe.concurrent('keeping a failed host (NETNS_KEEP)', () => {
       const result = await run.subprocess;
       expect(result.exitCode).not.toBe(0);
       expect(result.all).toMatch(
-        /^netns-conformance: NETNS_KEEP=on-failure needs container hosts \(a netns host ends with the run's process\); run with NETNS_HOST=container$/m,
+        new RegExp(
+          String.raw`^netns-conformance: NETNS_KEEP=on-failure needs container hosts ` +
+            String.raw`\(a netns host ends with the run's process\); run with NETNS_HOST=container$`,
+          'm',
+        ),
       );
     },
     NESTED_RUN_TIMEOUT_MS,

@@ -74,7 +74,8 @@ describe.concurrent('leftovers of earlier runs', () => {
           '-e',
           `
       const { startNestedRun } = await import('./selftests/nested-run.ts');
-      const run = await startNestedRun(['suites/conformance.test.ts'], ${JSON.stringify({ NETNS_HOST: backend, ...build.env })});
+      const run = await startNestedRun(['suites/conformance.test.ts'], ` +
+            `${JSON.stringify({ NETNS_HOST: backend, ...build.env })});
       console.log(run.dir);
       setInterval(() => {}, 1000);`,
         ],

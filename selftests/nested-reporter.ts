@@ -1,5 +1,5 @@
-// The reporter of nested runs: every test's name, state, failure message, skip note and conformance rows, as one JSON file
-// (vitest's own JSON report drops the note that says why a test skipped, which the self-tests judge).
+// The reporter of nested runs: every test's name, state, failure message, skip note and conformance rows, as one
+// JSON file (vitest's own JSON report drops the note that says why a test skipped, which the self-tests judge).
 import { writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 import '../src/report/task-meta.ts';

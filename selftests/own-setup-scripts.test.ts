@@ -228,7 +228,9 @@ describe.concurrent('own setup scripts', () => {
           'a forgotten masquerade': variant('nft-no-masquerade', [' counter masquerade;', ' counter;']),
           'a counted drop in forward': variant('nft-drop', [
             /^NFT$/m,
-            'NFT\nnft add table ip filter_example\nnft \'add chain ip filter_example forward { type filter hook forward priority filter; }\'\nnft add rule ip filter_example forward ip daddr "$NC_PUBLIC_HOST" counter drop',
+            'NFT\nnft add table ip filter_example\n' +
+              "nft 'add chain ip filter_example forward { type filter hook forward priority filter; }'\n" +
+              'nft add rule ip filter_example forward ip daddr "$NC_PUBLIC_HOST" counter drop',
           ]),
         },
         'nft',

@@ -20,7 +20,9 @@ describe.concurrent('partial runs skip with the reason', () => {
       const masquerade = run.tests().find((t) => t.name.includes('MASQUERADE'));
       expect(masquerade).toMatchObject({
         status: 'skipped',
-        note: 'builds on the earlier step "given scenarios 1 and 2, netns1 reaches the host\'s eth0 address", which did not run (left out by a filter; run the whole file)',
+        note:
+          'builds on the earlier step "given scenarios 1 and 2, netns1 reaches the host\'s eth0 address", ' +
+          'which did not run (left out by a filter; run the whole file)',
       });
       expect(existsSync(run.dir)).toBe(false);
     },
@@ -43,11 +45,15 @@ describe.concurrent('partial runs skip with the reason', () => {
         ['skipped', `topology ${topology} has one namespace; this step needs two`],
         [
           'skipped',
-          `builds on the earlier step "netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other", which skipped (topology ${topology} has one namespace; this step needs two)`,
+          `builds on the earlier step ` +
+            `"netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other", ` +
+            `which skipped (topology ${topology} has one namespace; this step needs two)`,
         ],
         [
           'skipped',
-          `builds on the earlier step "netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other", which skipped (topology ${topology} has one namespace; this step needs two)`,
+          `builds on the earlier step ` +
+            `"netns2 cabled but not yet a port of br0: netns1 and netns2 do not reach each other", ` +
+            `which skipped (topology ${topology} has one namespace; this step needs two)`,
         ],
       ]);
     },

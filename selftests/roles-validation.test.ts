@@ -101,7 +101,10 @@ describe('NETNS_IMPL', () => {
     [
       'an unknown implementation',
       'docker-99',
-      /^NETNS_IMPL has unknown implementation "docker-99"; known: guide, docker-20\.10, docker-26\.1, docker-28\.5, script:PATH, scale:N$/,
+      new RegExp(
+        String.raw`^NETNS_IMPL has unknown implementation "docker-99"; ` +
+          String.raw`known: guide, docker-20\.10, docker-26\.1, docker-28\.5, script:PATH, scale:N$`,
+      ),
     ],
     [
       'a scale that is not a number of workloads',
@@ -111,7 +114,10 @@ describe('NETNS_IMPL', () => {
     [
       'a script that is not there',
       'script:no/such.sh',
-      /^NETNS_IMPL=script:no\/such\.sh: no such file .*no\/such\.sh; give the path of your setup script, like script:examples\/bridge\.sh$/,
+      new RegExp(
+        String.raw`^NETNS_IMPL=script:no\/such\.sh: no such file .*no\/such\.sh; ` +
+          String.raw`give the path of your setup script, like script:examples\/bridge\.sh$`,
+      ),
     ],
     ['a script without a path', 'script:', /^NETNS_IMPL=script:: no path after "script:"/],
     ['nothing at all', ' , ', /^NETNS_IMPL is empty; name at least one implementation/],

@@ -50,26 +50,28 @@ describe('Scenario 3: internet (ping 8.8.8.8)', () => {
     expect(packets[`host/${topology.uplink.name}`]).toEqual([]);
   });
 
-  test('with ip_forward=1 and no NAT, the request leaves eth0 from the private 192.168.0.2 and the internet cannot route the reply', async ({
-    guide,
-  }) => {
-    const { topology, host } = guide;
-    const ns = topology.namespaces[0]!;
-    const { internet } = topology;
-    await runStep(guide, ipForwardOn);
+  test(
+    'with ip_forward=1 and no NAT, the request leaves eth0 from the private 192.168.0.2 ' +
+      'and the internet cannot route the reply',
+    async ({ guide }) => {
+      const { topology, host } = guide;
+      const ns = topology.namespaces[0]!;
+      const { internet } = topology;
+      await runStep(guide, ipForwardOn);
 
-    const { packets } = await watch(guide, [{ iface: topology.uplink.name }], ['icmp'], () =>
-      expectReachability(guide, [{ probe: ping(ns.name, internet.publicHost), expect: 'timeout' }]),
-    );
-    const onUplink = packets[`host/${topology.uplink.name}`];
-    expect(echoRequests(onUplink).map((p) => [p.src, p.dst])).toEqual([[addressOf(ns.address), internet.publicHost]]);
-    expect(echoReplies(onUplink)).toEqual([]);
-    // why: the internet has no route to the private network, as the real one has none
-    expect(await routeGet(host, internet.namespace, addressOf(ns.address))).toEqual({
-      ok: false,
-      error: 'Network is unreachable',
-    });
-  });
+      const { packets } = await watch(guide, [{ iface: topology.uplink.name }], ['icmp'], () =>
+        expectReachability(guide, [{ probe: ping(ns.name, internet.publicHost), expect: 'timeout' }]),
+      );
+      const onUplink = packets[`host/${topology.uplink.name}`];
+      expect(echoRequests(onUplink).map((p) => [p.src, p.dst])).toEqual([[addressOf(ns.address), internet.publicHost]]);
+      expect(echoReplies(onUplink)).toEqual([]);
+      // why: the internet has no route to the private network, as the real one has none
+      expect(await routeGet(host, internet.namespace, addressOf(ns.address))).toEqual({
+        ok: false,
+        error: 'Network is unreachable',
+      });
+    },
+  );
 
   test('with MASQUERADE, replies come back, and the internet sees 172.31.8.154, never 192.168.0.2', async ({
     guide,

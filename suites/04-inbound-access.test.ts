@@ -24,33 +24,35 @@ let server: BackgroundProcess | undefined;
 const clientsSeenByServer = () => peersSeen(server!);
 
 describe('Scenario 4: access to the namespace from outside', () => {
-  test('given scenarios 1 to 3, the HTTP server in netns1 on 192.168.0.2:5000 answers the host (curl and a TCP connect)', async ({
-    guide,
-  }) => {
-    const { topology } = guide;
-    const ns = namespaceOf(topology, topology.server.namespace);
-    await runSteps(guide, [
-      addBridge(topology),
-      ...cableNamespace(ns, topology),
-      addDefaultRoute(ns, topology),
-      ipForwardOn,
-      addMasquerade(topology),
-    ]);
-    const { port } = topology.server;
-    // before the server: netns1 itself answers the connection with a reset
-    await expectReachability(guide, [{ probe: tcp(undefined, addressOf(ns.address), port), expect: 'refused' }]);
-    server = await runStep(guide, startHttpServer(topology));
+  test(
+    'given scenarios 1 to 3, the HTTP server in netns1 on 192.168.0.2:5000 answers the host ' +
+      '(curl and a TCP connect)',
+    async ({ guide }) => {
+      const { topology } = guide;
+      const ns = namespaceOf(topology, topology.server.namespace);
+      await runSteps(guide, [
+        addBridge(topology),
+        ...cableNamespace(ns, topology),
+        addDefaultRoute(ns, topology),
+        ipForwardOn,
+        addMasquerade(topology),
+      ]);
+      const { port } = topology.server;
+      // before the server: netns1 itself answers the connection with a reset
+      await expectReachability(guide, [{ probe: tcp(undefined, addressOf(ns.address), port), expect: 'refused' }]);
+      server = await runStep(guide, startHttpServer(topology));
 
-    await expectReachability(guide, [
-      { probe: http(undefined, addressOf(ns.address), port), expect: 'reachable' },
-      { probe: tcp(undefined, addressOf(ns.address), port), expect: 'reachable' },
-    ]);
-    // the host's own connections leave from br0's address, the one on the namespace's network
-    expect(await clientsSeenByServer()).toEqual([
-      addressOf(topology.bridge.address),
-      addressOf(topology.bridge.address),
-    ]);
-  });
+      await expectReachability(guide, [
+        { probe: http(undefined, addressOf(ns.address), port), expect: 'reachable' },
+        { probe: tcp(undefined, addressOf(ns.address), port), expect: 'reachable' },
+      ]);
+      // the host's own connections leave from br0's address, the one on the namespace's network
+      expect(await clientsSeenByServer()).toEqual([
+        addressOf(topology.bridge.address),
+        addressOf(topology.bridge.address),
+      ]);
+    },
+  );
 
   test('before DNAT, the outside client cannot reach 172.31.8.154:5000: the host refuses it', async ({ guide }) => {
     const { topology, host, iptables } = guide;

@@ -37,7 +37,8 @@ const test = base.extend('earlierSteps', { auto: true }, ({ task, skip }) => ski
 
 if (versions.length === 0) {
   test.skip(
-    'no Docker version chosen: NETNS_HOST=container NETNS_IMPL=docker-20.10,docker-26.1,docker-28.5 npm run conformance',
+    'no Docker version chosen: ' +
+      'NETNS_HOST=container NETNS_IMPL=docker-20.10,docker-26.1,docker-28.5 npm run conformance',
   );
 }
 
@@ -79,59 +80,64 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
     expect((await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))?.policy).toBe('DROP');
   });
 
-  test(`the guide's setup, unchanged: ${expected.holds.join(', ')} ${expected.holds.length === 1 ? 'holds' : 'hold'}; ${expected.breaks.join(', ')} break, dropped by FORWARD's policy`, async () => {
-    await allure.parameter('implementation', docker.id);
-    await guideImplementation(topology).setUp({
-      host: host!,
-      world: topology,
-      firewall: DOCKER_IPTABLES,
-      iptables: DOCKER_IPTABLES,
-    });
-    const dropsBefore = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets;
-    const judgedNow = await judgeProperties(host!, judged.roles, topology, judged.cell);
-    const seen = PROPERTY_IDS.map((property) => {
-      const { judgements } = judgedNow[property]!;
-      return {
-        property,
-        failed: judgements.filter((judgement) => judgement.row.verdict === 'fail'),
-        rows: judgements.map((judgement) => judgement.row),
-      };
-    });
-    const drops = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets - dropsBefore;
-    await allure.attachment(
-      'br0 beside Docker, before the remedy',
-      seen.map(({ rows }) => checksTable(rows)).join('\n\n'),
-      'text/plain',
-    );
+  test(
+    `the guide's setup, unchanged: ${expected.holds.join(', ')} ${expected.holds.length === 1 ? 'holds' : 'hold'}; ` +
+      `${expected.breaks.join(', ')} break, dropped by FORWARD's policy`,
+    async () => {
+      await allure.parameter('implementation', docker.id);
+      await guideImplementation(topology).setUp({
+        host: host!,
+        world: topology,
+        firewall: DOCKER_IPTABLES,
+        iptables: DOCKER_IPTABLES,
+      });
+      const dropsBefore = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets;
+      const judgedNow = await judgeProperties(host!, judged.roles, topology, judged.cell);
+      const seen = PROPERTY_IDS.map((property) => {
+        const { judgements } = judgedNow[property]!;
+        return {
+          property,
+          failed: judgements.filter((judgement) => judgement.row.verdict === 'fail'),
+          rows: judgements.map((judgement) => judgement.row),
+        };
+      });
+      const drops = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets - dropsBefore;
+      await allure.attachment(
+        'br0 beside Docker, before the remedy',
+        seen.map(({ rows }) => checksTable(rows)).join('\n\n'),
+        'text/plain',
+      );
 
-    const cause = `${expected.because} (FORWARD policy DROP counted ${drops} packets)`;
-    expect(
-      seen.filter(({ failed }) => failed.length).map(({ property }) => property),
-      cause,
-    ).toEqual(expected.breaks);
-    // every broken probe went silent (dropped), and FORWARD's policy counted the drops
-    expect(
-      seen
-        .flatMap(({ failed }) => failed.map(({ result }) => result.outcome.kind))
-        .filter((kind) => kind !== 'timeout'),
-      cause,
-    ).toEqual([]);
-    expect(drops, cause).toBeGreaterThan(0);
-  });
-
-  test('the remedy, iptables -I DOCKER-USER -i br0 and -o br0 -j ACCEPT: all four properties hold, through those rules', async ({
-    task,
-    skip,
-  }) => {
-    await allure.parameter('implementation', docker.id);
-    await acceptBridgeInDockerUser(host!, topology.bridge.name);
-    const all = judgeAll(judged);
-    for (const property of PROPERTY_IDS) await expectProperty(judged, property, { task, skip }, all);
-    for (const rule of dockerUserAccepts(topology.bridge.name)) {
+      const cause = `${expected.because} (FORWARD policy DROP counted ${drops} packets)`;
       expect(
-        await rulePackets(host!, { iptables: DOCKER_IPTABLES, table: 'filter', chain: 'DOCKER-USER', rule }),
-        `DOCKER-USER ${rule.join(' ')}`,
-      ).toBeGreaterThan(0);
-    }
-  });
+        seen.filter(({ failed }) => failed.length).map(({ property }) => property),
+        cause,
+      ).toEqual(expected.breaks);
+      // every broken probe went silent (dropped), and FORWARD's policy counted the drops
+      expect(
+        seen
+          .flatMap(({ failed }) => failed.map(({ result }) => result.outcome.kind))
+          .filter((kind) => kind !== 'timeout'),
+        cause,
+      ).toEqual([]);
+      expect(drops, cause).toBeGreaterThan(0);
+    },
+  );
+
+  test(
+    'the remedy, iptables -I DOCKER-USER -i br0 and -o br0 -j ACCEPT: ' +
+      'all four properties hold, through those rules',
+    async ({ task, skip }) => {
+      await allure.parameter('implementation', docker.id);
+      await acceptBridgeInDockerUser(host!, topology.bridge.name);
+      const all = judgeAll(judged);
+      for (const property of PROPERTY_IDS) await expectProperty(judged, property, { task, skip }, all);
+      for (const rule of dockerUserAccepts(topology.bridge.name)) {
+        expect(
+          await rulePackets(host!, { iptables: DOCKER_IPTABLES, table: 'filter', chain: 'DOCKER-USER', rule }),
+          `DOCKER-USER ${rule.join(' ')}`,
+        ).toBeGreaterThan(0);
+      }
+    },
+  );
 });

@@ -81,7 +81,8 @@ const bash: number[] = [];
 const judged: number[] = [];
 const negatives = new Map<string, number[]>();
 console.log(
-  `netns-conformance benchmark: ${RUNS} runs each, this machine (guide topology, ${guideRoles(topology).workloads.length} namespaces)`,
+  `netns-conformance benchmark: ${RUNS} runs each, this machine ` +
+    `(guide topology, ${guideRoles(topology).workloads.length} namespaces)`,
 );
 const sideBySide: Host[] = [];
 try {
@@ -102,7 +103,8 @@ const milliseconds = (ms: number) => `${Math.round(ms)} ms`;
 console.log(`  bash script (bench/guide-as-bash.sh)  ${minMedian(bash, milliseconds)}`);
 console.log(`  harness (build + 4 property tables)   ${minMedian(judged, milliseconds)}`);
 console.log(
-  `ratio harness / bash: ${(median(judged) / median(bash)).toFixed(2)} (medians; the harness also checks who each server saw)`,
+  `ratio harness / bash: ${(median(judged) / median(bash)).toFixed(2)} ` +
+    `(medians; the harness also checks who each server saw)`,
 );
 
 console.log('\nNegatives: time to decide "must not reach"');
@@ -175,7 +177,8 @@ for (const size of SCALE_SIZES) {
   cost[size] = total / size;
   console.log(`${size} namespaces: ${(total / 1000).toFixed(2)} s`);
   console.log(
-    `  build ${seconds(buildMs)}, ${checks} checks probed in ${seconds(probeMs)}; ${(total / size).toFixed(1)} ms per namespace`,
+    `  build ${seconds(buildMs)}, ${checks} checks probed in ${seconds(probeMs)}; ` +
+      `${(total / size).toFixed(1)} ms per namespace`,
   );
 }
 const [small, large] = [SCALE_SIZES.at(-2)!, SCALE_SIZES.at(-1)!];

@@ -28,5 +28,7 @@ else process.stdout.write(markdown);
 const escape = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 for (const row of failed)
   console.log(
-    `::error title=${escape(`${row.implementation} lacks ${row.property}`).replaceAll(',', '%2C').replaceAll('::', '%3A%3A')}::${escape(causeLine(row))}`,
+    `::error title=` +
+      `${escape(`${row.implementation} lacks ${row.property}`).replaceAll(',', '%2C').replaceAll('::', '%3A%3A')}` +
+      `::${escape(causeLine(row))}`,
   );

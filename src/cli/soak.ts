@@ -38,17 +38,20 @@ function runOnce(): Promise<{ rows: ResultRow[]; exitCode: number; output: strin
 process.once('SIGINT', () => process.exit(130));
 const runs: ResultRow[][] = [];
 console.log(
-  `netns-conformance soak: ${RUNS} runs of suites/conformance.test.ts (NETNS_HOST=${process.env.NETNS_HOST ?? 'auto'}, NETNS_IMPL=${process.env.NETNS_IMPL ?? 'guide'})`,
+  `netns-conformance soak: ${RUNS} runs of suites/conformance.test.ts ` +
+    `(NETNS_HOST=${process.env.NETNS_HOST ?? 'auto'}, NETNS_IMPL=${process.env.NETNS_IMPL ?? 'guide'})`,
 );
 for (let run = 1; run <= RUNS; run++) {
   const { rows, exitCode, output, ms } = await runOnce();
   const count = (verdict: string) => rows.filter((row) => row.verdict === verdict).length;
   console.log(
-    `  run ${run}/${RUNS}: ${rows.length} probes, ${count('pass')} pass, ${count('fail')} fail, ${count('skip')} skip  (${(ms / 1000).toFixed(1)} s)`,
+    `  run ${run}/${RUNS}: ${rows.length} probes, ${count('pass')} pass, ${count('fail')} fail, ` +
+      `${count('skip')} skip  (${(ms / 1000).toFixed(1)} s)`,
   );
   if (rows.length === 0) {
     console.log(
-      `  the run judged nothing (exit ${exitCode}); its last lines:\n${output.trim().split('\n').slice(-15).join('\n')}`,
+      `  the run judged nothing (exit ${exitCode}); its last lines:\n` +
+        `${output.trim().split('\n').slice(-15).join('\n')}`,
     );
     process.exit(1);
   }

@@ -6,7 +6,8 @@ import { sweepAbandoned } from '../hosts/sweep.ts';
 const { engineProblem } = await machineAbilities();
 if (engineProblem) {
   console.error(
-    `netns-conformance: sweep cannot ask Docker for leftover containers (${engineProblem}); ${engineFix(engineProblem)}`,
+    `netns-conformance: sweep cannot ask Docker for leftover containers (${engineProblem}); ` +
+      `${engineFix(engineProblem)}`,
   );
   process.exit(2);
 }

@@ -49,7 +49,10 @@ async function workloadPoint(addresses: AddressBook, workload: Workload): Promis
   return iface ? [{ ns: workload.netns, iface, label: `${workload.label}/${iface}` }] : [];
 }
 
-/** The capture points of a probe's path, in the order its request passes them; a link that is down cannot be captured on, and is left out (the state causes name it). */
+/**
+ * The capture points of a probe's path, in the order its request passes them; a link that is down cannot be
+ * captured on, and is left out (the state causes name it).
+ */
 export async function pathOf(
   host: Host,
   probe: ProbeSpec,

@@ -92,7 +92,10 @@ export interface Translation {
 
 /** The NAT a probe needs on its way: source NAT out of the uplink, destination NAT in from it. */
 export type NatNeed = 'source' | 'destination' | undefined;
-/** The NAT a probe needed: missing, or never matched (said only when nothing dropped the packet before it got there). */
+/**
+ * The NAT a probe needed: missing, or never matched (said only when nothing dropped the packet before it got
+ * there).
+ */
 function natFindings(
   dialect: RuleDialect,
   need: NatNeed,

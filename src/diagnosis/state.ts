@@ -129,7 +129,8 @@ async function workloadCauses(
     link.link_index === undefined ? undefined : hostLinks.find((candidate) => candidate.ifindex === link.link_index);
   if (cable && bridge && cable.master !== bridge)
     causes.push(
-      `${cable.ifname} (${workload.label}'s cable) is not a port of ${bridge}${cable.master ? ` but of ${cable.master}` : ''}`,
+      `${cable.ifname} (${workload.label}'s cable) is not a port of ${bridge}` +
+        `${cable.master ? ` but of ${cable.master}` : ''}`,
     );
   if (cable && isDown(cable)) causes.push(`${cable.ifname} (${workload.label}'s cable) is down`);
   return causes;

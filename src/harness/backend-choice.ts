@@ -39,7 +39,8 @@ export function chooseBackend(request: BackendRequest, abilities: MachineAbiliti
   if (request === 'container') {
     if (engineProblem)
       throw new HarnessSetupError(
-        `NETNS_HOST=container needs a Docker engine (${engineProblem}); ${engineFix(engineProblem)}, or use NETNS_HOST=netns as root`,
+        `NETNS_HOST=container needs a Docker engine (${engineProblem}); ` +
+          `${engineFix(engineProblem)}, or use NETNS_HOST=netns as root`,
       );
     return 'container';
   }
@@ -47,7 +48,8 @@ export function chooseBackend(request: BackendRequest, abilities: MachineAbiliti
   if (request === 'netns') {
     if (!root)
       throw new HarnessSetupError(
-        'NETNS_HOST=netns needs root (unshare of a network, mount and PID namespace); run as root or use NETNS_HOST=container',
+        'NETNS_HOST=netns needs root (unshare of a network, mount and PID namespace); ' +
+          'run as root or use NETNS_HOST=container',
       );
     return 'netns';
   }

@@ -46,7 +46,8 @@ export function backendRequest(env = process.env): BackendRequest {
   const value = env.NETNS_HOST ?? 'auto';
   if (!BACKEND_REQUESTS.includes(value as BackendRequest)) {
     throw new HarnessSetupError(
-      `NETNS_HOST=${value} is not a host backend; use one of ${BACKEND_REQUESTS.join(', ')} (or leave it unset for auto)`,
+      `NETNS_HOST=${value} is not a host backend; ` +
+        `use one of ${BACKEND_REQUESTS.join(', ')} (or leave it unset for auto)`,
     );
   }
   return value as BackendRequest;
@@ -66,7 +67,8 @@ export function firewallsOf(env = process.env): Firewall[] {
   const unknown = names.find((name) => !FIREWALLS.includes(name as Firewall));
   if (unknown || names.length === 0)
     throw new HarnessSetupError(
-      `NETNS_FIREWALLS=${env.NETNS_FIREWALLS}: ${unknown ? `"${unknown}" is not a firewall backend` : 'empty'}; use a comma list of ${FIREWALLS.join(', ')}`,
+      `NETNS_FIREWALLS=${env.NETNS_FIREWALLS}: ${unknown ? `"${unknown}" is not a firewall backend` : 'empty'}; ` +
+        `use a comma list of ${FIREWALLS.join(', ')}`,
     );
   return [...new Set(names)] as Firewall[];
 }

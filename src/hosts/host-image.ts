@@ -12,7 +12,10 @@ import { execa } from 'execa';
 import { HarnessSetupError } from '../setup-error.ts';
 import { progress } from '../progress.ts';
 
-/** An image recipe: a folder with packages.txt (Debian packages, # comments), and the Debian suite to take them from. */
+/**
+ * An image recipe: a folder with packages.txt (Debian packages, # comments), and the Debian suite to take them
+ * from.
+ */
 export interface ImageRecipe {
   /** the image is netns-conformance-<name>:<hash of the recipe> */
   name: string;
@@ -100,7 +103,8 @@ async function removeSupersededImages(recipe: ImageRecipe, current: string): Pro
 async function buildWithDebootstrap(task: string, recipe: ImageRecipe, tag: string, hash: string): Promise<void> {
   if ((await execa('debootstrap', ['--version'], { reject: false })).exitCode !== 0) {
     throw new HarnessSetupError(
-      `cannot build the ${recipe.name} image: no container registry answers and debootstrap is missing; install it (apt-get install debootstrap debian-archive-keyring) or run the README's set-up`,
+      `cannot build the ${recipe.name} image: no container registry answers and debootstrap is missing; ` +
+        `install it (apt-get install debootstrap debian-archive-keyring) or run the README's set-up`,
     );
   }
   const packages = (await readFile(join(recipe.dir, 'packages.txt'), 'utf8'))

@@ -17,7 +17,8 @@ export function keepMode(backend: string, env = process.env): KeepMode {
     throw new HarnessSetupError(`NETNS_KEEP=${env.NETNS_KEEP} is not one of ${KEEP_MODES.join(', ')}`);
   if (mode !== 'never' && backend !== 'container') {
     throw new HarnessSetupError(
-      `NETNS_KEEP=${mode} needs container hosts (a netns host ends with the run's process); run with NETNS_HOST=container`,
+      `NETNS_KEEP=${mode} needs container hosts (a netns host ends with the run's process); ` +
+        `run with NETNS_HOST=container`,
     );
   }
   return mode;

@@ -6,7 +6,10 @@ import { KEPT_PREFIX } from './keep.ts';
 import { LABEL_RUN } from './run-labels.ts';
 
 // (kept hosts, renamed $1<id>, stay)
-const SWEEP_WHEN_STDIN_CLOSES = `cat >/dev/null; ids=$(docker ps -a --filter "label=$0" --format '{{.ID}} {{.Names}}' | grep -v " $1" | cut -d' ' -f1); [ -z "$ids" ] || docker rm -f -v $ids >/dev/null`;
+const SWEEP_WHEN_STDIN_CLOSES =
+  `cat >/dev/null; ` +
+  `ids=$(docker ps -a --filter "label=$0" --format '{{.ID}} {{.Names}}' | grep -v " $1" | cut -d' ' -f1); ` +
+  `[ -z "$ids" ] || docker rm -f -v $ids >/dev/null`;
 
 export function startReaper(runId: string): void {
   const reaper = spawn('sh', ['-c', SWEEP_WHEN_STDIN_CLOSES, `${LABEL_RUN}=${runId}`, KEPT_PREFIX], {

@@ -51,7 +51,10 @@ const ipOf = ({ ns }: Batch) => (ns === undefined ? 'ip' : `ip -n ${ns}`);
 
 /** A batch as script text: its lines on ip's stdin; a failure names the batch, and ip names the line. */
 function batchText(batch: Batch, index: number): string {
-  return `${ipOf(batch)} -batch - <<'BATCH' || { echo "failed: batch ${index}" >&2; exit 1; }\n${batch.lines.join('\n')}\nBATCH`;
+  return (
+    `${ipOf(batch)} -batch - <<'BATCH' || { echo "failed: batch ${index}" >&2; exit 1; }\n` +
+    `${batch.lines.join('\n')}\nBATCH`
+  );
 }
 
 /** ip -batch says `Command failed -:N`; the error names the gathered line instead. */
@@ -78,7 +81,9 @@ export function scriptShell(host: Host): ScriptShell {
       const script = pieces.map((piece) =>
         typeof piece === 'string' ? piece : batchText(piece, batches.indexOf(piece)),
       );
-      const display = `bash -s <<'SCRIPT'  # runs of ip lines for one namespace go to one ip -batch\n${lines.join('\n')}\nSCRIPT`;
+      const display =
+        `bash -s <<'SCRIPT'  # runs of ip lines for one namespace go to one ip -batch\n` +
+        `${lines.join('\n')}\nSCRIPT`;
       const result = await host.exec(['bash', '-s'], {
         stdin: `${[...PREAMBLE, ...script].join('\n')}\n`,
         display,

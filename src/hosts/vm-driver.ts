@@ -26,7 +26,8 @@ const CONSOLE_LINES = 400;
  */
 function consoleCause(lines: readonly string[]): string {
   const said = lines.filter((line) => /netns-conformance:|Kernel panic|^\+ /.test(line));
-  const traced = said.filter((line) => line.startsWith('+ ') && !/status|-eq 0|netns-conformance/.test(line)).slice(-2); // not the trap's own
+  // not the trap's own
+  const traced = said.filter((line) => line.startsWith('+ ') && !/status|-eq 0|netns-conformance/.test(line)).slice(-2);
   const chosen = [...traced, ...new Set(said.filter((line) => !line.startsWith('+ ')))];
   return (chosen.length ? chosen : lines.slice(-5)).join(' | ');
 }
@@ -83,7 +84,9 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
   let spawnFailed = false;
   const ended = new Promise<string>((resolveEnd) => {
     const end = (why: string) => {
-      const cause = `the VM (kernel ${kernel.release}) ended: ${why}${consoleTail.length ? `; its console: ${consoleCause(consoleTail)}` : ''}`;
+      const cause =
+        `the VM (kernel ${kernel.release}) ended: ${why}` +
+        `${consoleTail.length ? `; its console: ${consoleCause(consoleTail)}` : ''}`;
       channel.end(cause);
       resolveEnd(cause);
     };

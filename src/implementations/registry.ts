@@ -42,7 +42,8 @@ export function implementationIds(env = process.env): string[] {
       const path = scriptPath(id, env);
       if (id === SCRIPT_PREFIX || !existsSync(path) || !statSync(path).isFile()) {
         throw new HarnessSetupError(
-          `NETNS_IMPL=${id}: ${id === SCRIPT_PREFIX ? 'no path after "script:"' : `no such file ${path}`}; give the path of your setup script, like script:examples/bridge.sh`,
+          `NETNS_IMPL=${id}: ${id === SCRIPT_PREFIX ? 'no path after "script:"' : `no such file ${path}`}; ` +
+            `give the path of your setup script, like script:examples/bridge.sh`,
         );
       }
       return id;

@@ -1,8 +1,8 @@
 // A user's own setup script as an implementation (NETNS_IMPL=script:PATH). The contract, also in the README:
 // the harness builds the simulated internet and sets the host's net.ipv4.ip_forward=0, then runs `bash PATH`
 // in the host's own namespace with NC_UPLINK, NC_UPLINK_ADDRESS, NC_GATEWAY, NC_PUBLIC_HOST,
-// NC_OUTSIDE_CLIENT, NC_IPTABLES, NC_FIREWALL and NC_ROLES; the script builds what it likes and writes its roles, as JSON,
-// to the file NC_ROLES names.
+// NC_OUTSIDE_CLIENT, NC_IPTABLES, NC_FIREWALL and NC_ROLES; the script builds what it likes and writes its roles,
+// as JSON, to the file NC_ROLES names.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { HOST_SCRATCH, type Host } from '../hosts/host.ts';
@@ -43,14 +43,17 @@ export function scriptImplementation(id: string, path: string): Implementation {
         const last = (run.stderr || run.stdout).trim().split('\n').slice(-3).join(' | ');
         throw new ImplementationError(
           id,
-          `${run.timedOut ? `the script ran over ${Math.round(timeoutMs / 1000)} s` : `the script exited ${run.exitCode}`}${last ? `: ${last}` : ' and printed nothing'}`,
+          `${
+            run.timedOut ? `the script ran over ${Math.round(timeoutMs / 1000)} s` : `the script exited ${run.exitCode}`
+          }${last ? `: ${last}` : ' and printed nothing'}`,
         );
       }
       const written = await host.exec(['cat', rolesFile], { expectExit: 'any' });
       if (written.exitCode !== 0)
         throw new ImplementationError(
           id,
-          `the script wrote no roles to $NC_ROLES; end it by writing them there as JSON (README: "Your own setup script")`,
+          `the script wrote no roles to $NC_ROLES; ` +
+            `end it by writing them there as JSON (README: "Your own setup script")`,
         );
       const roles = parseRolesJson(written.stdout, `${id}: roles`);
       await requireNamespaces(host, id, roles);
@@ -70,7 +73,8 @@ async function requireNamespaces(host: Host, id: string, roles: Roles): Promise<
         .filter(Boolean);
       throw new ImplementationError(
         id,
-        `roles: workloads[${index}].netns "${workload.netns}" is not a namespace in the host (ip netns list: ${names.join(', ') || 'none'})`,
+        `roles: workloads[${index}].netns "${workload.netns}" is not a namespace in the host ` +
+          `(ip netns list: ${names.join(', ') || 'none'})`,
       );
     }
   }

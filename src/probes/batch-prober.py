@@ -96,7 +96,8 @@ RTM_NEWLINK, RTM_GETLINK, NLMSG_DONE, NLMSG_ERROR = 16, 18, 3, 2
 IFLA_IFNAME, IFLA_QDISC, IFLA_MASTER = 3, 6, 10
 IFF_UP, IFF_RUNNING, IFF_LOWER_UP, IFF_DORMANT = 0x1, 0x40, 0x10000, 0x20000
 LINKS_SETTLE_S = 10
-ERRNO_OUTCOME = {errno.ENETUNREACH: "network-unreachable", errno.EHOSTUNREACH: "host-unreachable", errno.ECONNREFUSED: "refused"}
+ERRNO_OUTCOME = {errno.ENETUNREACH: "network-unreachable", errno.EHOSTUNREACH: "host-unreachable",
+                 errno.ECONNREFUSED: "refused"}
 # ICMP destination-unreachable codes, as ping reports them
 ICMP_CODE = {0: "network-unreachable", 1: "host-unreachable", 9: "filtered", 10: "filtered", 13: "filtered"}
 
@@ -165,7 +166,9 @@ def echo(ident, seq):
 def http_outcome(received, rtt_ms):
     """A whole reply, as curl would judge it: reachable only with an HTTP status line; seenAs from the body."""
     if not received.startswith(b"HTTP/"):
-        return {"kind": "error", "detail": "no HTTP reply (curl: Empty reply from server)" if not received else f"not an HTTP reply: {received[:40]!r}"}
+        return {"kind": "error",
+                "detail": "no HTTP reply (curl: Empty reply from server)" if not received
+                else f"not an HTTP reply: {received[:40]!r}"}
     outcome = {"kind": "reachable", "rttMs": rtt_ms, "detail": received.split(b"\r\n", 1)[0].decode(errors="replace")}
     try:
         seen = json.loads(received.split(b"\r\n\r\n", 1)[-1]).get("peer")
@@ -191,7 +194,8 @@ def main():
     decided_at = [0.0] * len(probes)
     expiries = []  # heap of (deadline, index) of the probes sent; decided or superseded ones are skipped
     deadlines = [0.0] * len(probes)
-    await_links({None, *(probe.get("ns") for probe in probes), *(server.get("ns") for server in request.get("serve", []))})
+    await_links({None, *(probe.get("ns") for probe in probes),
+                 *(server.get("ns") for server in request.get("serve", []))})
 
     def decide(index, outcome):
         outcomes[index] = outcome
@@ -253,7 +257,8 @@ def main():
         except OSError as error:
             decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
 
-    connect_queue = [index for index, probe in enumerate(probes) if probe["kind"] in ("tcp", "http")]  # both connect first
+    connect_queue = [index for index, probe in enumerate(probes)
+                     if probe["kind"] in ("tcp", "http")]  # both connect first
     connections = {}  # socket -> [index, phase ("connecting", then for http "reading"), received bytes, received at]
     socket_of = {}  # probe index -> its connection's socket, while open
 

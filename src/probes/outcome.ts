@@ -51,7 +51,10 @@ export interface ProbeResult {
 export function describeOutcome(outcome: Outcome): string {
   switch (outcome.kind) {
     case 'reachable':
-      return `reachable (${outcome.rttMs.toFixed(1)} ms${outcome.detail ? `, ${outcome.detail}` : ''}${outcome.seenAs ? `, seen as ${outcome.seenAs}` : ''})`;
+      return (
+        `reachable (${outcome.rttMs.toFixed(1)} ms${outcome.detail ? `, ${outcome.detail}` : ''}` +
+        `${outcome.seenAs ? `, seen as ${outcome.seenAs}` : ''})`
+      );
     case 'network-unreachable':
     case 'host-unreachable':
     case 'filtered':

@@ -17,7 +17,10 @@ export function explain(check: Check, outcome: Outcome, roles: Roles): string {
         ? 'the far side did not say which address it saw'
         : `the far side saw ${outcome.seenAs}, not ${check.seenAs}: ${whoIs(outcome.seenAs, roles)}`;
     case 'timeout':
-      return `no answer to ${describeProbe(probe)} before its deadline: the request or the reply was dropped on the way, or the reply could not be routed back`;
+      return (
+        `no answer to ${describeProbe(probe)} before its deadline: ` +
+        `the request or the reply was dropped on the way, or the reply could not be routed back`
+      );
     case 'network-unreachable':
       return outcome.from
         ? `the router ${outcome.from} has no route to ${probe.to}`
@@ -39,6 +42,9 @@ function whoIs(address: string, roles: Roles): string {
   if (workload)
     return `that is ${workload.label}'s own private address: no source NAT (MASQUERADE) translated it on the way out`;
   if (address === roles.gateway)
-    return "that is the bridge's gateway: the connection was proxied or masqueraded on the host (a userland proxy, a hairpin MASQUERADE)";
+    return (
+      "that is the bridge's gateway: the connection was proxied or masqueraded on the host " +
+      '(a userland proxy, a hairpin MASQUERADE)'
+    );
   return 'the address was translated on the way';
 }

@@ -28,7 +28,10 @@ export interface Judgement {
  */
 const EVIDENCE_DEADLINE_MS = 300;
 const decidedByEvidence = (check: Check) => check.droppedBy !== undefined && check.expect === 'timeout';
-/** failures diagnosed per table: a re-run with captures takes a second or more, and a broken scale:1000 has thousands */
+/**
+ * failures diagnosed per table: a re-run with captures takes a second or more, and a broken scale:1000 has
+ * thousands
+ */
 const MOST_DIAGNOSED = 10;
 /**
  * Judges several tables at once. The checks that need no counter go first, every table's at once, by one in-host
@@ -153,11 +156,20 @@ function row(check: Check, result: ProbeResult, roles: Roles, cell: Cell, matche
   const dropProven = matched === undefined || (matched.packets ?? 0) > 0;
   const pass = outcome.kind === check.expect && (check.seenAs === undefined || seenAs === check.seenAs) && dropProven;
   const evidence = matched
-    ? `; ${matched.packets === undefined ? `no rule ${describeRule(matched.rule)}` : `${describeRule(matched.rule)} matched ${matched.packets} packet(s)`}`
+    ? `; ${
+        matched.packets === undefined
+          ? `no rule ${describeRule(matched.rule)}`
+          : `${describeRule(matched.rule)} matched ${matched.packets} packet(s)`
+      }`
     : '';
   const why =
     outcome.kind === check.expect && !dropProven
-      ? `${describeOutcome(outcome)} as expected, but not because of ${describeRule(matched!.rule)}: ${matched!.packets === undefined ? 'that rule does not exist' : 'its counter did not move, so something else dropped it'}`
+      ? `${describeOutcome(outcome)} as expected, but not because of ${describeRule(matched!.rule)}: ` +
+        `${
+          matched!.packets === undefined
+            ? 'that rule does not exist'
+            : 'its counter did not move, so something else dropped it'
+        }`
       : explain(check, outcome, roles);
   return {
     ...cell,

@@ -12,7 +12,8 @@ export const PROPERTIES = {
   '3-egress':
     "each workload reaches 8.8.8.8, which sees the host's uplink address; the internet has no route back to a workload",
   '4-inbound':
-    "the outside client reaches the published port, and the server sees the client's own address; the workload's own address is not reachable from outside",
+    "the outside client reaches the published port, and the server sees the client's own address; " +
+    "the workload's own address is not reachable from outside",
 } as const;
 
 export type PropertyId = keyof typeof PROPERTIES;
@@ -149,7 +150,9 @@ export function propertyTable(
             probe: http(internet.namespace, uplink, published.port, client),
             expect: 'reachable',
             seenAs: internet.outsideClient,
-            because: `the published port forwards to ${server.label}:${published.targetPort} and DNAT keeps the client's address`,
+            because:
+              `the published port forwards to ${server.label}:${published.targetPort} ` +
+              `and DNAT keeps the client's address`,
           },
           {
             probe: http(internet.namespace, server.address, published.targetPort, client),

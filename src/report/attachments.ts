@@ -9,7 +9,10 @@ export function formatCommands(commands: readonly CommandResult[]): string {
   return commands
     .map((c) => {
       const output = [c.stdout.trimEnd(), c.stderr.trimEnd()].filter(Boolean).join('\n');
-      return `${c.ns ? `[${c.ns}] ` : ''}$ ${c.display}\n# exit ${c.exitCode}${c.timedOut ? ' (timed out)' : ''}, ${c.durationMs} ms${output ? `\n${output}` : ''}`;
+      return (
+        `${c.ns ? `[${c.ns}] ` : ''}$ ${c.display}\n# exit ${c.exitCode}${c.timedOut ? ' (timed out)' : ''}, ` +
+        `${c.durationMs} ms${output ? `\n${output}` : ''}`
+      );
     })
     .join('\n\n');
 }

@@ -34,7 +34,8 @@ export function keptText(kept: readonly KeptHost[], failed: boolean): string {
     ].join('\n');
   }
   return failed
-    ? '\n(the hosts are removed with the run, so its reproduce lines no longer work; NETNS_KEEP=on-failure keeps a failed host up)'
+    ? '\n(the hosts are removed with the run, so its reproduce lines no longer work; ' +
+        'NETNS_KEEP=on-failure keeps a failed host up)'
     : '';
 }
 
@@ -45,7 +46,10 @@ export function selfTestsLine(modules: ReadonlyArray<TestModule>): string | unde
     .flatMap((module) => [...module.children.allTests()].map((test) => test.result().state));
   if (states.length === 0) return undefined;
   const count = (state: string) => states.filter((candidate) => candidate === state).length;
-  return `Self-tests of the harness (selftests/, not part of the verdict above): ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`;
+  return (
+    `Self-tests of the harness (selftests/, not part of the verdict above): ` +
+    `${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`
+  );
 }
 
 export default class ConformanceReporter implements Reporter {
@@ -58,7 +62,8 @@ export default class ConformanceReporter implements Reporter {
     const failed = results.some((row) => row.verdict === 'fail');
     const selfTests = selfTestsLine(modules);
     process.stdout.write(
-      `\nConformance (${results.length} probes, reports/conformance.json)\n${summaryTable(results)}\n${keptText(kept, failed)}${selfTests ? `\n${selfTests}` : ''}\n`,
+      `\nConformance (${results.length} probes, reports/conformance.json)\n${summaryTable(results)}\n` +
+        `${keptText(kept, failed)}${selfTests ? `\n${selfTests}` : ''}\n`,
     );
   }
 }

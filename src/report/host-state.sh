@@ -1,5 +1,6 @@
 # The host's state after a guide step, in one command (one `docker exec` instead of ten).
-# argv: <iptables command> <namespace>… ("host" is the host's own). Each section starts with "@@ <title> @@ <namespace>" (no namespace for the firewall).
+# argv: <iptables command> <namespace>… ("host" is the host's own). Each section starts with
+# "@@ <title> @@ <namespace>" (no namespace for the firewall).
 iptables=$1
 shift
 names=$(ip netns list | cut -d' ' -f1)

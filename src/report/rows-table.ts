@@ -93,7 +93,11 @@ export function verdictGrid(rows: readonly ResultRow[]): string[][] {
 
 /** "3-egress: ping a → 8.8.8.8: expected reachable, observed timeout — <why>" */
 export function causeLine(row: ResultRow): string {
-  return `${row.property}: ${row.probe === '-' ? '' : `${row.probe}: expected ${row.expected}, observed ${row.observed} — `}${row.why ?? ''}`;
+  return (
+    `${row.property}: ` +
+    `${row.probe === '-' ? '' : `${row.probe}: expected ${row.expected}, observed ${row.observed} — `}` +
+    `${row.why ?? ''}`
+  );
 }
 
 /** Properties x implementations, then one line per failed check with its cause. */

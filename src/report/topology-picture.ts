@@ -15,18 +15,23 @@ export function rolesDot(roles: Roles, world: World): string {
     '  rankdir=LR; node [shape=box, fontname="Helvetica", fontsize=11]; edge [fontname="Helvetica", fontsize=10];',
     `  gateway [label=${quote(`bridge\ngateway ${roles.gateway}`)}, shape=ellipse];`,
     `  host [label=${quote(`host\n${uplink.name} ${uplinkAddress(world)}`)}];`,
-    `  internet [label=${quote(`internet\n${uplink.gateway} (ISP gateway)\n${internet.publicHost}, client ${internet.outsideClient}\nneighbour ${internet.neighbour}`)}];`,
+    `  internet [label=${quote(
+      `internet\n${uplink.gateway} (ISP gateway)\n` +
+        `${internet.publicHost}, client ${internet.outsideClient}\nneighbour ${internet.neighbour}`,
+    )}];`,
     '  gateway -- host [label="routed by the host"];',
     `  host -- internet [label=${quote(uplink.name)}];`,
     ...roles.workloads.map(
       (w, index) =>
-        `  w${index} [label=${quote([w.label, w.address, ...(w.netns === w.label ? [] : [w.netns])].join('\n'))}];\n  w${index} -- gateway;`,
+        `  w${index} [label=${quote([w.label, w.address, ...(w.netns === w.label ? [] : [w.netns])].join('\n'))}];\n` +
+        `  w${index} -- gateway;`,
     ),
   ];
   if (roles.published) {
     const server = roles.workloads.findIndex((w) => w.label === roles.published!.workload);
     lines.push(
-      `  internet -- w${server} [style=dashed, dir=forward, constraint=false, label=${quote(`${uplinkAddress(world)}:${roles.published.port} → :${roles.published.targetPort}`)}];`,
+      `  internet -- w${server} [style=dashed, dir=forward, constraint=false, ` +
+        `label=${quote(`${uplinkAddress(world)}:${roles.published.port} → :${roles.published.targetPort}`)}];`,
     );
   }
   return [...lines, '}'].join('\n');

@@ -14,7 +14,8 @@ export class RolesError extends Error {
 }
 
 const EXAMPLE =
-  '{"workloads":[{"label":"a","netns":"netns1","address":"192.168.0.2"}],"gateway":"192.168.0.1","published":{"port":8080,"workload":"a","targetPort":5000}}';
+  '{"workloads":[{"label":"a","netns":"netns1","address":"192.168.0.2"}],' +
+  '"gateway":"192.168.0.1","published":{"port":8080,"workload":"a","targetPort":5000}}';
 const NETNS = /^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63}|\/[^\0]+)$/;
 
 /** Parses roles JSON text; `source` names it in errors ("script:./my-setup.sh: roles"). */
@@ -68,7 +69,8 @@ export function parseRoles(data: unknown, source: string): Roles {
       typeof workload.netns === 'string' && NETNS.test(workload.netns)
         ? workload.netns
         : fail(
-            `${at}.netns ${JSON.stringify(workload.netns)} is neither an ip netns name nor an absolute path like /proc/PID/ns/net`,
+            `${at}.netns ${JSON.stringify(workload.netns)} is neither an ip netns name ` +
+              `nor an absolute path like /proc/PID/ns/net`,
           );
     if (netns === 'host')
       fail(`${at}.netns "host" is reserved for the host's own namespace; a workload lives in a namespace of its own`);
@@ -90,7 +92,8 @@ export function parseRoles(data: unknown, source: string): Roles {
   const behind = published.workload;
   if (!workloads.some((workload) => workload.label === behind))
     fail(
-      `published.workload ${JSON.stringify(behind)} is not one of workloads[].label (${workloads.map((w) => w.label).join(', ')})`,
+      `published.workload ${JSON.stringify(behind)} is not one of workloads[].label ` +
+        `(${workloads.map((w) => w.label).join(', ')})`,
     );
   return {
     workloads,

@@ -11,7 +11,8 @@ export interface Acceleration {
   argv: string[];
 }
 
-const KVM = { kind: 'kvm', argv: ['-enable-kvm', '-cpu', 'host,-arch-capabilities'] } as const; // qemu 7.2 aborts on plain host
+// qemu 7.2 aborts on plain host
+const KVM = { kind: 'kvm', argv: ['-enable-kvm', '-cpu', 'host,-arch-capabilities'] } as const;
 const TCG = { kind: 'tcg', argv: ['-accel', 'tcg,thread=multi', '-cpu', 'max'] } as const;
 
 const use = (accel: typeof KVM | typeof TCG, why: string): Acceleration => ({

@@ -27,7 +27,8 @@ export function checkTools(): void {
   }
   if (!existsSync(KEYRING))
     throw new HarnessSetupError(
-      `fetching Debian kernels needs ${KEYRING} to check the archive's signatures; install it: apt-get install debian-archive-keyring`,
+      `fetching Debian kernels needs ${KEYRING} to check the archive's signatures; ` +
+        `install it: apt-get install debian-archive-keyring`,
     );
 }
 
@@ -58,7 +59,10 @@ export interface PrivateApt {
   options: string[];
 }
 
-/** apt pointed at lists, cache and sources of one suite under the cache folder; the machine's sources and pins are ignored. */
+/**
+ * apt pointed at lists, cache and sources of one suite under the cache folder; the machine's sources and pins are
+ * ignored.
+ */
 export function privateApt(cacheDir: string, origin: KernelOrigin): PrivateApt {
   const dir = join(cacheDir, 'apt', origin.suite);
   const settings = {
@@ -148,7 +152,9 @@ export async function newestImage(
   const image = newest && (await show(apt, newest));
   if (!image)
     throw new HarnessSetupError(
-      `${apt.origin.suite} (${apt.origin.archive}) has no linux-image-${series}.*-amd64 package; Debian no longer carries kernel ${series} there: change its suite in KERNEL_ORIGINS (src/hosts/vm/kernels.ts) or leave it out of NETNS_KERNELS`,
+      `${apt.origin.suite} (${apt.origin.archive}) has no linux-image-${series}.*-amd64 package; ` +
+        `Debian no longer carries kernel ${series} there: ` +
+        `change its suite in KERNEL_ORIGINS (src/hosts/vm/kernels.ts) or leave it out of NETNS_KERNELS`,
     );
   // from 6.19 on linux-image-<release> is a meta package: kernel, modules and config are in its linux-binary-,
   // linux-modules- and linux-base-<release> dependencies; older images name linux-base-<release> too, which no
@@ -159,7 +165,10 @@ export async function newestImage(
   return { version: image.version, packages: [image, ...dependencies] };
 }
 
-/** The candidate version of a package (undefined for a name only depended on), with the names it depends on without alternatives. */
+/**
+ * The candidate version of a package (undefined for a name only depended on), with the names it depends on without
+ * alternatives.
+ */
 async function show(apt: PrivateApt, name: string): Promise<(Package & { depends: string[] }) | undefined> {
   const result = await execa('apt-cache', [...apt.options, 'show', '--no-all-versions', name], { reject: false });
   const fields = new Map<string, string>();

@@ -37,7 +37,10 @@ export interface Kernel {
 export const KERNEL_CACHE = resolve(
   process.env.NETNS_KERNEL_CACHE || join(import.meta.dirname, '../../../.cache/kernels'),
 );
-/** prefix of the folders a kernel is built in: renamed into place when complete, so a half-built one never looks cached */
+/**
+ * prefix of the folders a kernel is built in: renamed into place when complete, so a half-built one never looks
+ * cached
+ */
 const BUILDING = '.building-';
 
 export function kernelSeries(text: string): KernelSeries {
@@ -127,7 +130,8 @@ async function fetchKernel(series: KernelSeries, cacheDir: string, dir: string):
     for (const pkg of image.packages) {
       progress(
         task,
-        `downloading ${pkg.name} (${pkg.size < 1e6 ? `${Math.ceil(pkg.size / 1e3)} kB` : `${(pkg.size / 1e6).toFixed(1)} MB`})`,
+        `downloading ${pkg.name} ` +
+          `(${pkg.size < 1e6 ? `${Math.ceil(pkg.size / 1e3)} kB` : `${(pkg.size / 1e6).toFixed(1)} MB`})`,
       );
       await tool(
         'apt-get',
@@ -166,7 +170,8 @@ async function fetchKernel(series: KernelSeries, cacheDir: string, dir: string):
       config: final(tree.config),
     };
     await chmod(build, 0o755); // mkdtemp made it private; the cached kernel is readable like any installed one
-    await writeFile(join(build, 'kernel.json'), `${JSON.stringify({ ...kernel, dir }, null, 2)}\n`); // last: it marks the folder complete
+    // last: it marks the folder complete
+    await writeFile(join(build, 'kernel.json'), `${JSON.stringify({ ...kernel, dir }, null, 2)}\n`);
     const placed = await moveIntoPlace(series, build, dir);
     progress(task, `ready ${kernel.release}`);
     return placed;
@@ -219,7 +224,9 @@ interface Tree {
 async function findTree(root: string, packages: string[]): Promise<Tree> {
   const missing = (what: string, where: string[]) =>
     new HarnessSetupError(
-      `the packages ${packages.join(' ')} hold no ${what} (looked for ${where.map((path) => relative(root, path)).join(', ')}): Debian changed its kernel packages; teach findTree in src/hosts/vm/kernels.ts the new layout`,
+      `the packages ${packages.join(' ')} hold no ${what} ` +
+        `(looked for ${where.map((path) => relative(root, path)).join(', ')}): ` +
+        `Debian changed its kernel packages; teach findTree in src/hosts/vm/kernels.ts the new layout`,
     );
   const found: string[] = [];
   for (const base of ['usr/lib/modules', 'lib/modules']) {

@@ -21,7 +21,9 @@ export const BESIDE_A_BRIDGE: readonly BesideABridge[] = [
     breaks: ['1-bridge', '3-egress', '4-inbound'],
     holds: ['2-host'],
     because:
-      "dockerd turned ip_forward on itself, so it set FORWARD's policy to DROP; bridged frames traverse FORWARD (br_netfilter), so br0's namespaces lose each other, the internet and inbound; the host's own traffic (INPUT, OUTPUT) is untouched",
+      "dockerd turned ip_forward on itself, so it set FORWARD's policy to DROP; bridged frames traverse FORWARD " +
+      "(br_netfilter), so br0's namespaces lose each other, the internet and inbound; " +
+      "the host's own traffic (INPUT, OUTPUT) is untouched",
   },
 ];
 

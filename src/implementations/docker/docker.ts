@@ -75,7 +75,8 @@ export async function startDockerd(host: Host, id: string): Promise<void> {
       if (engine.exited)
         throw new ImplementationError(
           id,
-          `dockerd exited ${engine.exited.exitCode}: ${(await engine.output()).stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          `dockerd exited ${engine.exited.exitCode}: ` +
+            `${(await engine.output()).stderr.trim().split('\n').slice(-3).join(' | ')}`,
         );
       return (
         await host.exec(['docker', 'info', '--format', '{{.ServerVersion}}'], { expectExit: 'any' })

@@ -64,7 +64,8 @@ export const DOCKER_PATHS: readonly DockerPath[] = [
         expect: 'reachable',
         seenAs: 'gateway',
         because:
-          'a host-local client to 127.0.0.1 is served by docker-proxy (userland-proxy on), which connects from the bridge gateway',
+          'a host-local client to 127.0.0.1 is served by docker-proxy (userland-proxy on), ' +
+          'which connects from the bridge gateway',
       },
     ],
   },
@@ -76,7 +77,9 @@ export const DOCKER_PATHS: readonly DockerPath[] = [
         expect: 'reachable',
         seenAs: 'uplink',
         because:
-          "a host-local client to its own uplink address is DNATed in nat OUTPUT (Docker's chain for local destinations) and keeps the source it already had, the uplink address: nothing masquerades it",
+          'a host-local client to its own uplink address is DNATed in nat OUTPUT ' +
+          "(Docker's chain for local destinations) and keeps the source it already had, the uplink address: " +
+          'nothing masquerades it',
       },
     ],
   },
@@ -84,7 +87,8 @@ export const DOCKER_PATHS: readonly DockerPath[] = [
     probe: (server, world) =>
       http(world.internet.namespace, server.address, PUBLISHED.targetPort, fromNeighbour(world)),
     expectations: openUntil28(
-      "before 28.0 the DOCKER chain accepts forwarded packets to a published container port from any interface: a LAN neighbour with a route reaches the container's own address",
+      'before 28.0 the DOCKER chain accepts forwarded packets to a published container port from any interface: ' +
+        "a LAN neighbour with a route reaches the container's own address",
       (server) => ['-d', `${server.address}/32`, '!', '-i', 'docker0'],
       "from 28.0 raw PREROUTING drops packets for a container's address that do not come from its bridge",
     ),
@@ -93,7 +97,8 @@ export const DOCKER_PATHS: readonly DockerPath[] = [
     probe: (_server, world) =>
       http(world.internet.namespace, LOOPBACK_PUBLISHED.address, LOOPBACK_PUBLISHED.port, fromNeighbour(world)),
     expectations: openUntil28(
-      'before 28.0 a port published on 127.0.0.1 is DNATed in nat PREROUTING before the kernel drops 127.0.0.1 from a wire as martian: a LAN neighbour that routes 127.0.0.1 to the host reaches it (moby#45610)',
+      'before 28.0 a port published on 127.0.0.1 is DNATed in nat PREROUTING before the kernel drops 127.0.0.1 ' +
+        'from a wire as martian: a LAN neighbour that routes 127.0.0.1 to the host reaches it (moby#45610)',
       () => [
         '-d',
         `${LOOPBACK_PUBLISHED.address}/32`,

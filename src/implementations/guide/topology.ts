@@ -88,7 +88,8 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
     const address = addressOf(ns.address);
     if (address === bridgeAddress)
       check.fail(
-        `namespaces[${index}].address ${address} is the bridge's own address; give the namespace another address in ${bridge.address}`,
+        `namespaces[${index}].address ${address} is the bridge's own address; ` +
+          `give the namespace another address in ${bridge.address}`,
       );
     const first = namespaces.findIndex((other) => other.name === ns.name);
     if (first !== index)
@@ -98,7 +99,8 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
     const same = namespaces.findIndex((other) => addressOf(other.address) === address);
     if (same !== index)
       check.fail(
-        `namespaces[${index}].address ${address} is also namespaces[${same}].address; every namespace needs its own address`,
+        `namespaces[${index}].address ${address} is also namespaces[${same}].address; ` +
+          `every namespace needs its own address`,
       );
   });
   const uplink = check.object(data, 'uplink', ['name', 'address', 'gateway']);
@@ -112,21 +114,25 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
   namespaces.forEach((ns, index) => {
     if (reserved.includes(ns.name))
       check.fail(
-        `namespaces[${index}].name "${ns.name}" is reserved (${reserved.map((name) => `"${name}"`).join(', ')} name the host and the simulated internet); pick another name`,
+        `namespaces[${index}].name "${ns.name}" is reserved ` +
+          `(${reserved.map((name) => `"${name}"`).join(', ')} name the host and the simulated internet); ` +
+          `pick another name`,
       );
   });
   const outside = ['publicHost', 'outsideClient'].map((key) => {
     const address = check.ipv4(internet, `internet.${key}`);
     if (contains(bridgeNet, address) || contains(uplinkNet, address))
       check.fail(
-        `internet.${key} ${address} is inside the bridge's or the uplink's network; the internet's hosts must be outside both`,
+        `internet.${key} ${address} is inside the bridge's or the uplink's network; ` +
+          `the internet's hosts must be outside both`,
       );
     return address;
   });
   const neighbour = check.ipv4(internet, 'internet.neighbour');
   if (!contains(uplinkNet, neighbour) || [gateway, addressOf(String(uplink.address))].includes(neighbour)) {
     check.fail(
-      `internet.neighbour ${neighbour} must be another address on the uplink's network ${uplink.address} (not the gateway's or the host's)`,
+      `internet.neighbour ${neighbour} must be another address on the uplink's network ${uplink.address} ` +
+        `(not the gateway's or the host's)`,
     );
   }
   const server = check.object(data, 'server', ['namespace', 'port']);

@@ -12,7 +12,9 @@ export const startHttpServer = (topology: Topology): Step<BackgroundProcess> => 
   return {
     id: 'http-server',
     // the guide runs python3 -m http.server; the harness's responder serves the same port and says whom it saw
-    title: `In ${ns.name}: serve HTTP on ${address}:${port} (the harness's responder, in place of python3 -m http.server)`,
+    title:
+      `In ${ns.name}: serve HTTP on ${address}:${port} ` +
+      `(the harness's responder, in place of python3 -m http.server)`,
     run: ({ host }) => startResponder(host, ns.name, port),
   };
 };
@@ -37,7 +39,9 @@ export const dnatRule = (topology: Topology): string[] => {
 
 export const addDnat = (topology: Topology): Step => ({
   id: 'dnat',
-  title: `DNAT ${addressOf(topology.uplink.address)}:${topology.server.port} to the server in ${topology.server.namespace}`,
+  title:
+    `DNAT ${addressOf(topology.uplink.address)}:${topology.server.port} ` +
+    `to the server in ${topology.server.namespace}`,
   run: async ({ $, iptables, firewall }) => {
     if (firewall === 'nft') await $`nft -f - <<< ${nftDnat(topology)}`;
     else await $`${iptables} -t nat -A PREROUTING ${dnatRule(topology)}`;
