@@ -27,8 +27,14 @@ sysctl -qw net.ipv4.ip_forward=1
 if [ "$NC_FIREWALL" = nft ]; then # the same two rules as a native nft ruleset
   nft -f - <<NFT
 table ip bridge_example {
-  chain postrouting { type nat hook postrouting priority srcnat; ip saddr 10.88.0.0/24 oifname != "$bridge" counter masquerade; }
-  chain prerouting { type nat hook prerouting priority dstnat; ip daddr $uplink_address tcp dport 8080 counter dnat to 10.88.0.2:5000; }
+  chain postrouting {
+    type nat hook postrouting priority srcnat;
+    ip saddr 10.88.0.0/24 oifname != "$bridge" counter masquerade;
+  }
+  chain prerouting {
+    type nat hook prerouting priority dstnat;
+    ip daddr $uplink_address tcp dport 8080 counter dnat to 10.88.0.2:5000;
+  }
 }
 NFT
 else

@@ -1,0 +1,19 @@
+// npm run lint, after prettier: no line of the project's own files is wider than 120 columns (prettier does not
+// break comments, strings, shell or Python). Prose (*.md) keeps its own line breaks, and JSON cannot break a string.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const WIDTH = 120;
+const files = execFileSync('git', ['ls-files', '-z'], { encoding: 'utf8' })
+  .split('\0')
+  .filter((file) => file && !file.endsWith('.md') && !file.endsWith('.json'));
+const wide = files.flatMap((file) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((line, index) => (line.length > WIDTH ? [`${file}:${index + 1}: ${line.length} columns`] : [])),
+);
+for (const line of wide) console.error(line);
+if (wide.length > 0) {
+  console.error(`\n${wide.length} line(s) wider than ${WIDTH} columns: wrap them (prettier wraps code, not text)`);
+  process.exit(1);
+}
