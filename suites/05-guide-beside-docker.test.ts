@@ -20,7 +20,7 @@ import {
   dockerUserAccepts,
 } from '../src/implementations/docker/beside-a-bridge.ts';
 import { dockerImplementation, startDockerd } from '../src/implementations/docker/docker.ts';
-import { DOCKER_IPTABLES, DOCKER_PREFIX, type DockerVersion } from '../src/implementations/docker/versions.ts';
+import { DOCKER_IPTABLES, dockerVersionOf } from '../src/implementations/docker/versions.ts';
 import { guideImplementation, guideRoles } from '../src/implementations/guide/guide.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { judgeProperties } from '../src/properties/judge-properties.ts';
@@ -30,9 +30,7 @@ import { buildSimulatedInternet } from '../src/world/simulated-internet.ts';
 
 const harness = inject('harness');
 const topology = loadTopology(harness.topologyPath);
-const versions = harness.implementations
-  .filter((id) => id.startsWith(DOCKER_PREFIX))
-  .map((id) => id.slice(DOCKER_PREFIX.length) as DockerVersion);
+const versions = harness.implementations.flatMap((id) => dockerVersionOf(id) ?? []);
 const test = base.extend('earlierSteps', { auto: true }, ({ task, skip }) => skipUnlessEarlierStepsPassed(task, skip));
 
 if (versions.length === 0) {

@@ -6,6 +6,7 @@ import type { Firewall, IptablesCommand } from '../net/firewall.ts';
 import type { Check } from '../properties/properties.ts';
 import type { Roles } from '../roles/roles.ts';
 import type { World } from '../world/world.ts';
+import type { Topology } from './guide/topology.ts';
 
 export interface SetUpContext {
   host: Host;
@@ -50,4 +51,15 @@ export class ImplementationError extends Error {
     this.name = 'ImplementationError';
     this.stack = `${this.name}: ${this.message}`;
   }
+}
+
+/**
+ * A kind of implementation as NETNS_IMPL names it, one row of the registry (registry.ts). `read` takes an id and
+ * returns what makes the implementation, or undefined when the id is not of this kind; an id of this kind that is
+ * wrong (a missing script) throws a HarnessSetupError that names the fix.
+ */
+export interface ImplementationKind {
+  /** how its ids are written, for the list of known ones: 'guide', 'docker-28.5', 'script:PATH' */
+  names: readonly string[];
+  read(id: string, env: NodeJS.ProcessEnv): ((topology: Topology) => Implementation) | undefined;
 }

@@ -7,7 +7,8 @@
 // Without them, 1,000 workloads overflow it ("neighbor table overflow!") and most probes time out.
 import type { Host } from '../hosts/host.ts';
 import type { Roles } from '../roles/roles.ts';
-import { ImplementationError, type Implementation } from './implementation.ts';
+import { ImplementationError, type Implementation, type ImplementationKind } from './implementation.ts';
+import { HarnessSetupError } from '../setup-error.ts';
 import type { Firewall, IptablesCommand } from '../net/firewall.ts';
 import { nftDnatRule, nftNatRule } from '../net/nft-nat.ts';
 import { uplinkAddress } from '../world/world.ts';
@@ -218,3 +219,17 @@ export function scaleImplementation(id: string, ports = BRIDGE_PORTS): Implement
     },
   };
 }
+
+/** NETNS_IMPL=scale:N, N generated workloads */
+export const scaleKind: ImplementationKind = {
+  names: [`${SCALE_PREFIX}N`],
+  read: (id) => {
+    if (!id.startsWith(SCALE_PREFIX)) return undefined;
+    try {
+      workloadCount(id);
+    } catch (error) {
+      throw new HarnessSetupError(`NETNS_IMPL=${(error as Error).message}`);
+    }
+    return () => scaleImplementation(id);
+  },
+};

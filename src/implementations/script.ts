@@ -3,13 +3,19 @@
 // in the host's own namespace with NC_UPLINK, NC_UPLINK_ADDRESS, NC_GATEWAY, NC_PUBLIC_HOST,
 // NC_OUTSIDE_CLIENT, NC_IPTABLES, NC_FIREWALL and NC_ROLES; the script builds what it likes and writes its roles,
 // as JSON, to the file NC_ROLES names.
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { HOST_SCRATCH, type Host } from '../hosts/host.ts';
 import { parseRolesJson } from '../roles/parse-roles.ts';
 import type { Roles } from '../roles/roles.ts';
-import { ImplementationError, type Implementation, type SetUpContext } from './implementation.ts';
+import {
+  ImplementationError,
+  type Implementation,
+  type ImplementationKind,
+  type SetUpContext,
+} from './implementation.ts';
 import { paced } from '../pace.ts';
+import { HarnessSetupError } from '../setup-error.ts';
 
 export const SCRIPT_PREFIX = 'script:';
 /** how long a setup script may take */
@@ -79,3 +85,19 @@ async function requireNamespaces(host: Host, id: string, roles: Roles): Promise<
     }
   }
 }
+
+/** NETNS_IMPL=script:PATH, the path as the user gave it, from where the user ran npm (npm runs in the project). */
+export const scriptKind: ImplementationKind = {
+  names: [`${SCRIPT_PREFIX}PATH`],
+  read: (id, env) => {
+    if (!id.startsWith(SCRIPT_PREFIX)) return undefined;
+    const path = resolve(env.INIT_CWD ?? process.cwd(), id.slice(SCRIPT_PREFIX.length));
+    if (id === SCRIPT_PREFIX || !existsSync(path) || !statSync(path).isFile()) {
+      throw new HarnessSetupError(
+        `NETNS_IMPL=${id}: ${id === SCRIPT_PREFIX ? 'no path after "script:"' : `no such file ${path}`}; ` +
+          `give the path of your setup script, like script:examples/bridge.sh`,
+      );
+    }
+    return () => scriptImplementation(id, path);
+  },
+};

@@ -11,10 +11,17 @@ import { join, resolve } from 'node:path';
 import type { Host } from '../../hosts/host.ts';
 import type { Roles } from '../../roles/roles.ts';
 import { waitUntil } from '../../wait.ts';
-import { ImplementationError, type Implementation } from '../implementation.ts';
+import { ImplementationError, type Implementation, type ImplementationKind } from '../implementation.ts';
 import { dockerChecks, LOOPBACK_PUBLISHED, PUBLISHED } from './paths.ts';
 import { dockerRulesets } from './rulesets.ts';
-import { DOCKER_IPTABLES, DOCKER_PREFIX, DOCKER_VERSIONS, type DockerVersion } from './versions.ts';
+import {
+  DOCKER_IDS,
+  DOCKER_IPTABLES,
+  DOCKER_PREFIX,
+  DOCKER_VERSIONS,
+  dockerVersionOf,
+  type DockerVersion,
+} from './versions.ts';
 
 const IMAGES = resolve(import.meta.dirname, '../../../fixtures/images');
 /** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
@@ -105,3 +112,12 @@ async function rolesFromInspect(host: Host, names: string[]): Promise<Roles> {
     published: { ...PUBLISHED, workload: names[0]! },
   };
 }
+
+/** NETNS_IMPL=docker-20.10, docker-26.1, docker-28.5 */
+export const dockerKind: ImplementationKind = {
+  names: DOCKER_IDS,
+  read: (id) => {
+    const version = dockerVersionOf(id);
+    return version && (() => dockerImplementation(version));
+  },
+};

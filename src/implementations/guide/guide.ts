@@ -2,7 +2,7 @@
 // suites run the same steps one by one, with the "before the fix" states between them), and roles read off
 // its topology. The server is the judge's responder, so the guide's server step is left out here.
 import { scriptShell } from '../../hosts/script-shell.ts';
-import type { Implementation } from '../implementation.ts';
+import type { Implementation, ImplementationKind } from '../implementation.ts';
 import type { Roles } from '../../roles/roles.ts';
 import type { Step } from './step.ts';
 import { addDnat } from './steps/inbound-access.ts';
@@ -47,3 +47,9 @@ export function guideImplementation(topology: Topology): Implementation {
     },
   };
 }
+
+/** NETNS_IMPL=guide */
+export const guideKind: ImplementationKind = {
+  names: ['guide'],
+  read: (id) => (id === 'guide' ? (topology) => guideImplementation(topology) : undefined),
+};
