@@ -32,22 +32,9 @@ describe('the batch prober', () => {
       const bridgeIp = addressOf(topology.bridge.address);
       // netns1 on br0 without a default route; the internet rejects ICMP to 8.8.8.8 (admin-prohibited) and TCP to 81
       await runSteps(guide, [addBridge(topology), ...cableNamespace(ns, topology)]);
-      await host.exec(
-        [
-          iptables,
-          '-A',
-          'INPUT',
-          '-p',
-          'icmp',
-          '-d',
-          internet.publicHost,
-          '-j',
-          'REJECT',
-          '--reject-with',
-          'icmp-admin-prohibited',
-        ],
-        { ns: internet.namespace },
-      );
+      const adminProhibited = ['-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'];
+      const toPublicHost = ['-p', 'icmp', '-d', internet.publicHost];
+      await host.exec([iptables, '-A', 'INPUT', ...toPublicHost, ...adminProhibited], { ns: internet.namespace });
       await host.exec(
         [
           iptables,

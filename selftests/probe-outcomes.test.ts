@@ -74,22 +74,9 @@ describe('probe outcomes', () => {
       kind: 'refused',
     });
 
-    await host.exec(
-      [
-        iptables,
-        '-I',
-        'INPUT',
-        '-p',
-        'icmp',
-        '-d',
-        internet.publicHost,
-        '-j',
-        'REJECT',
-        '--reject-with',
-        'icmp-admin-prohibited',
-      ],
-      { ns: internet.namespace },
-    );
+    const adminProhibited = ['-j', 'REJECT', '--reject-with', 'icmp-admin-prohibited'];
+    const toPublicHost = ['-p', 'icmp', '-d', internet.publicHost];
+    await host.exec([iptables, '-I', 'INPUT', ...toPublicHost, ...adminProhibited], { ns: internet.namespace });
     expect((await probe(host, ping(undefined, internet.publicHost))).outcome).toEqual({
       kind: 'filtered',
       from: internet.publicHost,
