@@ -6,7 +6,8 @@ const nested = process.env.NETNS_NESTED_RUN === '1';
 
 export default defineConfig({
   test: {
-    include: ['suites/**/*.test.ts', 'selftests/**/*.test.ts'],
+    // selftests/held/: files a self-test's nested run holds at a point until it is interrupted
+    include: ['suites/**/*.test.ts', 'selftests/**/*.test.ts', ...(nested ? ['selftests/held/*.held.ts'] : [])],
     globalSetup: ['fixtures/global-setup.ts'],
     // forks, not threads: a netns host's processes die with the process that started them (PR_SET_PDEATHSIG),
     // which for a worker thread would be the thread

@@ -1,9 +1,9 @@
 // An interrupted run leaves nothing behind: no container, no process (servers, captures, the namespace holder),
 // hence no namespace either. Ctrl-C and SIGTERM as a terminal or a CI runner send them (to the whole process
 // group), and SIGKILL, after which no handler of the run can act: its processes die with it (PR_SET_PDEATHSIG)
-// and its containers are removed by the reaper it started. Each run is interrupted while the guide's HTTP
-// server runs in its host, and again while an implementation builds and the prober that will judge it waits
-// for its probes.
+// and its containers are removed by the reaper it started. Each run is interrupted while the harness's HTTP
+// server runs in its host (a run held there: a suite's server lives too briefly to be caught on a busy machine),
+// and again while an implementation builds and the prober that will judge it waits for its probes.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, inject, test } from 'vitest';
 import { LABEL_OWNER, ownerOf } from '../src/hosts/run-labels.ts';
@@ -30,7 +30,6 @@ async function interruptLeavesNothing(
   const { backend } = inject('harness');
   const run = await startNestedRun(files, { NETNS_HOST: backend, ...env });
   const pid = run.subprocess.pid!;
-  // looked for every 10 ms: suite 04 now runs in about half a second on a netns host, its server in less
   const tree = await waitUntil(
     async () => {
       if (run.ended()) throw new Error(`the run ended before it could be interrupted:\n${(await run.subprocess).all}`);
@@ -68,9 +67,9 @@ async function interruptLeavesNothing(
 
 describe.concurrent('an interrupted run leaves nothing behind', () => {
   test.each(SIGNALS)(
-    '%s to a run mid-suite leaves no container and no process',
+    '%s to a run while its server runs leaves no container and no process',
     async (signal) => {
-      await interruptLeavesNothing(signal, ['suites/04-inbound-access.test.ts'], {}, [RESPONDER_NAME]);
+      await interruptLeavesNothing(signal, ['selftests/held/responder.held.ts'], {}, [RESPONDER_NAME]);
     },
     NESTED_RUN_TIMEOUT_MS,
   );
