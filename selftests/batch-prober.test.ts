@@ -7,7 +7,7 @@
 //   [netns1] 192.168.0.2 --- br0 192.168.0.1 [host] eth0 172.31.8.154 --- [internet] 172.31.0.1, 8.8.8.8
 import { describe, expect, inject, test as plainTest } from 'vitest';
 import { test } from '../fixtures/guide-test.ts';
-import { startHarnessHost } from '../fixtures/harness-host.ts';
+import { startHarnessHost } from '../src/run/run-host.ts';
 import { addBridge, cableNamespace } from '../src/implementations/guide/steps/namespace-to-bridge.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
@@ -102,7 +102,7 @@ describe('the batch prober', () => {
     },
   );
 
-  // An implementation's build runs while the prober that will judge it starts (fixtures/built-implementation.ts)
+  // An implementation's build runs while the prober that will judge it starts (src/run/build.ts)
   plainTest('started ahead, it waits for its probes without a packet; unused, it ends with its host', async () => {
     const topology = loadTopology();
     const host = await startHarnessHost(inject('harness'));

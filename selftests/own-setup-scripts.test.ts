@@ -11,7 +11,7 @@ import { loadTopology } from '../src/implementations/guide/topology.ts';
 import type { Firewall } from '../src/net/firewall.ts';
 import { PROPERTY_IDS, type PropertyId } from '../src/properties/properties.ts';
 import type { ResultRow } from '../src/results/row.ts';
-import { judgeImplementation } from '../fixtures/judge-implementation.ts';
+import { judgeImplementation } from '../src/run/judge.ts';
 import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 
 const EXAMPLE = readFileSync(resolve(import.meta.dirname, '../examples/bridge.sh'), 'utf8');

@@ -2,11 +2,13 @@
 // workloads over bridges; a few hundred workloads built in batches, on three shards, pass all four properties
 // judged by the batch prober, and when one workload's cable is cut, exactly its probes fail (it can say no).
 import { describe, expect, inject, test } from 'vitest';
-import { startHarnessHost } from '../fixtures/harness-host.ts';
+import { startHarnessHost } from '../src/run/run-host.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { BRIDGE_PORTS, scaleImplementation, scaleWorkload, shardBridges } from '../src/implementations/scale.ts';
-import { allJudgements, judgeProperties } from '../src/properties/judge-properties.ts';
-import { buildSimulatedInternet } from '../src/world/simulated-internet.ts';
+import { allJudgements } from '../src/properties/judge-properties.ts';
+import type { Firewall } from '../src/net/firewall.ts';
+import { setUpIn } from '../src/run/build.ts';
+import { judgeAll } from '../src/run/judge.ts';
 
 /** its waits and commands have deadlines of their own, paced to the machine's load: this only catches a hang */
 const HANG_BACKSTOP_MS = 15 * 60_000;
@@ -60,32 +62,30 @@ describe.concurrent('scale', () => {
       const world = loadTopology(harness.topologyPath);
       const host = await startHarnessHost(harness);
       try {
-        await buildSimulatedInternet(host, world);
-        const roles = await scaleImplementation('scale:300', 128).setUp({
-          host,
-          world,
-          firewall: 'iptables-nft',
-          iptables: 'iptables-nft',
-        });
+        const firewall: Firewall = 'iptables-nft';
+        const implementation = scaleImplementation('scale:300', 128);
+        const { roles } = await setUpIn(host, implementation, world, firewall);
         expect(
           (await host.exec(['ip', '-o', 'link', 'show', 'type', 'bridge'])).stdout.trim().split('\n'),
         ).toHaveLength(3);
         const cell = {
-          implementation: 'scale:300',
+          implementation: implementation.id,
           host: harness.backend,
           kernel: '',
-          firewall: 'iptables-nft',
+          firewall,
           family: 'ipv4' as const,
         };
-        const judgeAll = async () =>
-          allJudgements(await judgeProperties(host, roles, world, cell)).map((judgement) => judgement.row);
-        const healthy = await judgeAll();
+        // judged as every run judges, without diagnosis: the cut cable's failures are asserted by their count
+        const judged = { host, roles, world, cell, firewall };
+        const judgeRows = async () =>
+          allJudgements(await judgeAll(judged, { diagnose: false })).map((judgement) => judgement.row);
+        const healthy = await judgeRows();
         expect(healthy.length).toBeGreaterThan(2_000);
         expect(healthy.filter((row) => row.verdict === 'fail')).toEqual([]);
 
         const cut = scaleWorkload(200); // w201, on the second shard
         await host.exec(['ip', 'link', 'set', cut.link, 'down']);
-        const failed = (await judgeAll()).filter((row) => row.verdict === 'fail');
+        const failed = (await judgeRows()).filter((row) => row.verdict === 'fail');
         expect(failed.length).toBeGreaterThan(0);
         for (const row of failed)
           expect(`${row.probe}: ${row.observed}`).toMatch(

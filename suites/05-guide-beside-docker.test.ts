@@ -9,8 +9,7 @@
 import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, expect, inject, test as base } from 'vitest';
 import { skipUnlessEarlierStepsPassed } from '../fixtures/earlier-steps.ts';
-import { expectProperty, judgeAll, type Judged } from '../fixtures/expect-property.ts';
-import { describeHost, startHarnessHost } from '../fixtures/harness-host.ts';
+import { expectProperty } from '../fixtures/expect-property.ts';
 import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
 import { chainPolicy, rulePackets } from '../src/evidence/counters.ts';
 import type { Host } from '../src/hosts/host.ts';
@@ -23,10 +22,11 @@ import { dockerImplementation, startDockerd } from '../src/implementations/docke
 import { DOCKER_IPTABLES, dockerVersionOf } from '../src/implementations/docker/versions.ts';
 import { guideImplementation, guideRoles } from '../src/implementations/guide/guide.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
-import { judgeProperties } from '../src/properties/judge-properties.ts';
 import { PROPERTY_IDS } from '../src/properties/properties.ts';
 import { checksTable } from '../src/report/rows-table.ts';
-import { buildSimulatedInternet } from '../src/world/simulated-internet.ts';
+import { buildWorld, type Judged } from '../src/run/build.ts';
+import { judgeAll } from '../src/run/judge.ts';
+import { describeHost, startHarnessHost } from '../src/run/run-host.ts';
 
 const harness = inject('harness');
 const topology = loadTopology(harness.topologyPath);
@@ -61,7 +61,7 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
       family: 'ipv4' as const,
     };
     judged = { host, roles: guideRoles(topology), world: topology, cell, firewall: DOCKER_IPTABLES };
-    await buildSimulatedInternet(host, topology);
+    await buildWorld(host, topology);
   }, 120_000);
   afterAll(async ({}, suite) => {
     // vitest 5: the first argument must be destructured
@@ -90,7 +90,7 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
         iptables: DOCKER_IPTABLES,
       });
       const dropsBefore = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets;
-      const judgedNow = await judgeProperties(host!, judged.roles, topology, judged.cell);
+      const judgedNow = await judgeAll(judged, { diagnose: false });
       const seen = PROPERTY_IDS.map((property) => {
         const { judgements } = judgedNow[property]!;
         return {

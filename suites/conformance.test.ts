@@ -8,17 +8,18 @@
 // lands in reports/conformance.json.
 import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
-import { buildImplementation, hostOf, type Built } from '../fixtures/built-implementation.ts';
-import { matrixCells } from '../fixtures/matrix-cells.ts';
 import { expectGolden } from '../fixtures/expect-golden.ts';
 import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
-import { expectProperty, judgeAll, PropertyFailure, recordRows } from '../fixtures/expect-property.ts';
+import { expectProperty, PropertyFailure, recordRows } from '../fixtures/expect-property.ts';
 import type { PropertyJudgements } from '../src/properties/judge-properties.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { implementationFor } from '../src/implementations/registry.ts';
 import { skippedRow } from '../src/properties/judge.ts';
 import { rolesPicture } from '../src/report/topology-picture.ts';
 import { PROPERTIES, PROPERTY_IDS } from '../src/properties/properties.ts';
+import { buildImplementation, hostOf, type Built } from '../src/run/build.ts';
+import { matrixCells } from '../src/run/cells.ts';
+import { judgeAll } from '../src/run/judge.ts';
 
 const harness = inject('harness');
 // the first property's test judges all four, and each failed check is diagnosed (state, counters, captures around a

@@ -2,7 +2,7 @@
 // runs until the run is interrupted, so that the interrupt self-tests signal a run while a server runs in its
 // host, however fast or slow the machine (a suite's server lives for a fraction of a second).
 import { inject, test } from 'vitest';
-import { startHarnessHost } from '../../fixtures/harness-host.ts';
+import { startHarnessHost } from '../../src/run/run-host.ts';
 import { startResponder } from '../../src/probes/responder.ts';
 import { NESTED_RUN_TIMEOUT_MS } from '../nested-run.ts';
 

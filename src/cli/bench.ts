@@ -12,11 +12,13 @@ import { LABEL_OWNER, LABEL_RUN, ownerOf } from '../hosts/run-labels.ts';
 import { startHost, type HostSpec } from '../hosts/start-host.ts';
 import { guideImplementation, guideRoles } from '../implementations/guide/guide.ts';
 import { loadTopology } from '../implementations/guide/topology.ts';
-import { startProberAhead } from '../probes/batch.ts';
 import { describeProbe } from '../probes/outcome.ts';
 import type { Judgement } from '../properties/judge.ts';
-import { allJudgements, judgeProperties } from '../properties/judge-properties.ts';
-import { buildSimulatedInternet } from '../world/simulated-internet.ts';
+import { allJudgements } from '../properties/judge-properties.ts';
+import type { Implementation } from '../implementations/implementation.ts';
+import type { Firewall } from '../net/firewall.ts';
+import { setUpIn } from '../run/build.ts';
+import { failedOf, judgeAll } from '../run/judge.ts';
 import { scaleImplementation } from '../implementations/scale.ts';
 import { cachedKernel, KERNEL_SERIES } from '../hosts/vm/kernels.ts';
 
@@ -58,23 +60,30 @@ async function bashScript(host: Host): Promise<void> {
     throw new Error(`bench/guide-as-bash.sh failed (exit ${result.exitCode}): ${result.stdout}${result.stderr}`);
 }
 
-async function harness(host: Host): Promise<Judgement[]> {
-  startProberAhead(host); // as buildImplementation does: inside the figure, overlapping the build
-  await buildSimulatedInternet(host, topology);
-  const roles = await guideImplementation(topology).setUp({
-    host,
-    world: topology,
-    firewall: 'iptables-nft',
-    iptables: 'iptables-nft',
-  });
-  const judgements = allJudgements(await judgeProperties(host, roles, topology, cell));
-  const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
+/**
+ * An implementation built and judged in a host, as every run does (src/run), without diagnosis: every check must
+ * pass, or the figures would mean nothing. Build and judging timed apart.
+ */
+async function buildAndJudge(
+  host: Host,
+  implementation: Implementation,
+): Promise<{ buildMs: number; probeMs: number; judgements: Judgement[] }> {
+  const firewall: Firewall = 'iptables-nft';
+  const [buildMs, { roles }] = await timed(() => setUpIn(host, implementation, topology, firewall));
+  const judged = { host, roles, world: topology, cell: { ...cell, implementation: implementation.id }, firewall };
+  const [probeMs, judgements] = await timed(async () => allJudgements(await judgeAll(judged, { diagnose: false })));
+  const failed = failedOf(judgements);
   if (failed.length)
     throw new Error(
-      `the guide failed ${failed.map((judgement) => judgement.row.probe).join(', ')}: the figures would mean nothing`,
+      `${implementation.id} failed ${failed.length} checks (${failed
+        .slice(0, 3)
+        .map((judgement) => `${judgement.row.probe}: ${judgement.row.observed}`)
+        .join('; ')}): the figures would mean nothing`,
     );
-  return judgements;
+  return { buildMs, probeMs, judgements };
 }
+
+const harness = async (host: Host) => (await buildAndJudge(host, guideImplementation(topology))).judgements;
 
 const netns: HostSpec = { backend: 'netns' };
 const bash: number[] = [];
@@ -151,29 +160,10 @@ console.log(
 );
 const cost: Record<number, number> = {};
 for (const size of SCALE_SIZES) {
-  const [total, { buildMs, probeMs, checks }] = await inFreshHost(netns, async (host) => {
-    const [buildMs, roles] = await timed(async () => {
-      await buildSimulatedInternet(host, topology);
-      return scaleImplementation(`scale:${size}`).setUp({
-        host,
-        world: topology,
-        firewall: 'iptables-nft',
-        iptables: 'iptables-nft',
-      });
-    });
-    const [probeMs, judgements] = await timed(async () =>
-      allJudgements(await judgeProperties(host, roles, topology, cell)),
-    );
-    const failed = judgements.filter((judgement) => judgement.row.verdict === 'fail');
-    if (failed.length)
-      throw new Error(
-        `scale:${size} failed ${failed.length} checks (${failed
-          .slice(0, 3)
-          .map((judgement) => `${judgement.row.probe}: ${judgement.row.observed}`)
-          .join('; ')}): the figures would mean nothing`,
-      );
-    return { buildMs, probeMs, checks: judgements.length };
-  });
+  const [total, { buildMs, probeMs, judgements }] = await inFreshHost(netns, (host) =>
+    buildAndJudge(host, scaleImplementation(`scale:${size}`)),
+  );
+  const checks = judgements.length;
   cost[size] = total / size;
   console.log(`${size} namespaces: ${(total / 1000).toFixed(2)} s`);
   console.log(

@@ -1,5 +1,5 @@
 // The four properties of one implementation judged together: one set of responders, every table's probes side by
-// side (judgeTables). The conformance suite, suite 05, the benchmark and the scale self-test all judge this way.
+// side (judgeTables). Every run calls it through src/run/judge.ts (judgeAll), with the diagnosis it wants.
 import type { Host } from '../hosts/host.ts';
 import type { DiagnosisContext } from '../diagnosis/diagnose.ts';
 import type { Cell } from '../results/row.ts';
