@@ -11,7 +11,7 @@ import { waitUntil } from '../src/wait.ts';
 import { PROBER_NAME } from '../src/probes/batch.ts';
 import { RESPONDER_NAME } from '../src/probes/responder.ts';
 import { SLOW_BUILD, slowBuild, NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
-import { carrying, runProcesses, stillRunning } from './process-tree.ts';
+import { expectNothingRunning, whenRunning } from './interrupt.ts';
 
 const containersOf = (owner: string) =>
   execFileSync('docker', ['ps', '--all', '--quiet', '--filter', `label=${LABEL_OWNER}=${owner}`], { encoding: 'utf8' })
@@ -30,31 +30,14 @@ async function interruptLeavesNothing(
   const { backend } = inject('harness');
   const run = await startNestedRun(files, { NETNS_HOST: backend, ...env });
   const pid = run.subprocess.pid!;
-  const tree = await waitUntil(
-    async () => {
-      if (run.ended()) throw new Error(`the run ended before it could be interrupted:\n${(await run.subprocess).all}`);
-      return runProcesses(pid);
-    },
-    (procs) => running.every((name) => procs.some((proc) => proc.cmdline.includes(name))),
-    { what: `the interrupted run to start ${running.join(' and ')}`, deadlineMs: 90_000, intervalMs: 10 },
-  );
+  const tree = await whenRunning(pid, running, run.ended, async () => (await run.subprocess).all);
   if (backend === 'container') expect(containersOf(ownerOf(pid))).toHaveLength(1);
 
   process.kill(-pid, signal);
   const result = await run.subprocess;
   expect(result.exitCode, result.all).not.toBe(0);
 
-  // what was running at the signal, and anything of the run's started since (found by its environment, also
-  // when its parent died first and it was reparented)
-  const left = await waitUntil(
-    async () => [...stillRunning(tree), ...carrying(run.marker)],
-    (procs) => procs.length === 0,
-    {
-      what: "the interrupted run's processes to end",
-      deadlineMs: 10_000,
-    },
-  );
-  expect(left).toEqual([]);
+  await expectNothingRunning(tree, run.marker);
   if (backend === 'container') {
     // after SIGKILL the reaper does it, a moment after the run is gone
     await waitUntil(

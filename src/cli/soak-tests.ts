@@ -1,10 +1,12 @@
-// `npm run soak-tests -- [--runs N] [--stress]`: the README's test command, `npm test`, N times (default 10) on
-// the run's host kind (NETNS_HOST as for any run), one line per run, then every test that failed at least once
-// with its message from each run it failed in. --stress runs one CPU-busy process per core beside it, as a noisy
-// CI runner has. Exit 0 only when no test failed in any run.
+// `npm run soak-tests -- [--runs N] [--stress] [FILE…]`: the README's test command, `npm test` (or `npm test --
+// FILE…`, to soak a few files), N times (default 10) on the run's host kind (NETNS_HOST as for any run), one line
+// per run with the tests it failed, then every test that failed at least once with its message from each run it
+// failed in. --stress runs one CPU-busy process per core beside it, as a noisy CI runner has. Exit 0 only when no
+// test failed in any run. Ctrl-C, SIGTERM or SIGHUP end the running `npm test` as a Ctrl-C would (it cleans up),
+// and the soak reports the runs it finished.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -23,16 +25,17 @@ function stop(problem: string): never {
   process.exit(2);
 }
 
-function options(): { runs: number; stress: boolean } {
+function options(): { runs: number; stress: boolean; files: string[] } {
   try {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       options: { runs: { type: 'string', default: '10' }, stress: { type: 'boolean', default: false } },
+      allowPositionals: true,
     });
     const runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) stop(`--runs ${values.runs} is not a number of runs; give 1 or more`);
-    return { runs, stress: values.stress };
+    return { runs, stress: values.stress, files: positionals };
   } catch (error) {
-    return stop(`${(error as Error).message}; usage: npm run soak-tests -- [--runs N] [--stress]`);
+    return stop(`${(error as Error).message}; usage: npm run soak-tests -- [--runs N] [--stress] [FILE…]`);
   }
 }
 
@@ -42,14 +45,26 @@ function startStress(): ChildProcess[] {
   return Array.from({ length: availableParallelism() }, () => spawn('setpriv', busy, { stdio: 'ignore' }));
 }
 
-/** One `npm test`, its output kept (shown only when it judged nothing); its tests from vitest's JSON report. */
-function testOnce(report: string): Promise<{ json?: VitestJson; exitCode: number; output: string; ms: number }> {
+/** The `npm test` running now: a stop signal is passed on to its process group. */
+let running: ChildProcess | undefined;
+
+/**
+ * One `npm test`, its output kept (shown only when it judged nothing); its tests from vitest's JSON report. It
+ * runs in a process group of its own, so that a stop reaches all of it at once, as a terminal's Ctrl-C does, and
+ * it gets a Ctrl-C of its own if this process dies first (PR_SET_PDEATHSIG).
+ */
+function testOnce(
+  report: string,
+  files: readonly string[],
+): Promise<{ json?: VitestJson; exitCode: number; output: string; ms: number }> {
   rmSync(report, { force: true });
   const started = performance.now();
-  const npm = spawn('npm', ['test'], {
+  const npm = spawn('setpriv', ['--pdeathsig', 'INT', 'npm', 'test', ...(files.length ? ['--', ...files] : [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NETNS_TESTS_JSON: report },
+    detached: true,
   });
+  running = npm;
   let output = '';
   npm.stdout.on('data', (chunk: Buffer) => (output += chunk));
   npm.stderr.on('data', (chunk: Buffer) => (output += chunk));
@@ -64,7 +79,7 @@ function testOnce(report: string): Promise<{ json?: VitestJson; exitCode: number
   });
 }
 
-const { runs, stress } = options();
+const { runs, stress, files } = options();
 const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-soak-tests-'));
 const stressors = stress ? startStress() : [];
 const cleanUp = () => {
@@ -72,17 +87,31 @@ const cleanUp = () => {
   rmSync(dir, { recursive: true, force: true });
 };
 process.on('exit', cleanUp);
-// Ctrl-C reaches the running npm test from the terminal; this process only stops starting new runs
-process.once('SIGINT', () => process.exit(130));
+let stoppedBy: NodeJS.Signals | undefined;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (stoppedBy) return; // passed on once: a second Ctrl-C would cut its clean-up short
+    stoppedBy = signal;
+    if (running?.pid && running.exitCode === null && running.signalCode === null) process.kill(-running.pid, 'SIGINT');
+    else process.exit(128 + constants.signals[signal]);
+  });
+}
 
 console.log(
-  `netns-conformance soak-tests: npm test ${runs} times (NETNS_HOST=${process.env.NETNS_HOST ?? 'auto'})` +
+  `netns-conformance soak-tests: npm test${files.length ? ` -- ${files.join(' ')}` : ''} ${runs} times ` +
+    `(NETNS_HOST=${process.env.NETNS_HOST ?? 'auto'})` +
     (stress ? `, beside ${stressors.length} busy process(es), one per core` : ''),
 );
 const failures = new Map<string, Array<{ run: number; message: string }>>();
 const durations: number[] = [];
-for (let run = 1; run <= runs; run++) {
-  const { json, exitCode, output, ms } = await testOnce(join(dir, 'tests.json'));
+let finished = 0;
+for (let run = 1; run <= runs && !stoppedBy; run++) {
+  const { json, exitCode, output, ms } = await testOnce(join(dir, 'tests.json'), files);
+  if (stoppedBy) {
+    console.log(`  run ${run}/${runs}: stopped by ${stoppedBy}; its npm test ended with exit ${exitCode}`);
+    break;
+  }
+  finished = run;
   durations.push(ms);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
   if (!json) {
@@ -97,15 +126,17 @@ for (let run = 1; run <= runs; run++) {
       const key = `${file.name.replace(`${process.cwd()}/`, '')} > ${test.fullName}`;
       const message = test.failureMessages.join('\n').split('\n').slice(0, 6).join('\n    ');
       failures.set(key, [...(failures.get(key) ?? []), { run, message }]);
+      console.log(`    failed: ${key}`);
     }
   }
 }
 for (const [test, failed] of failures) {
-  console.log(`\nfailed in ${failed.length} of ${runs} runs: ${test}`);
+  console.log(`\nfailed in ${failed.length} of ${finished} runs: ${test}`);
   for (const { run, message } of failed) console.log(`  run ${run}: ${message}`);
 }
 const seconds = durations.map((ms) => (ms / 1000).toFixed(1)).sort((a, b) => Number(a) - Number(b));
 const median = seconds[Math.floor(seconds.length / 2)];
-console.log(`\nnpm test: min ${seconds[0]} s, median ${median} s, max ${seconds.at(-1)} s`);
-console.log(`tests that failed at least once: ${failures.size} in ${runs} runs`);
+if (seconds.length) console.log(`\nnpm test: min ${seconds[0]} s, median ${median} s, max ${seconds.at(-1)} s`);
+console.log(`tests that failed at least once: ${failures.size} in ${finished} runs`);
+if (stoppedBy) process.exit(128 + constants.signals[stoppedBy]);
 process.exit(failures.size ? 1 : 0);
