@@ -2,7 +2,8 @@
 // a deadline ends the command's whole process group (SIGTERM, then SIGKILL 2 s later for one that ignores it),
 // input that comes later reaches a command already started, exit statuses and signals read as a shell reads them,
 // a command for a namespace runs in it (the agent enters it), a command that cannot start says why, and a
-// background process's pid is the host's and its waits end when it says the text, or when it ends first.
+// background process's pid is the host's, its waits end when it says the text or when it ends first, and the agent
+// signals it (a signal to a process that has ended says so).
 import { describe, expect } from 'vitest';
 import { test } from '../fixtures/guide-test.ts';
 
@@ -70,8 +71,10 @@ describe("a host's agent", () => {
     // the pid is the process's in the host: its command line, before sh's exec or after it (sleep 33)
     const cmdline = (await host.exec(['cat', `/proc/${server.pid}/cmdline`])).stdout.replaceAll('\0', ' ');
     expect(cmdline).toContain('sleep 33');
-    await server.stop();
+    // signalled by the agent itself: ended by SIGTERM (128 + 15), its output read with it
+    expect(await server.stop()).toMatchObject({ exitCode: 143, stderr: 'started\n' });
     expect((await host.exec(['kill', '-0', String(server.pid)], { expectExit: 'any' })).exitCode).not.toBe(0);
+    expect(await host.signal(server.pid, 'TERM')).toMatchObject({ exitCode: 1, stderr: `no process ${server.pid}` });
     const quitter = await host.spawn(['sh', '-c', 'echo "no such port" >&2; exit 2']);
     await expect(quitter.waitForStderr('listening on', 'the quitter')).rejects.toThrow(
       /^the quitter: it exited: no such port$/,

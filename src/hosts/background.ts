@@ -40,7 +40,7 @@ export class BackgroundProcess {
   }
 
   /** the path of one of its output files inside the host */
-  file(stream: 'out' | 'err'): string {
+  private file(stream: 'out' | 'err'): string {
     return `${this.#files}.${stream}`;
   }
 
@@ -86,10 +86,9 @@ export class BackgroundProcess {
   /** Signals the process (TERM unless told), waits for it to end (KILL after 5 s), returns its output. Idempotent. */
   stop(signal: 'INT' | 'TERM' = 'TERM'): Promise<CommandResult & BackgroundOutput> {
     this.#stopping ??= (async () => {
-      const pid = String(this.pid);
-      if (!this.#exited) await this.#host.exec(['kill', `-${signal}`, pid], { expectExit: 'any' });
+      if (!this.#exited) await this.#host.signal(this.pid, signal);
       const ended = await within(this.#done, 5_000);
-      if (!ended) await this.#host.exec(['kill', '-KILL', pid], { expectExit: 'any' });
+      if (!ended) await this.#host.signal(this.pid, 'KILL');
       const result = await this.#done;
       const output = await this.output('remove files');
       for (const callback of this.#onStopped) callback();

@@ -43,7 +43,11 @@ export interface CommandRunner {
   watch(watch: FileWatch, opts: { timeoutMs: number; display: string }): Promise<CommandResult>;
   /** a background process's output files, PREFIX.out and PREFIX.err; `remove` deletes them */
   readOutput(prefix: string, remove: boolean): Promise<{ stdout: string; stderr: string }>;
+  /** sends a signal to a process of the host (by the agent: no `kill` process); exit 1 when it has ended */
+  signal(pid: number, signal: HostSignal): Promise<CommandResult>;
 }
+
+export type HostSignal = 'INT' | 'TERM' | 'KILL';
 
 /** The command text of a shell template: each interpolation quoted, an array word by word (zx's rule). */
 export function shellText(pieces: TemplateStringsArray, values: readonly unknown[]): string {

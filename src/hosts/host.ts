@@ -11,6 +11,7 @@ import {
   type CommandResult,
   type ExpectedExit,
   type FileWatch,
+  type HostSignal,
 } from './command.ts';
 
 export type HostBackend = 'container' | 'netns' | 'vm';
@@ -46,6 +47,8 @@ export interface HostTransport {
   watch(watch: FileWatch, opts: { timeoutMs: number; backstopMs: number }): Promise<RawResult>;
   /** a background process's output files (PREFIX.out as stdout, PREFIX.err as stderr), removed if asked */
   read(prefix: string, remove: boolean): Promise<RawResult>;
+  /** exit 0 once sent, 1 when no such process */
+  signal(pid: number, signal: HostSignal): Promise<RawResult>;
 }
 
 /** A shell inside the host, as a template tag: interpolations are quoted (arrays word by word), like zx's `$`. */
@@ -172,6 +175,13 @@ export class Host implements AsyncDisposable {
   async readOutput(prefix: string, remove: boolean): Promise<{ stdout: string; stderr: string }> {
     const { stdout, stderr } = await this.#driver.transport.read(prefix, remove);
     return { stdout, stderr };
+  }
+
+  /** Signals a process of the host through its agent; logged as the `kill` it stands for. */
+  signal(pid: number, signal: HostSignal): Promise<CommandResult> {
+    const started = Date.now();
+    const display = displayArgv(['kill', `-${signal}`, String(pid)]);
+    return this.#logged(this.#driver.transport.signal(pid, signal), { display, ns: undefined, started });
   }
 
   /** Runs `end` when the host stops or is kept, before the sandbox goes; the returned function forgets it. */

@@ -187,6 +187,14 @@ def read(request):
     send({'id': request['id'], 'exitCode': 0, **texts})
 
 
+def kill(request):
+    try:
+        os.kill(request['kill'], getattr(signal, f"SIG{request['signal']}"))
+        send({'id': request['id'], 'exitCode': 0, 'stdout': '', 'stderr': ''})
+    except ProcessLookupError:
+        send({'id': request['id'], 'exitCode': 1, 'stdout': '', 'stderr': f"no process {request['kill']}"})
+
+
 def signal_group(pid, number):
     try:
         os.killpg(pid, number)
@@ -208,7 +216,7 @@ def serve():
         follows = None
         if message.get('stdinFollows'):
             follows = inputs[message['id']] = (threading.Event(), [])
-        target = watch if 'watch' in message else read if 'read' in message else run
+        target = watch if 'watch' in message else read if 'read' in message else kill if 'kill' in message else run
         threading.Thread(target=target, args=(message, follows) if target is run else (message,), daemon=True).start()
     # its input ended: the host is going, and what still runs goes with it
     os._exit(0)

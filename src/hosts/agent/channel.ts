@@ -3,12 +3,12 @@
 // waiting is answered with exit -1 and why.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { FileWatch } from '../command.ts';
+import type { FileWatch, HostSignal } from '../command.ts';
 import type { HostTransport, RawResult, RunOptions } from '../host.ts';
 import type { AgentInput, AgentMessage, AgentRequest, CommandRequest } from './protocol.ts';
 
-/** a read of two small files takes milliseconds: this only catches an agent that no longer answers */
-const READ_BACKSTOP_MS = 30_000;
+/** a read of two small files or a signal takes milliseconds: this only catches an agent that no longer answers */
+const AGENT_BACKSTOP_MS = 30_000;
 
 interface Waiting {
   answer: (result: RawResult) => void;
@@ -63,7 +63,11 @@ export class AgentChannel implements HostTransport {
   }
 
   read(prefix: string, remove: boolean): Promise<RawResult> {
-    return this.#request((id) => ({ id, read: prefix, remove }), READ_BACKSTOP_MS).result;
+    return this.#request((id) => ({ id, read: prefix, remove }), AGENT_BACKSTOP_MS).result;
+  }
+
+  signal(pid: number, signal: HostSignal): Promise<RawResult> {
+    return this.#request((id) => ({ id, kill: pid, signal }), AGENT_BACKSTOP_MS).result;
   }
 
   /** The host is gone: every request still waiting, and every later one, gets exit -1 with this cause. */

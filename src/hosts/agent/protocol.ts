@@ -1,8 +1,8 @@
 // What the harness and an agent inside a host (a VM's, a netns host's) say to each other: one JSON object per line
-// each way. A request runs one argv, waits for a file inside the host to say something, or reads a background
-// process's output; its reply comes when it has ended. A background process writes its output to files inside the
-// host, as on every host kind, and its pid is announced as soon as it has started.
-import type { FileWatch } from '../command.ts';
+// each way. A request runs one argv, waits for a file inside the host to say something, reads a background
+// process's output or signals a process; its reply comes when it has ended. A background process writes its
+// output to files inside the host, as on every host kind, and its pid is announced as soon as it has started.
+import type { FileWatch, HostSignal } from '../command.ts';
 import type { RawResult, RunOptions } from '../host.ts';
 
 /** one command: what the harness's transport is asked to run, with an id to match the reply */
@@ -26,7 +26,14 @@ export interface ReadRequest {
   remove: boolean;
 }
 
-export type AgentRequest = CommandRequest | WatchRequest | ReadRequest;
+/** a signal to a process of the host (a background process's pid, as the agent said it) */
+export interface SignalRequest {
+  id: number;
+  kill: number;
+  signal: HostSignal;
+}
+
+export type AgentRequest = CommandRequest | WatchRequest | ReadRequest | SignalRequest;
 
 /** the input of a request sent with stdinFollows, once the harness knows it */
 export interface AgentInput {
