@@ -3,67 +3,55 @@
 // them), captures at each point of its path (where its packets were last seen), and an nft trace when nft
 // tables beside the cell's iptables rules have chains on a hook (which of their chains dropped them).
 import { capture, pointKey, type Packet } from '../evidence/capture.ts';
-import { countedLines, type Counted } from '../evidence/counters.ts';
+import { countedLines, type Counted, type NatTarget, type RuleMeaning } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
-import { nftCountedLines } from '../evidence/nft-counters.ts';
+import { nftCountedRules } from '../evidence/nft-counters.ts';
 import { iptablesOf, type Firewall, type IptablesCommand } from '../net/firewall.ts';
 import type { ProbeResult, ProbeSpec } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
 import { withForeignTrace } from './foreign-tables.ts';
 import type { PathPoint } from './path.ts';
 
-/** Where a NAT rule sends what it matches: its new destination, or its new source (port: unchanged if absent). */
-export interface NatTarget {
-  address: string;
-  port?: number;
-}
+/** A counted rule or policy and what it does. */
+type Rule = Counted & RuleMeaning;
 
-/** How a firewall backend's rules are read with their counters, and which of them drop or translate. */
+/** How a firewall backend's rules are read, with their counters and what each does. */
 interface RuleDialect {
-  read(host: Host): Promise<Counted[]>;
-  drops: (line: Counted) => boolean;
-  nat: Record<'source' | 'destination', { is: (line: Counted) => boolean; none: string }>;
-  /** the address (and port) a DNAT or SNAT rule writes; undefined for MASQUERADE, which takes the link's own */
-  natTarget: (line: Counted) => NatTarget | undefined;
-}
-
-/** The first address (and port) of a NAT target: "10.88.0.2:5000", "172.31.8.200-172.31.8.201". */
-function natTargetOf(text: string, pattern: RegExp): NatTarget | undefined {
-  const match = pattern.exec(text);
-  if (!match) return undefined;
-  return { address: match[1]!, ...(match[2] ? { port: Number(match[2]) } : {}) };
+  read(host: Host): Promise<Rule[]>;
+  /** what to say when the ruleset has no rule of the NAT a probe needs */
+  noNat: Record<'source' | 'destination', string>;
 }
 
 // iptables: Docker and others jump from the built-in chain to chains of their own, so a NAT rule of that kind in
 // any chain of the nat table counts.
+const IPTABLES_NAT = { MASQUERADE: 'source', SNAT: 'source', DNAT: 'destination' } as const;
+const TO = /--to-(?:destination|source) ([\d.]+)(?:-[\d.]+)?(?::(\d+))?/;
+
+/** What an iptables-save line does, from its words: "-j DROP", "-j DNAT --to-destination 10.88.0.2:5000" … */
+function iptablesMeaning(line: Counted): RuleMeaning {
+  const drops = line.position === 0 ? line.text === 'DROP' : /-j (DROP|REJECT)\b/.test(line.text);
+  const jump = /-j (MASQUERADE|SNAT|DNAT)\b/.exec(line.text)?.[1] as keyof typeof IPTABLES_NAT | undefined;
+  if (line.table !== 'nat' || !jump) return { drops };
+  const to = TO.exec(line.text);
+  const target = to && { address: to[1]!, ...(to[2] ? { port: Number(to[2]) } : {}) };
+  return { drops, nat: { kind: IPTABLES_NAT[jump], ...(target ? { target } : {}) } };
+}
+
 const iptablesDialect = (iptables: IptablesCommand): RuleDialect => ({
-  read: async (host) => countedLines((await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' })).stdout),
-  drops: (line) => (line.position === 0 ? line.text === 'DROP' : /-j (DROP|REJECT)\b/.test(line.text)),
-  nat: {
-    source: {
-      is: (line) => line.table === 'nat' && /-j (MASQUERADE|SNAT)\b/.test(line.text),
-      none: 'no MASQUERADE or SNAT rule in nat POSTROUTING',
-    },
-    destination: {
-      is: (line) => line.table === 'nat' && /-j DNAT\b/.test(line.text),
-      none: 'no DNAT rule in nat PREROUTING',
-    },
+  read: async (host) => {
+    const saved = await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' });
+    return countedLines(saved.stdout).map((line) => ({ ...line, ...iptablesMeaning(line) }));
   },
-  natTarget: (line) => natTargetOf(line.text, /--to-(?:destination|source) ([\d.]+)(?:-[\d.]+)?(?::(\d+))?/),
+  noNat: { source: 'no MASQUERADE or SNAT rule in nat POSTROUTING', destination: 'no DNAT rule in nat PREROUTING' },
 });
 
 // a native nft ruleset: any table may translate; only rules with a counter say what they matched
 const NFT_DIALECT: RuleDialect = {
-  read: async (host) => nftCountedLines((await host.exec(['nft', 'list', 'ruleset'], { expectExit: 'any' })).stdout),
-  drops: (line) => /\b(drop|reject)\b/.test(line.text),
-  nat: {
-    source: {
-      is: (line) => /\b(masquerade|snat)\b/.test(line.text),
-      none: 'no counted masquerade or snat rule in the nft ruleset',
-    },
-    destination: { is: (line) => /\bdnat\b/.test(line.text), none: 'no counted dnat rule in the nft ruleset' },
+  read: nftCountedRules,
+  noNat: {
+    source: 'no counted masquerade or snat rule in the nft ruleset',
+    destination: 'no counted dnat rule in the nft ruleset',
   },
-  natTarget: (line) => natTargetOf(line.text, /\b[ds]nat (?:ip )?to ([\d.]+)(?:-[\d.]+)?(?::(\d+))?/),
 };
 
 const dialectOf = (firewall: Firewall): RuleDialect =>
@@ -90,34 +78,28 @@ export interface Translation {
   packets: number;
 }
 
+/** A counted line and how many packets it took during the re-run. */
+type Moved = { line: Rule; delta: number };
+
 /** The NAT a probe needs on its way: source NAT out of the uplink, destination NAT in from it. */
 export type NatNeed = 'source' | 'destination' | undefined;
 /**
  * The NAT a probe needed: missing, or never matched (said only when nothing dropped the packet before it got
  * there).
  */
-function natFindings(
-  dialect: RuleDialect,
-  need: NatNeed,
-  moved: Array<{ line: Counted; delta: number }>,
-  dropped: boolean,
-): string[] {
+function natFindings(dialect: RuleDialect, need: NatNeed, moved: Moved[], dropped: boolean): string[] {
   if (!need) return [];
-  const { is, none } = dialect.nat[need];
-  const rules = moved.filter(({ line }) => is(line));
-  if (rules.length === 0) return [none];
+  const rules = moved.filter(({ line }) => line.nat?.kind === need);
+  if (rules.length === 0) return [dialect.noNat[need]];
   if (dropped || rules.some(({ delta }) => delta > 0)) return [];
   return rules.map(({ line }) => `nat ${line.chain} rule ${line.position} "${line.text}" never matched`);
 }
 
-/** A counted line and how many packets it took during the re-run. */
-type Moved = { line: Counted; delta: number };
-
 /** The NAT rules of the needed kind that matched the probe and name a target (MASQUERADE names none). */
-function translations(dialect: RuleDialect, need: NatNeed, moved: Moved[]): Translation[] {
+function translations(need: NatNeed, moved: Moved[]): Translation[] {
   if (!need) return [];
   return moved.flatMap(({ line, delta }) => {
-    const target = delta > 0 && dialect.nat[need].is(line) ? dialect.natTarget(line) : undefined;
+    const target = delta > 0 && line.nat?.kind === need ? line.nat.target : undefined;
     const rule = `${line.table} ${line.chain} rule ${line.position} "${line.text}"`;
     return target ? [{ rule, target, packets: delta }] : [];
   });
@@ -144,7 +126,7 @@ export async function rerun(
   const after = await dialect.read(host);
   const moved = after.map((line, index) => ({ line, delta: line.packets - (before[index]?.packets ?? 0) }));
   const counted = moved
-    .filter(({ line, delta }) => delta > 0 && dialect.drops(line))
+    .filter(({ line, delta }) => delta > 0 && line.drops)
     .map(({ line, delta }) =>
       line.position === 0
         ? `dropped by ${line.table} ${line.chain}'s policy DROP (${delta} packet(s))`
@@ -152,7 +134,7 @@ export async function rerun(
     );
   const drops = [...counted, ...foreignDrops];
   const seen = path.map((point) => ({ label: point.label, captured: packets[pointKey(point)] ?? [] }));
-  const translated = translations(dialect, nat, moved);
+  const translated = translations(nat, moved);
   return { result, drops, nat: natFindings(dialect, nat, moved, drops.length > 0), translated, seen };
 }
 

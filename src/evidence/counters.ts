@@ -13,6 +13,19 @@ export interface Counted {
   packets: number;
 }
 
+/** Where a NAT rule sends what it matches: its new destination, or its new source (port: unchanged if absent). */
+export interface NatTarget {
+  address: string;
+  port?: number;
+}
+
+/** What a counted rule does to the packets it counts: drop them, or translate their source or destination. */
+export interface RuleMeaning {
+  drops: boolean;
+  /** target: where it sends them; none for a masquerade, which takes the outgoing link's own address */
+  nat?: { kind: 'source' | 'destination'; target?: NatTarget };
+}
+
 /** Every counted rule and policy of an `iptables-save -c` output, in its order. */
 export function countedLines(saved: string): Counted[] {
   const lines: Counted[] = [];

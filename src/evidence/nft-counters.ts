@@ -1,33 +1,101 @@
-// Rule counters from `nft list ruleset`, for cells whose rules are a native nft ruleset: the same Counted lines
-// as iptables-save -c gives, for the rules that count (`counter`); a rule without one cannot prove anything.
-import type { Counted } from './counters.ts';
+// Rule counters of a native nft ruleset, for cells whose rules are one. What each rule is — its table, chain and
+// position, its counter, whether it drops or translates and to where — comes from `nft -j list ruleset`; its
+// words, to name it in a `why`, from `nft -a list ruleset`, joined by its handle. A rule without a counter
+// cannot prove anything and is left out.
+import type { Host } from '../hosts/host.ts';
+import type { Counted, NatTarget, RuleMeaning } from './counters.ts';
 
-/** Every rule with a counter, in its table ("ip nat_table") and chain, with its position among the chain's rules. */
-export function nftCountedLines(ruleset: string): Counted[] {
-  const lines: Counted[] = [];
-  const blocks: string[] = []; // what each open brace opened: table, chain, or anything else (set, map …)
+type Expr = Record<string, unknown>;
+interface JsonRule {
+  family: string;
+  table: string;
+  chain: string;
+  handle: number;
+  expr: Expr[];
+}
+
+/** Every counted rule of the host's ruleset (none when nft cannot be read), in its chain's order. */
+export async function nftCountedRules(host: Host): Promise<Array<Counted & RuleMeaning>> {
+  const [json, text] = await Promise.all([
+    host.exec(['nft', '-j', 'list', 'ruleset'], { expectExit: 'any' }),
+    host.exec(['nft', '-a', 'list', 'ruleset'], { expectExit: 'any' }),
+  ]);
+  if (json.exitCode !== 0) return [];
+  return nftCounted(json.stdout, text.stdout);
+}
+
+/** The counted rules of `nft -j list ruleset`, each with its words from `nft -a list ruleset`. */
+export function nftCounted(json: string, text: string): Array<Counted & RuleMeaning> {
+  const words = ruleWords(text);
+  const items = (JSON.parse(json || '{"nftables": []}') as { nftables: Array<{ rule?: JsonRule }> }).nftables;
+  const positions = new Map<string, number>();
+  return items.flatMap(({ rule }) => {
+    if (!rule) return [];
+    const table = `${rule.family} ${rule.table}`;
+    const position = (positions.get(`${table} ${rule.chain}`) ?? 0) + 1;
+    positions.set(`${table} ${rule.chain}`, position);
+    const counter = rule.expr.map((expr) => expr.counter).find((counter) => typeof counter === 'object');
+    if (!counter) return []; // none, or a named counter object (`counter name "x"`), which this rule shares
+    const nat = natOf(rule.expr);
+    return [
+      {
+        table,
+        chain: rule.chain,
+        position,
+        text: words.get(`${table} ${rule.handle}`) ?? `handle ${rule.handle}`,
+        packets: (counter as { packets: number }).packets,
+        drops: rule.expr.some((expr) => 'drop' in expr || 'reject' in expr),
+        ...(nat ? { nat } : {}),
+      },
+    ];
+  });
+}
+
+/** Each rule's words (its counter left out) by "family table handle": rule lines end with "# handle N". */
+function ruleWords(text: string): Map<string, string> {
+  const words = new Map<string, string>();
   let table = '';
-  let chain = '';
-  let position = 0;
-  for (const raw of ruleset.split('\n')) {
+  for (const raw of text.split('\n')) {
     const line = raw.trim();
-    if (!line) continue;
-    const opened = /^(table|chain|set|map|flowtable|ct|counter|quota|limit|secmark|synproxy)\b(.*)\{$/.exec(line);
-    if (opened) {
-      blocks.push(opened[1]!);
-      if (opened[1] === 'table') table = opened[2]!.trim();
-      if (opened[1] === 'chain') [chain, position] = [opened[2]!.trim(), 0];
-      continue;
-    }
-    if (line === '}') {
-      blocks.pop();
-      continue;
-    }
-    if (blocks.at(-1) !== 'chain' || /^type \S+ hook /.test(line) || line.startsWith('policy ')) continue;
-    position += 1;
-    const counter = /\bcounter packets (\d+) bytes \d+\s*/.exec(line);
-    if (counter)
-      lines.push({ table, chain, position, text: line.replace(counter[0], '').trim(), packets: Number(counter[1]) });
+    const opened = /^table (\S+) (\S+) \{/.exec(line);
+    if (opened) table = `${opened[1]} ${opened[2]}`;
+    const rule = /^(.*\S) # handle (\d+)$/.exec(line);
+    // a table's, chain's or set's own line ends "{ # handle N"
+    if (rule && !rule[1]!.endsWith('{'))
+      words.set(`${table} ${rule[2]}`, rule[1]!.replace(/\s*\bcounter packets \d+ bytes \d+/, '').trim());
   }
-  return lines;
+  return words;
+}
+
+/** The translation a rule makes: masquerade and snat its source, dnat its destination, and to where. */
+function natOf(exprs: readonly Expr[]): RuleMeaning['nat'] {
+  for (const expr of exprs) {
+    if ('masquerade' in expr) return { kind: 'source' };
+    for (const [key, kind] of [
+      ['snat', 'source'],
+      ['dnat', 'destination'],
+    ] as const) {
+      if (!(key in expr)) continue;
+      const target = targetOf(expr[key] as { addr?: unknown; port?: unknown } | null);
+      return { kind, ...(target ? { target } : {}) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * "to 10.88.0.2:5000" as JSON; of a range its first address and port (nft writes an address range that is a
+ * prefix as one: 10.88.0.4/31); none when the address comes from a map.
+ */
+function targetOf(spec: { addr?: unknown; port?: unknown } | null): NatTarget | undefined {
+  const first = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    if ('range' in value) return (value.range as unknown[])[0];
+    if ('prefix' in value) return (value.prefix as { addr: unknown }).addr;
+    return undefined;
+  };
+  const address = first(spec?.addr);
+  const port = first(spec?.port);
+  if (typeof address !== 'string') return undefined;
+  return { address, ...(typeof port === 'number' ? { port } : {}) };
 }
