@@ -1,5 +1,6 @@
 # The harness's own responder behind a published port or on the simulated internet: answers every TCP
-# connection with peer_reply (peer-reply.py, put in front of this script), and logs that peer.
+# connection with peer_reply (peer-reply.py, put in front of this script), and logs that peer, numbered, as it
+# accepts it: before any reply, so a client that has one is logged (a bare connect may end before the accept).
 # (python3's http.server does a reverse lookup of its address before it listens: seconds in a sandbox.)
 # argv: a name that shows in ps (netns-conformance-responder), port
 import json, socket, sys
@@ -9,8 +10,11 @@ server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 server.bind(("0.0.0.0", int(sys.argv[2])))
 server.listen(128)
 print("listening on", sys.argv[2], file=sys.stderr, flush=True)  # what startResponder waits for
+seen = 0
 while True:
     conn, (peer, _) = server.accept()
+    seen += 1
+    print(json.dumps({"n": seen, "peer": peer}), flush=True)
     conn.settimeout(2)
     try:
         conn.recv(4096)  # the request, if any: a bare TCP connect sends none
@@ -19,4 +23,3 @@ while True:
         pass
     finally:
         conn.close()
-    print(json.dumps({"peer": peer}), flush=True)

@@ -17,8 +17,12 @@ export async function startResponder(host: Host, ns: NetnsRef | undefined, port:
   return responder;
 }
 
-/** Who the responder saw, in order. */
-export async function peersSeen(responder: BackgroundProcess): Promise<string[]> {
+/**
+ * Who the responder saw, in order; with `atLeast`, once it has accepted that many connections (a TCP connect
+ * is done for its client at the handshake, before the server's accept: waited for, not raced).
+ */
+export async function peersSeen(responder: BackgroundProcess, atLeast = 0): Promise<string[]> {
+  if (atLeast > 0) await responder.waitForStdout(`{"n": ${atLeast}, `, `the responder's connection ${atLeast}`);
   const { stdout } = await responder.output();
   return stdout
     .split('\n')
