@@ -8,6 +8,7 @@ import type { RuleRef } from '../src/evidence/counters.ts';
 import { ping } from '../src/probes/probe.ts';
 import { judge } from '../src/properties/judge.ts';
 import type { Check } from '../src/properties/properties.ts';
+import { resultCell } from '../src/results/row.ts';
 
 describe('negatives decided by a rule counter', () => {
   test(
@@ -31,13 +32,7 @@ describe('negatives decided by a rule counter', () => {
         droppedBy,
         because: 'the host drops its own pings to 8.8.8.8',
       });
-      const cell = {
-        implementation: 'selftest',
-        host: harness.backend,
-        kernel: guide.kernel,
-        firewall: iptables,
-        family: 'ipv4' as const,
-      };
+      const cell = resultCell('selftest', { host: harness.backend, kernel: guide.kernel, firewall: iptables });
 
       const table = {
         property: '3-egress' as const,

@@ -7,6 +7,7 @@ import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { BRIDGE_PORTS, scaleImplementation, scaleWorkload, shardBridges } from '../src/implementations/scale.ts';
 import { allJudgements } from '../src/properties/judge-properties.ts';
 import type { Firewall } from '../src/net/firewall.ts';
+import { resultCell } from '../src/results/row.ts';
 import { setUpIn } from '../src/run/build.ts';
 import { judgeAll } from '../src/run/judge.ts';
 
@@ -68,13 +69,7 @@ describe.concurrent('scale', () => {
         expect(
           (await host.exec(['ip', '-o', 'link', 'show', 'type', 'bridge'])).stdout.trim().split('\n'),
         ).toHaveLength(3);
-        const cell = {
-          implementation: implementation.id,
-          host: harness.backend,
-          kernel: '',
-          firewall,
-          family: 'ipv4' as const,
-        };
+        const cell = resultCell(implementation.id, { host: harness.backend, firewall });
         // judged as every run judges, without diagnosis: the cut cable's failures are asserted by their count
         const judged = { host, roles, world, cell, firewall };
         const judgeRows = async () =>

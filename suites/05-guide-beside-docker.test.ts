@@ -24,6 +24,7 @@ import { guideImplementation, guideRoles } from '../src/implementations/guide/gu
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { PROPERTY_IDS } from '../src/properties/properties.ts';
 import { checksTable } from '../src/report/rows-table.ts';
+import { resultCell } from '../src/results/row.ts';
 import { buildWorld, type Judged } from '../src/run/build.ts';
 import { judgeAll } from '../src/run/judge.ts';
 import { describeHost, startHarnessHost } from '../src/run/run-host.ts';
@@ -53,13 +54,7 @@ describe.each(versions)("Docker %s next to the guide's br0", (version) => {
     if (unavailable) return;
     const { kernel } = await describeHost(host, DOCKER_IPTABLES);
     // the guide writes with Docker's iptables, as it would on that machine, so both rule sets meet in one place
-    const cell = {
-      implementation: `guide beside ${docker.id}`,
-      host: harness.backend,
-      kernel,
-      firewall: DOCKER_IPTABLES,
-      family: 'ipv4' as const,
-    };
+    const cell = resultCell(`guide beside ${docker.id}`, { host: harness.backend, kernel, firewall: DOCKER_IPTABLES });
     judged = { host, roles: guideRoles(topology), world: topology, cell, firewall: DOCKER_IPTABLES };
     await buildWorld(host, topology);
   }, 120_000);

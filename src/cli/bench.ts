@@ -17,6 +17,7 @@ import type { Judgement } from '../properties/judge.ts';
 import { allJudgements } from '../properties/judge-properties.ts';
 import type { Implementation } from '../implementations/implementation.ts';
 import type { Firewall } from '../net/firewall.ts';
+import { resultCell } from '../results/row.ts';
 import { setUpIn } from '../run/build.ts';
 import { failedOf, judgeAll } from '../run/judge.ts';
 import { scaleImplementation } from '../implementations/scale.ts';
@@ -26,7 +27,7 @@ const RUNS = Number(process.env.NETNS_BENCH_RUNS ?? 5);
 const SCALE_SIZES = [10, 100, 1000];
 const GUIDE_AS_BASH = readFileSync(resolve(import.meta.dirname, '../../bench/guide-as-bash.sh'), 'utf8');
 const topology = loadTopology();
-const cell = { implementation: 'guide', host: 'netns', kernel: '', firewall: 'iptables-nft', family: 'ipv4' as const };
+const cell = resultCell('guide', { host: 'netns', firewall: 'iptables-nft' });
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

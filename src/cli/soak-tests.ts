@@ -102,6 +102,13 @@ console.log(
     `(NETNS_HOST=${process.env.NETNS_HOST ?? 'auto'})` +
     (stress ? `, beside ${stressors.length} busy process(es), one per core` : ''),
 );
+/** The message and the first frames of the project's own code: a matcher's frames in node_modules say nothing. */
+function firstLines(messages: string[]): string {
+  const lines = messages.join('\n').split('\n');
+  const own = lines.filter((line) => !/^\s*at .*(node_modules\/|node:internal)/.test(line));
+  return own.slice(0, 6).join('\n    ');
+}
+
 const failures = new Map<string, Array<{ run: number; message: string }>>();
 const durations: number[] = [];
 let finished = 0;
@@ -124,7 +131,7 @@ for (let run = 1; run <= runs && !stoppedBy; run++) {
   for (const file of json.testResults) {
     for (const test of file.assertionResults.filter((t) => t.status === 'failed')) {
       const key = `${file.name.replace(`${process.cwd()}/`, '')} > ${test.fullName}`;
-      const message = test.failureMessages.join('\n').split('\n').slice(0, 6).join('\n    ');
+      const message = firstLines(test.failureMessages);
       failures.set(key, [...(failures.get(key) ?? []), { run, message }]);
       console.log(`    failed: ${key}`);
     }

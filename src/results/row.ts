@@ -13,6 +13,11 @@ export interface Cell {
   family: 'ipv4';
 }
 
+/** The cell of the rows judged in one host: IPv4 until the world has both families. */
+export function resultCell(implementation: string, on: { host: string; kernel?: string; firewall: string }): Cell {
+  return { implementation, host: on.host, kernel: on.kernel ?? '', firewall: on.firewall, family: 'ipv4' };
+}
+
 export interface ResultRow extends Cell {
   property: string;
   /** "ping a → 192.168.0.1" */

@@ -13,7 +13,7 @@ import { firewallMissing } from '../net/firewall-available.ts';
 import { startProberAhead } from '../probes/batch.ts';
 import type { Check } from '../properties/properties.ts';
 import { formatCommands } from '../report/attachments.ts';
-import type { Cell } from '../results/row.ts';
+import { resultCell, type Cell } from '../results/row.ts';
 import { RolesError } from '../roles/parse-roles.ts';
 import type { Roles } from '../roles/roles.ts';
 import { buildSimulatedInternet } from '../world/simulated-internet.ts';
@@ -87,7 +87,7 @@ export async function buildImplementation(cell: MatrixCell, harness: HarnessConf
   );
   try {
     const { kernel } = await describeHost(host, iptablesOf(firewall));
-    const rowCell = { implementation: id, host: harness.backend, kernel, firewall, family: 'ipv4' as const };
+    const rowCell = resultCell(id, { host: harness.backend, kernel, firewall });
     const unavailable =
       (await firewallMissing(host, firewall, kernel)) ?? (await implementation.unavailable?.(host, firewall));
     if (unavailable) return { state: 'unavailable', host, reason: unavailable, cell: rowCell };
