@@ -4,6 +4,7 @@
 // cannot prove anything and is left out.
 import type { Host } from '../hosts/host.ts';
 import type { Counted, NatTarget, RuleMeaning } from './counters.ts';
+import { listRuleset, rulesetItems } from './nft-ruleset.ts';
 
 type Expr = Record<string, unknown>;
 interface JsonRule {
@@ -17,19 +18,17 @@ interface JsonRule {
 /** Every counted rule of the host's ruleset (none when nft cannot be read), in its chain's order. */
 export async function nftCountedRules(host: Host): Promise<Array<Counted & RuleMeaning>> {
   const [json, text] = await Promise.all([
-    host.exec(['nft', '-j', 'list', 'ruleset'], { expectExit: 'any' }),
+    listRuleset(host),
     host.exec(['nft', '-a', 'list', 'ruleset'], { expectExit: 'any' }),
   ]);
-  if (json.exitCode !== 0) return [];
-  return nftCounted(json.stdout, text.stdout);
+  return json ? nftCounted(json, text.stdout) : [];
 }
 
 /** The counted rules of `nft -j list ruleset`, each with its words from `nft -a list ruleset`. */
 export function nftCounted(json: string, text: string): Array<Counted & RuleMeaning> {
   const words = ruleWords(text);
-  const items = (JSON.parse(json || '{"nftables": []}') as { nftables: Array<{ rule?: JsonRule }> }).nftables;
   const positions = new Map<string, number>();
-  return items.flatMap(({ rule }) => {
+  return rulesetItems<{ rule?: JsonRule }>(json).flatMap(({ rule }) => {
     if (!rule) return [];
     const table = `${rule.family} ${rule.table}`;
     const position = (positions.get(`${table} ${rule.chain}`) ?? 0) + 1;

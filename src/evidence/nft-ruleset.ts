@@ -24,13 +24,21 @@ function isCellTable(firewall: Firewall, family: string, table: string): boolean
   return firewall === 'iptables-nft' && family === 'ip' && IPTABLES_NFT_TABLES.includes(table);
 }
 
+/** `nft -j list ruleset` as it printed it; empty when nft cannot be read (no nft, no nf_tables). */
+export async function listRuleset(host: Host): Promise<string> {
+  const listed = await host.exec(['nft', '-j', 'list', 'ruleset'], { expectExit: 'any' });
+  return listed.exitCode === 0 ? listed.stdout : '';
+}
+
+/** The items of a listed ruleset: each is one of table, chain, rule … as its key says. */
+export function rulesetItems<Item>(json: string): Item[] {
+  return (JSON.parse(json || '{"nftables": []}') as { nftables: Item[] }).nftables;
+}
+
 /** The base chains of every nft table that is not the cell's own (none when nft cannot be read). */
 export async function foreignBaseChains(host: Host, firewall: Firewall, ignore: string[] = []): Promise<BaseChain[]> {
   if (firewall === 'nft') return [];
-  const listed = await host.exec(['nft', '-j', 'list', 'ruleset'], { expectExit: 'any' });
-  if (listed.exitCode !== 0) return [];
-  const items = (JSON.parse(listed.stdout || '{"nftables": []}') as { nftables: RulesetItem[] }).nftables;
-  return items.flatMap(({ chain }) => {
+  return rulesetItems<RulesetItem>(await listRuleset(host)).flatMap(({ chain }) => {
     if (!chain?.hook || ignore.includes(chain.table) || isCellTable(firewall, chain.family, chain.table)) return [];
     const { family, table, name, hook, policy = 'accept' } = chain;
     return [{ family, table, name, hook, policy }];
