@@ -202,6 +202,10 @@ def signal_group(pid, number):
         pass  # the group ended meanwhile
 
 
+# a request other than a command names its kind by the key it carries
+REQUESTS = {'watch': watch, 'read': read, 'kill': kill}
+
+
 def serve():
     send({'ready': True, 'release': os.uname().release})
     for line in sys.stdin:
@@ -213,11 +217,15 @@ def serve():
             holder.append(message['input'])
             event.set()
             continue
-        follows = None
-        if message.get('stdinFollows'):
-            follows = inputs[message['id']] = (threading.Event(), [])
-        target = watch if 'watch' in message else read if 'read' in message else kill if 'kill' in message else run
-        threading.Thread(target=target, args=(message, follows) if target is run else (message,), daemon=True).start()
+        handler = next((handle for key, handle in REQUESTS.items() if key in message), None)
+        if handler:
+            args = (message,)
+        else:  # a command to run, its input perhaps following in messages of its own
+            follows = None
+            if message.get('stdinFollows'):
+                follows = inputs[message['id']] = (threading.Event(), [])
+            handler, args = run, (message, follows)
+        threading.Thread(target=handler, args=args, daemon=True).start()
     # its input ended: the host is going, and what still runs goes with it
     os._exit(0)
 
