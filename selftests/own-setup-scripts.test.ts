@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { machineAbilities } from '../src/harness/backend-choice.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
+import { readImplementation } from '../src/implementations/registry.ts';
 import type { Firewall } from '../src/net/firewall.ts';
 import { PROPERTY_IDS, type PropertyId } from '../src/properties/properties.ts';
 import type { ResultRow } from '../src/results/row.ts';
@@ -93,7 +94,8 @@ async function judgeScripts(paths: Record<string, string>, firewall?: Firewall):
   await Promise.all(
     lanes.map(async (lane) => {
       for (const [name, path] of lane) {
-        const cell = { implementation: `script:${path}`, firewall: firewall ?? harness.firewalls[0]!, title: name };
+        const implementation = readImplementation(`script:${path}`);
+        const cell = { implementation, firewall: firewall ?? harness.firewalls[0]!, title: name };
         rows[name] = await judgeImplementation(cell, harness, topology);
       }
     }),

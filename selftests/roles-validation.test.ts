@@ -1,6 +1,8 @@
 // Roles written by a user's script, and NETNS_IMPL itself: a wrong field or entry is one line that names it.
+import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { implementationIds } from '../src/implementations/registry.ts';
+import { loadTopology } from '../src/implementations/guide/topology.ts';
+import { implementationOf, implementationRefs } from '../src/implementations/registry.ts';
 import { parseRoles, parseRolesJson } from '../src/roles/parse-roles.ts';
 
 const good = () => ({
@@ -89,12 +91,33 @@ describe('roles', () => {
 
 describe('NETNS_IMPL', () => {
   test('defaults to the guide; a script keeps the path as given', () => {
-    expect(implementationIds({})).toEqual(['guide']);
-    expect(implementationIds({ NETNS_IMPL: 'guide, script:examples/bridge.sh', INIT_CWD: process.cwd() })).toEqual([
+    const ids = (env: NodeJS.ProcessEnv) => implementationRefs(env).map((ref) => ref.id);
+    expect(ids({})).toEqual(['guide']);
+    expect(ids({ NETNS_IMPL: 'guide, script:examples/bridge.sh', INIT_CWD: process.cwd() })).toEqual([
       'guide',
       'script:examples/bridge.sh',
     ]);
-    expect(implementationIds({ NETNS_IMPL: 'scale:1000' })).toEqual(['scale:1000']);
+    expect(ids({ NETNS_IMPL: 'scale:1000' })).toEqual(['scale:1000']);
+  });
+
+  test('an id is read once into data a worker can receive, and that data makes what it says', () => {
+    const topology = loadTopology();
+    const env = { NETNS_IMPL: 'guide,docker-28.5,script:examples/bridge.sh,scale:12', INIT_CWD: process.cwd() };
+    const refs = implementationRefs(env);
+    expect(refs.map(({ kind, argument }) => `${kind} ${argument}`)).toEqual([
+      'guide ',
+      'docker 28.5',
+      `script ${resolve('examples/bridge.sh')}`,
+      'scale 12',
+    ]);
+    expect(JSON.parse(JSON.stringify(refs))).toEqual(refs); // project.provide hands it to workers as JSON
+    for (const ref of refs) {
+      const made = implementationOf(ref, topology);
+      expect(made.id).toBe(ref.id);
+      // golden files are asked for exactly where the implementation can name its rules
+      expect(ref.golden, ref.id).toBe(made.rulesets !== undefined);
+    }
+    expect(refs[1]!.host?.recipe.name).toBe('docker-28.5');
   });
 
   test.each([
@@ -122,6 +145,6 @@ describe('NETNS_IMPL', () => {
     ['a script without a path', 'script:', /^NETNS_IMPL=script:: no path after "script:"/],
     ['nothing at all', ' , ', /^NETNS_IMPL is empty; name at least one implementation/],
   ])('rejects %s in one line', (_, value, message) => {
-    expect(() => implementationIds({ NETNS_IMPL: value })).toThrow(message);
+    expect(() => implementationRefs({ NETNS_IMPL: value })).toThrow(message);
   });
 });

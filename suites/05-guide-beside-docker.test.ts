@@ -18,8 +18,9 @@ import {
   besideABridge,
   dockerUserAccepts,
 } from '../src/implementations/docker/beside-a-bridge.ts';
-import { dockerImplementation, startDockerd } from '../src/implementations/docker/docker.ts';
-import { DOCKER_IPTABLES, dockerVersionOf } from '../src/implementations/docker/versions.ts';
+import { dockerKind, startDockerd } from '../src/implementations/docker/docker.ts';
+import { DOCKER_IPTABLES, type DockerVersion } from '../src/implementations/docker/versions.ts';
+import { implementationOf } from '../src/implementations/registry.ts';
 import { guideImplementation, guideRoles } from '../src/implementations/guide/guide.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { PROPERTY_IDS } from '../src/properties/properties.ts';
@@ -31,25 +32,25 @@ import { describeHost, startHarnessHost } from '../src/run/run-host.ts';
 
 const harness = inject('harness');
 const topology = loadTopology(harness.topologyPath);
-const versions = harness.implementations.flatMap((id) => dockerVersionOf(id) ?? []);
+const dockers = harness.implementations.filter((ref) => ref.kind === dockerKind.kind);
 const test = base.extend('earlierSteps', { auto: true }, ({ task, skip }) => skipUnlessEarlierStepsPassed(task, skip));
 
-if (versions.length === 0) {
+if (dockers.length === 0) {
   test.skip(
     'no Docker version chosen: ' +
       'NETNS_HOST=container NETNS_IMPL=docker-20.10,docker-26.1,docker-28.5 npm run conformance',
   );
 }
 
-describe.each(versions)("Docker %s next to the guide's br0", (version) => {
-  const docker = dockerImplementation(version);
-  const expected = besideABridge(version);
+describe.each(dockers)("Docker $argument next to the guide's br0", (ref) => {
+  const docker = implementationOf(ref, topology);
+  const expected = besideABridge(ref.argument as DockerVersion);
   let host: Host | undefined;
   let unavailable: string | undefined;
   let judged: Judged;
 
   beforeAll(async () => {
-    host = await startHarnessHost(harness, harness.backend === 'container' ? docker.host : undefined);
+    host = await startHarnessHost(harness, harness.backend === 'container' ? ref.host : undefined);
     unavailable = await docker.unavailable?.(host, DOCKER_IPTABLES);
     if (unavailable) return;
     const { kernel } = await describeHost(host, DOCKER_IPTABLES);

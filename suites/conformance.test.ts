@@ -13,7 +13,6 @@ import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
 import { expectProperty, PropertyFailure, recordRows } from '../fixtures/expect-property.ts';
 import type { PropertyJudgements } from '../src/properties/judge-properties.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
-import { implementationFor } from '../src/implementations/registry.ts';
 import { skippedRow } from '../src/properties/judge.ts';
 import { rolesPicture } from '../src/report/topology-picture.ts';
 import { PROPERTIES, PROPERTY_IDS } from '../src/properties/properties.ts';
@@ -28,7 +27,7 @@ const PROPERTY_TIMEOUT_MS = 600_000;
 const topology = loadTopology(harness.topologyPath);
 
 describe.each(matrixCells(harness))('$title', (cell) => {
-  const id = cell.implementation;
+  const id = cell.implementation.id;
   let built: Built | undefined;
   // the four tables are judged together, once, by the first test that asks; each test then asserts its own
   let judgedAll: Promise<PropertyJudgements> | undefined;
@@ -69,7 +68,7 @@ describe.each(matrixCells(harness))('$title', (cell) => {
   }
 
   // an implementation that names its rules (Docker's) is also held to its golden ruleset
-  if (implementationFor(id, topology).rulesets) {
+  if (cell.implementation.golden) {
     test('its rules after set-up are its golden ruleset (fixtures/golden)', async ({ skip }) => {
       const it = built!;
       if (it.state !== 'built') return skip(`not built: ${it.reason}`);

@@ -8,6 +8,7 @@ import { FIREWALLS, type Firewall, type IptablesCommand } from '../net/firewall.
 import type { Acceleration } from '../hosts/vm/accel.ts';
 import { KERNEL_SERIES, kernelSeries, type Kernel, type KernelSeries } from '../hosts/vm/kernels.ts';
 import { DEFAULT_TOPOLOGY } from '../implementations/guide/topology.ts';
+import type { ImplementationRef } from '../implementations/implementation.ts';
 
 export interface HarnessConfig {
   backend: HostBackend;
@@ -31,8 +32,8 @@ export interface HarnessConfig {
   accel?: Acceleration;
   topologyPath: string;
   privileged: boolean;
-  /** NETNS_IMPL: the implementations the conformance suite judges ('guide', 'script:PATH') */
-  implementations: string[];
+  /** NETNS_IMPL: the implementations the conformance suite judges ('guide', 'script:PATH'), read */
+  implementations: ImplementationRef[];
   /** NETNS_KEEP: which hosts stay up after the run */
   keep: KeepMode;
   /** where workers note the hosts they kept (keptFileOf(runId)) */

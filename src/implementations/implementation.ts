@@ -27,8 +27,6 @@ export interface HostNeeds {
 export interface Implementation {
   /** 'guide', 'script:./my-setup.sh', 'docker-28.5' … */
   id: string;
-  /** undefined: the default host of the run's backend */
-  host?: HostNeeds;
   /** why it cannot run in this host or with this firewall backend (a SKIP, never a FAIL), or undefined */
   unavailable?(host: Host, firewall: Firewall): Promise<string | undefined>;
   setUp(ctx: SetUpContext): Promise<Roles>;
@@ -54,12 +52,31 @@ export class ImplementationError extends Error {
 }
 
 /**
- * A kind of implementation as NETNS_IMPL names it, one row of the registry (registry.ts). `read` takes an id and
- * returns what makes the implementation, or undefined when the id is not of this kind; an id of this kind that is
- * wrong (a missing script) throws a HarnessSetupError that names the fix.
+ * An implementation as NETNS_IMPL names it, read once (registry.ts): plain data, which the global setup hands
+ * to every worker, and all a run must know of it before it builds one.
+ */
+export interface ImplementationRef {
+  /** as the user wrote it, its name in reports: 'guide', 'script:./my-setup.sh', 'docker-28.5', 'scale:300' */
+  id: string;
+  /** its kind, a row of the registry: 'guide', 'docker', 'script', 'scale' */
+  kind: string;
+  /** what its kind read from the id: Docker's version, a script's path on this machine, a workload count */
+  argument: string;
+  /** undefined: the default host of the run's backend */
+  host?: HostNeeds;
+  /** it names the rules it made (Implementation.rulesets), and a run holds them to golden files */
+  golden: boolean;
+}
+
+/**
+ * A kind of implementation, one row of the registry (registry.ts). `read` takes an id and returns what the
+ * kind makes of it, or undefined when the id is not of this kind; an id of this kind that is wrong (a missing
+ * script) throws a HarnessSetupError that names the fix. `make` builds the implementation a read id names.
  */
 export interface ImplementationKind {
+  kind: string;
   /** how its ids are written, for the list of known ones: 'guide', 'docker-28.5', 'script:PATH' */
   names: readonly string[];
-  read(id: string, env: NodeJS.ProcessEnv): ((topology: Topology) => Implementation) | undefined;
+  read(id: string, env: NodeJS.ProcessEnv): Omit<ImplementationRef, 'id' | 'kind'> | undefined;
+  make(ref: ImplementationRef, topology: Topology): Implementation;
 }

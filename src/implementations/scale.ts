@@ -222,14 +222,15 @@ export function scaleImplementation(id: string, ports = BRIDGE_PORTS): Implement
 
 /** NETNS_IMPL=scale:N, N generated workloads */
 export const scaleKind: ImplementationKind = {
+  kind: 'scale',
   names: [`${SCALE_PREFIX}N`],
   read: (id) => {
     if (!id.startsWith(SCALE_PREFIX)) return undefined;
     try {
-      workloadCount(id);
+      return { argument: String(workloadCount(id)), golden: false };
     } catch (error) {
       throw new HarnessSetupError(`NETNS_IMPL=${(error as Error).message}`);
     }
-    return () => scaleImplementation(id);
   },
+  make: (ref) => scaleImplementation(ref.id),
 };

@@ -88,6 +88,7 @@ async function requireNamespaces(host: Host, id: string, roles: Roles): Promise<
 
 /** NETNS_IMPL=script:PATH, the path as the user gave it, from where the user ran npm (npm runs in the project). */
 export const scriptKind: ImplementationKind = {
+  kind: 'script',
   names: [`${SCRIPT_PREFIX}PATH`],
   read: (id, env) => {
     if (!id.startsWith(SCRIPT_PREFIX)) return undefined;
@@ -98,6 +99,7 @@ export const scriptKind: ImplementationKind = {
           `give the path of your setup script, like script:examples/bridge.sh`,
       );
     }
-    return () => scriptImplementation(id, path);
+    return { argument: path, golden: false };
   },
+  make: (ref) => scriptImplementation(ref.id, ref.argument),
 };

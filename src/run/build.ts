@@ -7,7 +7,7 @@ import type { HarnessConfig } from '../harness/config.ts';
 import type { Host } from '../hosts/host.ts';
 import { ImplementationError, type Implementation } from '../implementations/implementation.ts';
 import type { Topology } from '../implementations/guide/topology.ts';
-import { implementationFor } from '../implementations/registry.ts';
+import { implementationOf } from '../implementations/registry.ts';
 import { iptablesOf, type Firewall } from '../net/firewall.ts';
 import { firewallMissing } from '../net/firewall-available.ts';
 import { startProberAhead } from '../probes/batch.ts';
@@ -77,17 +77,13 @@ export async function setUpIn(
 
 /** The implementation a cell names, built in a host of its own started for it (stopped only if this throws). */
 export async function buildImplementation(cell: MatrixCell, harness: HarnessConfig, world: Topology): Promise<Built> {
-  const { implementation: id, firewall } = cell;
-  const implementation = implementationFor(id, world);
+  const { implementation: ref, firewall } = cell;
+  const implementation = implementationOf(ref, world);
   // a host kind that cannot give what the implementation needs gets the default host, and the reason to skip
-  const host = await startHarnessHost(
-    harness,
-    harness.backend === 'container' ? implementation.host : undefined,
-    cell.kernel,
-  );
+  const host = await startHarnessHost(harness, harness.backend === 'container' ? ref.host : undefined, cell.kernel);
   try {
     const { kernel } = await describeHost(host, iptablesOf(firewall));
-    const rowCell = resultCell(id, { host: harness.backend, kernel, firewall });
+    const rowCell = resultCell(ref.id, { host: harness.backend, kernel, firewall });
     const unavailable =
       (await firewallMissing(host, firewall, kernel)) ?? (await implementation.unavailable?.(host, firewall));
     if (unavailable) return { state: 'unavailable', host, reason: unavailable, cell: rowCell };

@@ -11,7 +11,12 @@ import { join, resolve } from 'node:path';
 import type { Host } from '../../hosts/host.ts';
 import type { Roles } from '../../roles/roles.ts';
 import { waitUntil } from '../../wait.ts';
-import { ImplementationError, type Implementation, type ImplementationKind } from '../implementation.ts';
+import {
+  ImplementationError,
+  type HostNeeds,
+  type Implementation,
+  type ImplementationKind,
+} from '../implementation.ts';
 import { dockerChecks, LOOPBACK_PUBLISHED, PUBLISHED } from './paths.ts';
 import { dockerRulesets } from './rulesets.ts';
 import {
@@ -33,15 +38,20 @@ const IMPORT_WORKLOAD = `set -e
 files="usr/bin/sleep $(ldd /usr/bin/sleep | grep -o '/[^ ]*' | sed 's|^/||' | sort -u | tr '\\n' ' ')"
 tar -C / -ch $files | docker import --change 'CMD ["/usr/bin/sleep", "infinity"]' - "$0" >/dev/null`;
 
+/** A Docker-in-Docker host of the version's Debian suite, its engine's state on a tmpfs. */
+export function dockerHost(version: DockerVersion): HostNeeds {
+  const id = `${DOCKER_PREFIX}${version}`;
+  return {
+    recipe: { name: id, suite: DOCKER_VERSIONS[version], dir: join(IMAGES, id) },
+    // dockerd and runc need no more than the host's NET_ADMIN NET_RAW SYS_ADMIN and Docker's default set
+    tmpfs: { '/var/lib/docker': 'rw,exec' },
+  };
+}
+
 export function dockerImplementation(version: DockerVersion): Implementation {
   const id = `${DOCKER_PREFIX}${version}`;
   return {
     id,
-    host: {
-      recipe: { name: id, suite: DOCKER_VERSIONS[version], dir: join(IMAGES, id) },
-      // dockerd and runc need no more than the host's NET_ADMIN NET_RAW SYS_ADMIN and Docker's default set
-      tmpfs: { '/var/lib/docker': 'rw,exec' },
-    },
     async unavailable(host, firewall) {
       if (host.backend !== 'container')
         return `${id} runs its engine in a Docker-in-Docker host; run it with NETNS_HOST=container`;
@@ -115,9 +125,11 @@ async function rolesFromInspect(host: Host, names: string[]): Promise<Roles> {
 
 /** NETNS_IMPL=docker-20.10, docker-26.1, docker-28.5 */
 export const dockerKind: ImplementationKind = {
+  kind: 'docker',
   names: DOCKER_IDS,
   read: (id) => {
     const version = dockerVersionOf(id);
-    return version && (() => dockerImplementation(version));
+    return version && { argument: version, host: dockerHost(version), golden: true };
   },
+  make: (ref) => dockerImplementation(ref.argument as DockerVersion),
 };

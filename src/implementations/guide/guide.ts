@@ -50,6 +50,8 @@ export function guideImplementation(topology: Topology): Implementation {
 
 /** NETNS_IMPL=guide */
 export const guideKind: ImplementationKind = {
+  kind: 'guide',
   names: ['guide'],
-  read: (id) => (id === 'guide' ? (topology) => guideImplementation(topology) : undefined),
+  read: (id) => (id === 'guide' ? { argument: '', golden: false } : undefined),
+  make: (_, topology) => guideImplementation(topology),
 };
