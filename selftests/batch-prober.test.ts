@@ -14,7 +14,7 @@ import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { PROBER_NAME, probeBatch, startProberAhead } from '../src/probes/batch.ts';
 import type { Outcome } from '../src/probes/outcome.ts';
 import { http, ping, tcp } from '../src/probes/probe.ts';
-import { runSteps } from '../src/report/run-step.ts';
+import { runSteps } from '../fixtures/guide-steps.ts';
 import { waitUntil } from '../src/wait.ts';
 import { buildSimulatedInternet } from '../src/world/simulated-internet.ts';
 import { uplinkAddress } from '../src/world/world.ts';

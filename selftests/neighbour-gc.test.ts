@@ -9,7 +9,7 @@ import { test } from '../fixtures/guide-test.ts';
 import { addBridge, cableNamespace } from '../src/implementations/guide/steps/namespace-to-bridge.ts';
 import { announcedNeighbourState, neighbourState } from '../src/evidence/links.ts';
 import { ping, probe } from '../src/probes/probe.ts';
-import { runSteps } from '../src/report/run-step.ts';
+import { runSteps } from '../fixtures/guide-steps.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
 
 const NOBODY = '192.168.77.77';

@@ -8,7 +8,7 @@ import { addBridge, cableNamespace } from '../src/implementations/guide/steps/na
 import { watch } from '../fixtures/watch.ts';
 import { echoRequests } from '../src/evidence/capture.ts';
 import { http, ping, probe, tcp } from '../src/probes/probe.ts';
-import { runSteps } from '../src/report/run-step.ts';
+import { runSteps } from '../fixtures/guide-steps.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
 
 describe('probe outcomes', () => {

@@ -8,6 +8,7 @@ import { BRIDGE_PORTS, scaleImplementation, scaleWorkload, shardBridges } from '
 import { allJudgements } from '../src/properties/judge-properties.ts';
 import type { Firewall } from '../src/net/firewall.ts';
 import { resultCell } from '../src/results/row.ts';
+import { worldOnly } from '../src/world/world.ts';
 import { setUpIn } from '../src/run/build.ts';
 import { judgeAll } from '../src/run/judge.ts';
 
@@ -60,7 +61,7 @@ describe.concurrent('scale', () => {
     '300 workloads on three bridges of 128 ports pass all four properties; with one cable cut, exactly its probes fail',
     async () => {
       const harness = inject('harness');
-      const world = loadTopology(harness.topologyPath);
+      const world = worldOnly(loadTopology(harness.topologyPath));
       const host = await startHarnessHost(harness);
       try {
         const firewall: Firewall = 'iptables-nft';

@@ -18,7 +18,7 @@ import {
 import { watch } from '../fixtures/watch.ts';
 import { announcedNeighbourState, linkState, neighbourState } from '../src/evidence/links.ts';
 import { ping } from '../src/probes/probe.ts';
-import { runStep, runSteps } from '../src/report/run-step.ts';
+import { runStep, runSteps } from '../fixtures/guide-steps.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
 import { waitUntil } from '../src/wait.ts';
 

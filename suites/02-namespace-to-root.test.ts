@@ -12,7 +12,7 @@ import { watch } from '../fixtures/watch.ts';
 import { echoReplies, echoRequests } from '../src/evidence/capture.ts';
 import { routeGet } from '../src/evidence/links.ts';
 import { ping } from '../src/probes/probe.ts';
-import { runStep, runSteps } from '../src/report/run-step.ts';
+import { runStep, runSteps } from '../fixtures/guide-steps.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
 
 describe('Scenario 2: namespace to the root namespace via the bridge', () => {

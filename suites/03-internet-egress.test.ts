@@ -18,7 +18,7 @@ import { echoReplies, echoRequests } from '../src/evidence/capture.ts';
 import { rulePackets } from '../src/evidence/counters.ts';
 import { routeGet, sysctl } from '../src/evidence/links.ts';
 import { ping } from '../src/probes/probe.ts';
-import { runStep, runSteps } from '../src/report/run-step.ts';
+import { runStep, runSteps } from '../fixtures/guide-steps.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
 
 describe('Scenario 3: internet (ping 8.8.8.8)', () => {

@@ -14,7 +14,7 @@ import type { BackgroundProcess } from '../src/hosts/background.ts';
 import { rulePackets } from '../src/evidence/counters.ts';
 import { http, tcp } from '../src/probes/probe.ts';
 import { peersSeen } from '../src/probes/responder.ts';
-import { runStep, runSteps } from '../src/report/run-step.ts';
+import { runStep, runSteps } from '../fixtures/guide-steps.ts';
 import { addressOf, namespaceOf } from '../src/implementations/guide/topology.ts';
 
 /** The guide's server, started by the first step; the host stops it with everything else. */

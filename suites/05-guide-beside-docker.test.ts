@@ -26,12 +26,14 @@ import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { PROPERTY_IDS } from '../src/properties/properties.ts';
 import { checksTable } from '../src/report/rows-table.ts';
 import { resultCell } from '../src/results/row.ts';
+import { worldOnly } from '../src/world/world.ts';
 import { buildWorld, type Judged } from '../src/run/build.ts';
 import { judgeAll } from '../src/run/judge.ts';
 import { describeHost, startHarnessHost } from '../src/run/run-host.ts';
 
 const harness = inject('harness');
 const topology = loadTopology(harness.topologyPath);
+const world = worldOnly(topology);
 const dockers = harness.implementations.filter((ref) => ref.kind === dockerKind.kind);
 const test = base.extend('earlierSteps', { auto: true }, ({ task, skip }) => skipUnlessEarlierStepsPassed(task, skip));
 
@@ -56,8 +58,8 @@ describe.each(dockers)("Docker $argument next to the guide's br0", (ref) => {
     const { kernel } = await describeHost(host, DOCKER_IPTABLES);
     // the guide writes with Docker's iptables, as it would on that machine, so both rule sets meet in one place
     const cell = resultCell(`guide beside ${docker.id}`, { host: harness.backend, kernel, firewall: DOCKER_IPTABLES });
-    judged = { host, roles: guideRoles(topology), world: topology, cell, firewall: DOCKER_IPTABLES };
-    await buildWorld(host, topology);
+    judged = { host, roles: guideRoles(topology), world, cell, firewall: DOCKER_IPTABLES };
+    await buildWorld(host, world);
   }, 120_000);
   afterAll(async ({}, suite) => {
     // vitest 5: the first argument must be destructured
@@ -81,7 +83,7 @@ describe.each(dockers)("Docker $argument next to the guide's br0", (ref) => {
       await allure.parameter('implementation', docker.id);
       await guideImplementation(topology).setUp({
         host: host!,
-        world: topology,
+        world,
         firewall: DOCKER_IPTABLES,
         iptables: DOCKER_IPTABLES,
       });

@@ -18,6 +18,7 @@ import { allJudgements } from '../properties/judge-properties.ts';
 import type { Implementation } from '../implementations/implementation.ts';
 import type { Firewall } from '../net/firewall.ts';
 import { resultCell } from '../results/row.ts';
+import { worldOnly } from '../world/world.ts';
 import { setUpIn } from '../run/build.ts';
 import { failedOf, judgeAll } from '../run/judge.ts';
 import { scaleImplementation } from '../implementations/scale.ts';
@@ -27,6 +28,7 @@ const RUNS = Number(process.env.NETNS_BENCH_RUNS ?? 5);
 const SCALE_SIZES = [10, 100, 1000];
 const GUIDE_AS_BASH = readFileSync(resolve(import.meta.dirname, '../../bench/guide-as-bash.sh'), 'utf8');
 const topology = loadTopology();
+const world = worldOnly(topology);
 const cell = resultCell('guide', { host: 'netns', firewall: 'iptables-nft' });
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -70,8 +72,8 @@ async function buildAndJudge(
   implementation: Implementation,
 ): Promise<{ buildMs: number; probeMs: number; judgements: Judgement[] }> {
   const firewall: Firewall = 'iptables-nft';
-  const [buildMs, { roles }] = await timed(() => setUpIn(host, implementation, topology, firewall));
-  const judged = { host, roles, world: topology, cell: { ...cell, implementation: implementation.id }, firewall };
+  const [buildMs, { roles }] = await timed(() => setUpIn(host, implementation, world, firewall));
+  const judged = { host, roles, world, cell: { ...cell, implementation: implementation.id }, firewall };
   const [probeMs, judgements] = await timed(async () => allJudgements(await judgeAll(judged, { diagnose: false })));
   const failed = failedOf(judgements);
   if (failed.length)

@@ -1,5 +1,4 @@
 // The run's configuration, from the environment, checked once in the global setup and handed to every suite.
-import { resolve } from 'node:path';
 import type { HostBackend } from '../hosts/host.ts';
 import type { KeepMode } from '../hosts/keep.ts';
 import { HarnessSetupError } from '../setup-error.ts';
@@ -7,7 +6,6 @@ import { commaList } from '../env-list.ts';
 import { FIREWALLS, type Firewall, type IptablesCommand } from '../net/firewall.ts';
 import type { Acceleration } from '../hosts/vm/accel.ts';
 import { KERNEL_SERIES, kernelSeries, type Kernel, type KernelSeries } from '../hosts/vm/kernels.ts';
-import { DEFAULT_TOPOLOGY } from '../implementations/guide/topology.ts';
 import type { ImplementationRef } from '../implementations/implementation.ts';
 
 export interface HarnessConfig {
@@ -30,6 +28,7 @@ export interface HarnessConfig {
   kernels: Kernel[];
   /** vm backend: KVM or TCG, and why */
   accel?: Acceleration;
+  /** NETNS_TOPOLOGY: the guide's topology, and the world's addresses (guide/topology.ts) */
   topologyPath: string;
   privileged: boolean;
   /** NETNS_IMPL: the implementations the conformance suite judges ('guide', 'script:PATH'), read */
@@ -78,8 +77,4 @@ export function firewallsOf(env = process.env): Firewall[] {
 export function kernelsOf(env = process.env): KernelSeries[] {
   if (!env.NETNS_KERNELS) return [...KERNEL_SERIES];
   return [...new Set(commaList(env.NETNS_KERNELS).map((name) => kernelSeries(name)))];
-}
-
-export function topologyPath(env = process.env): string {
-  return env.NETNS_TOPOLOGY ? resolve(env.NETNS_TOPOLOGY) : DEFAULT_TOPOLOGY;
 }

@@ -17,7 +17,7 @@ import { resultCell, type Cell } from '../results/row.ts';
 import { RolesError } from '../roles/parse-roles.ts';
 import type { Roles } from '../roles/roles.ts';
 import { buildSimulatedInternet } from '../world/simulated-internet.ts';
-import type { World } from '../world/world.ts';
+import { worldOnly, type World } from '../world/world.ts';
 import type { MatrixCell } from './cells.ts';
 import { describeHost, startHarnessHost } from './run-host.ts';
 
@@ -75,10 +75,18 @@ export async function setUpIn(
   return { roles, setUpLog, ...(rulesets ? { rulesets } : {}), ...(ownChecks ? { ownChecks } : {}) };
 }
 
-/** The implementation a cell names, built in a host of its own started for it (stopped only if this throws). */
-export async function buildImplementation(cell: MatrixCell, harness: HarnessConfig, world: Topology): Promise<Built> {
+/**
+ * The implementation a cell names, built in a host of its own started for it (stopped only if this throws), in
+ * the world of the run's topology file; the guide's topology is the guide's alone.
+ */
+export async function buildImplementation(
+  cell: MatrixCell,
+  harness: HarnessConfig,
+  topology: Topology,
+): Promise<Built> {
   const { implementation: ref, firewall } = cell;
-  const implementation = implementationOf(ref, world);
+  const implementation = implementationOf(ref, topology);
+  const world = worldOnly(topology);
   // a host kind that cannot give what the implementation needs gets the default host, and the reason to skip
   const host = await startHarnessHost(harness, harness.backend === 'container' ? ref.host : undefined, cell.kernel);
   try {

@@ -12,6 +12,14 @@ export interface World {
   internet: { namespace: string; link: string; publicHost: string; outsideClient: string; neighbour: string };
 }
 
+/**
+ * The world alone, whatever else the object it comes in carries (a guide topology's bridge and namespaces):
+ * what an implementation other than the guide builds on, and what the properties are judged in.
+ */
+export function worldOnly({ uplink, internet }: World): World {
+  return { uplink, internet };
+}
+
 /** The host's public address, without its prefix: 172.31.8.154. */
 export function uplinkAddress(world: World): string {
   return world.uplink.address.split('/')[0]!;

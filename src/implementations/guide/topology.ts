@@ -35,6 +35,11 @@ export class TopologyError extends Error {
 
 export const DEFAULT_TOPOLOGY = resolve(import.meta.dirname, '../../../fixtures/topologies/guide.json');
 
+/** NETNS_TOPOLOGY: the topology file a run loads (default: the guide's). */
+export function topologyPath(env = process.env): string {
+  return env.NETNS_TOPOLOGY ? resolve(env.NETNS_TOPOLOGY) : DEFAULT_TOPOLOGY;
+}
+
 /** Loads and validates a topology file (default: the guide's). */
 export function loadTopology(path: string = DEFAULT_TOPOLOGY): Topology {
   return parseTopology(readJson(path, new Set()), path);
