@@ -7,7 +7,9 @@
 #         "probes": [{"kind": "ping"|"tcp"|"http", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1", "port": 80,
 #                     "source": "198.51.100.7"|null}, ...]}
 # stdout: one JSON line per probe, in order: {"outcome": {"kind": "reachable", "rttMs": 0.3, "seenAs": "172.31.8.154"},
-#         "ms": 0.4} (ms: how long it took to decide)
+#         "ms": 0.4} (ms: how long it took to decide); an outcome is a kind (reachable, timeout, error) or what the
+#         kernel said, for the harness to classify: {"errno": "ECONNREFUSED", "detail": "Connection refused"} or
+#         {"icmp": [3, 13], "from": "172.31.0.1"}
 # timeoutMs is each probe's own deadline, from the moment it leaves (as `ping -W` has): making a thousand
 # namespaces' sockets takes a second or more on a busy machine, and must not eat the last probes' time.
 # A probe is judged by when the kernel received its answer, not by when this process got to read it: on a busy
@@ -96,10 +98,11 @@ RTM_NEWLINK, RTM_GETLINK, NLMSG_DONE, NLMSG_ERROR = 16, 18, 3, 2
 IFLA_IFNAME, IFLA_QDISC, IFLA_MASTER = 3, 6, 10
 IFF_UP, IFF_RUNNING, IFF_LOWER_UP, IFF_DORMANT = 0x1, 0x40, 0x10000, 0x20000
 LINKS_SETTLE_S = 10
-ERRNO_OUTCOME = {errno.ENETUNREACH: "network-unreachable", errno.EHOSTUNREACH: "host-unreachable",
-                 errno.ECONNREFUSED: "refused"}
-# ICMP destination-unreachable codes, as ping reports them
-ICMP_CODE = {0: "network-unreachable", 1: "host-unreachable", 9: "filtered", 10: "filtered", 13: "filtered"}
+
+
+def failed(code, text):
+    """A connect or send the kernel refused: its errno, which the harness classifies (src/probes/classify.ts)."""
+    return {"errno": errno.errorcode.get(code, str(code)), "detail": text}
 
 
 def link_attributes(data, start, end):
@@ -255,7 +258,7 @@ def main():
             pings[ns].sendto(echo(ident, seq), (probe["to"], 0))
             waiting[key] = index
         except OSError as error:
-            decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
+            decide(index, failed(error.errno, error.strerror))
 
     connect_queue = [index for index, probe in enumerate(probes)
                      if probe["kind"] in ("tcp", "http")]  # both connect first
@@ -276,7 +279,7 @@ def main():
                 if code not in (0, errno.EINPROGRESS):
                     raise OSError(code, os.strerror(code))
             except OSError as error:
-                decide(index, {"kind": ERRNO_OUTCOME.get(error.errno, "error"), "detail": error.strerror})
+                decide(index, failed(error.errno, error.strerror))
                 sock.close()
                 continue
             sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
@@ -308,7 +311,7 @@ def main():
                 inner = header + 8 + (packet[header + 8] & 0x0F) * 4
                 ident, seq = struct.unpack("!HH", packet[inner + 4 : inner + 8])
                 src = socket.inet_ntoa(packet[12:16])
-                outcome = {"kind": ICMP_CODE.get(code, "error"), "from": src, "detail": f"ICMP type 3 code {code}"}
+                outcome = {"icmp": [icmp_type, code], "from": src}
             else:
                 continue
             index = waiting.pop((ns, ident, seq), None)
@@ -317,7 +320,7 @@ def main():
             took = elapsed(index, received)
             if took > timeout:  # the kernel got it after the deadline: no answer in time, as ping -W says
                 decide(index, TIMEOUT)
-            elif outcome["kind"] == "reachable":
+            elif outcome.get("kind") == "reachable":
                 decide(index, {"kind": "reachable", "rttMs": took * 1000})
             else:
                 decide(index, outcome)
@@ -327,7 +330,7 @@ def main():
         if phase == "connecting":
             code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
             if code:
-                close_connection(sock, {"kind": ERRNO_OUTCOME.get(code, "error"), "detail": os.strerror(code)})
+                close_connection(sock, failed(code, os.strerror(code)))
                 return
             ago, handshake = connected_ago(sock)
             took = max(elapsed(index, None) - ago, handshake)

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { CommandError, type CommandResult } from '../hosts/command.ts';
 import type { Host } from '../hosts/host.ts';
-import type { Outcome, ProbeResult, ProbeSpec } from './outcome.ts';
+import { outcomeOfReport, type ProberReport } from './classify.ts';
+import type { ProbeResult, ProbeSpec } from './outcome.ts';
 import { probeArgv } from './probe.ts';
 import { PEER_REPLY } from './responder.ts';
 import { PYTHON } from '../hosts/python.ts';
@@ -101,14 +102,14 @@ export async function probeBatch(
     .trim()
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { outcome: Outcome; ms: number });
+    .map((line) => JSON.parse(line) as { outcome: ProberReport; ms: number });
   if (lines.length !== specs.length)
     throw new Error(
       `the batch prober gave ${lines.length} outcomes for ${specs.length} probes: ${command.stderr.trim()}`,
     );
   return specs.map((spec, index) => ({
     spec,
-    outcome: lines[index]!.outcome,
+    outcome: outcomeOfReport(lines[index]!.outcome),
     command,
     decidedMs: lines[index]!.ms,
     reproduce: host.reproduce(probeArgv(spec), spec.from),

@@ -2,6 +2,7 @@
 // body, gives the status and timings; its verbose trace gives the connect error (curl's own message does not say
 // "refused"); a body from the harness's responder says which source address the server saw.
 import type { CommandResult } from '../hosts/command.ts';
+import { errnoInText, outcomeOfErrno } from './classify.ts';
 import type { Outcome, ProbeSpec } from './outcome.ts';
 
 export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
@@ -21,12 +22,6 @@ export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
     `http://${spec.to}:${spec.port}/`,
   ];
 }
-
-const CONNECT_ERRORS: Array<[RegExp, Outcome['kind']]> = [
-  [/Connection refused/, 'refused'],
-  [/No route to host/, 'host-unreachable'],
-  [/Network is unreachable/, 'network-unreachable'],
-];
 
 export function classifyHttp(result: CommandResult): Outcome {
   let report: {
@@ -60,8 +55,8 @@ export function classifyHttp(result: CommandResult): Outcome {
     )?.[1] ??
     report.errormsg ??
     '';
-  const match = CONNECT_ERRORS.find(([pattern]) => pattern.test(failure));
-  if (match) return { kind: match[1], detail: failure.trim() } as Outcome;
+  const errno = errnoInText(failure);
+  if (errno) return outcomeOfErrno(errno, failure.trim());
   return { kind: 'error', detail: `curl exit ${report.exitcode}: ${report.errormsg}` };
 }
 

@@ -1,5 +1,6 @@
 // ICMP echo with iputils ping: one request, and the reason when no reply comes.
 import type { CommandResult } from '../hosts/command.ts';
+import { errnoInText, ICMP_UNREACHABLE, icmpCodeInText, outcomeOfErrno, outcomeOfIcmp } from './classify.ts';
 import type { Outcome, ProbeSpec } from './outcome.ts';
 
 export function pingArgv(spec: ProbeSpec, timeoutMs: number): string[] {
@@ -12,14 +13,11 @@ export function classifyPing(result: CommandResult): Outcome {
   const text = `${result.stdout}\n${result.stderr}`;
   const rtt = /time=([\d.]+) ms/.exec(text);
   if (result.exitCode === 0 && rtt) return { kind: 'reachable', rttMs: Number(rtt[1]) };
-  const icmp = /From (\S+)(?: icmp_seq=\d+)? (.+)/.exec(text);
-  if (icmp) {
-    const [, from, message] = icmp;
-    if (/Net Unreachable/i.test(message!)) return { kind: 'network-unreachable', from };
-    if (/Host Unreachable/i.test(message!)) return { kind: 'host-unreachable', from };
-    if (/Packet filtered|prohibited/i.test(message!)) return { kind: 'filtered', from };
-  }
-  if (/Network is unreachable/.test(text)) return { kind: 'network-unreachable', detail: 'no route' };
+  const [, from, message] = /From (\S+)(?: icmp_seq=\d+)? (.+)/.exec(text) ?? [];
+  const code = message === undefined ? undefined : icmpCodeInText(message);
+  if (code !== undefined) return outcomeOfIcmp(ICMP_UNREACHABLE, code, from!);
+  // sendto(2) failed at once ("ping: connect: Network is unreachable"): no route in the probing namespace
+  if (errnoInText(text) === 'ENETUNREACH') return outcomeOfErrno('ENETUNREACH', 'no route');
   if (result.exitCode === 1 && /0 received/.test(text)) return { kind: 'timeout', detail: 'no echo reply' };
   return { kind: 'error', detail: `ping exited ${result.exitCode}: ${text.trim().split('\n').pop()}` };
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { CommandResult } from '../hosts/command.ts';
 import { PYTHON } from '../hosts/python.ts';
+import { outcomeOfErrno } from './classify.ts';
 import type { Outcome, ProbeSpec } from './outcome.ts';
 
 const SCRIPT = readFileSync(new URL('./tcp-connect.py', import.meta.url), 'utf8');
@@ -19,13 +20,6 @@ export function tcpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
   ];
 }
 
-const BY_ERRNO: Record<string, Outcome['kind']> = {
-  ECONNREFUSED: 'refused',
-  ETIMEDOUT: 'timeout',
-  ENETUNREACH: 'network-unreachable',
-  EHOSTUNREACH: 'host-unreachable',
-};
-
 export function classifyTcp(result: CommandResult): Outcome {
   let report: { ok: boolean; rtt_ms?: number; local?: string; errno?: string; message?: string };
   try {
@@ -34,8 +28,8 @@ export function classifyTcp(result: CommandResult): Outcome {
     return { kind: 'error', detail: `tcp probe exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop()}` };
   }
   if (report.ok) return { kind: 'reachable', rttMs: report.rtt_ms ?? 0, detail: `from ${report.local}` };
-  const kind = BY_ERRNO[report.errno ?? ''];
-  if (!kind || kind === 'reachable' || kind === 'error')
+  const outcome = outcomeOfErrno(report.errno ?? 'no errno');
+  if (outcome.kind === 'error')
     return { kind: 'error', detail: `connect failed: ${report.errno} ${report.message ?? ''}` };
-  return { kind, detail: report.errno };
+  return outcome;
 }
