@@ -2,23 +2,20 @@
 // the servers they probe listening in the same process before the first probe leaves — one command in all.
 // Outcomes are the same typed ones the one-probe commands give; the evidence of each is that one command, and
 // reproducing a single probe is its own command (probe.ts).
-import { readFileSync } from 'node:fs';
 import { CommandError, type CommandResult } from '../hosts/command.ts';
 import type { Host } from '../hosts/host.ts';
 import { outcomeOfReport, type ProberReport } from './classify.ts';
 import type { ProbeResult, ProbeSpec } from './outcome.ts';
 import { probeArgv } from './probe.ts';
-import { PEER_REPLY } from './responder.ts';
-import { PYTHON } from '../hosts/python.ts';
+import { programDisplay, pythonArgv } from './python-programs.ts';
 
-const SCRIPT = PEER_REPLY + readFileSync(new URL('./batch-prober.py', import.meta.url), 'utf8');
 /** each probe's own deadline, from the moment it leaves (as `ping -W 2` has) */
 const PROBE_DEADLINE_MS = 2_000;
 /** the whole batch's, a backstop: connections go 64 at a time, so a batch of silent ones takes a deadline per 64 */
 const BATCH_BACKSTOP_MS = 10 * 60_000;
 /** its first argument: the name it has in `ps`, for people and for the self-tests that look for it */
 export const PROBER_NAME = 'netns-conformance-prober';
-const PROBER_ARGV = [PYTHON, '-c', SCRIPT, PROBER_NAME];
+const PROBER_ARGV = pythonArgv('batch-prober', [PROBER_NAME]);
 /** how long a prober started ahead may wait for its probes: a build may take minutes (an engine that starts) */
 const AHEAD_WAITS_MS = 15 * 60_000;
 
@@ -47,7 +44,7 @@ export function startProberAhead(host: Host): void {
   if (ahead.has(host)) return;
   let send!: (request: string) => void;
   const stdin = new Promise<string>((resolve) => (send = resolve));
-  const display = `${PYTHON} -c <batch-prober.py> (started ahead of its probes, which come on stdin)`;
+  const display = `${programDisplay('batch-prober')} (started ahead of its probes, which come on stdin)`;
   const command = host.exec(PROBER_ARGV, { stdin, timeoutMs: AHEAD_WAITS_MS, expectExit: 'any', display });
   const started: StartedAhead = { send, command, exited: false };
   ahead.set(host, started);
@@ -94,7 +91,7 @@ export async function probeBatch(
       stdin: request,
       timeoutMs: BATCH_BACKSTOP_MS,
       expectExit: 'any',
-      display: `${PYTHON} -c <batch-prober.py> (${specs.length} probes${serving})`,
+      display: `${programDisplay('batch-prober')} (${specs.length} probes${serving})`,
     });
   });
   if (command.exitCode !== 0) throw new CommandError(host.name, command, 0);

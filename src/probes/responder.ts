@@ -1,17 +1,13 @@
 // Starts the responder (responder.py) in a namespace of a host and waits until it listens.
-import { readFileSync } from 'node:fs';
 import type { BackgroundProcess } from '../hosts/background.ts';
 import type { Host, NetnsRef } from '../hosts/host.ts';
-import { PYTHON } from '../hosts/python.ts';
+import { pythonArgv } from './python-programs.ts';
 
-/** The servers' one reply (peer-reply.py), put in front of each script that serves. */
-export const PEER_REPLY = readFileSync(new URL('./peer-reply.py', import.meta.url), 'utf8');
-const SCRIPT = PEER_REPLY + readFileSync(new URL('./responder.py', import.meta.url), 'utf8');
 /** its first argument: the name it has in `ps`, for people and for the self-tests that look for it */
 export const RESPONDER_NAME = 'netns-conformance-responder';
 
 export async function startResponder(host: Host, ns: NetnsRef | undefined, port: number): Promise<BackgroundProcess> {
-  const responder = await host.spawn([PYTHON, '-c', SCRIPT, RESPONDER_NAME, String(port)], { ns });
+  const responder = await host.spawn(pythonArgv('responder', [RESPONDER_NAME, String(port)]), { ns });
   // it says so on stderr once listen() has returned: one wait inside the host, not a poll of ss from outside
   await responder.waitForStderr('listening on', `the responder on port ${port} in ${ns ?? 'host'}`);
   return responder;

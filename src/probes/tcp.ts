@@ -1,23 +1,13 @@
 // TCP connect (the guide's `telnet 192.168.0.2 5000`), by a small Python probe that reports the errno.
-import { readFileSync } from 'node:fs';
 import type { CommandResult } from '../hosts/command.ts';
-import { PYTHON } from '../hosts/python.ts';
+import { pythonArgv } from './python-programs.ts';
 import { outcomeOfErrno } from './classify.ts';
 import type { Outcome, ProbeSpec } from './outcome.ts';
 
-const SCRIPT = readFileSync(new URL('./tcp-connect.py', import.meta.url), 'utf8');
-
 export function tcpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
   if (!spec.port) throw new Error(`tcp probe to ${spec.to} needs a port`);
-  return [
-    PYTHON,
-    '-c',
-    SCRIPT,
-    spec.to,
-    String(spec.port),
-    String(timeoutMs / 1000),
-    ...(spec.source ? [spec.source] : []),
-  ];
+  const args = [spec.to, String(spec.port), String(timeoutMs / 1000), ...(spec.source ? [spec.source] : [])];
+  return pythonArgv('tcp-connect', args);
 }
 
 export function classifyTcp(result: CommandResult): Outcome {

@@ -1,0 +1,24 @@
+// The probes' Python programs, each as the argv that runs it in a host (`python3 -c SOURCE NAME ARGS…`): hosts may
+// not see this machine's files, so a program travels as its source. Those that serve (the responder, the batch
+// prober) get peer-reply.py in front, so that every server of the harness answers alike.
+import { readFileSync } from 'node:fs';
+import { PYTHON } from '../hosts/python.ts';
+
+const source = (file: string) => readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+const PEER_REPLY = source('peer-reply.py');
+
+const PROGRAMS = {
+  responder: PEER_REPLY + source('responder.py'),
+  'batch-prober': PEER_REPLY + source('batch-prober.py'),
+  'tcp-connect': source('tcp-connect.py'),
+};
+export type PythonProgram = keyof typeof PROGRAMS;
+
+export function pythonArgv(program: PythonProgram, args: readonly string[]): string[] {
+  return [PYTHON, '-c', PROGRAMS[program], ...args];
+}
+
+/** How a command running a program shows in the log: its file's name instead of its source. */
+export function programDisplay(program: PythonProgram, args: readonly string[] = []): string {
+  return [PYTHON, '-c', `<${program}.py>`, ...args].join(' ');
+}
