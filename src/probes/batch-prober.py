@@ -182,120 +182,88 @@ def http_outcome(received, rtt_ms):
     return outcome
 
 
-def main():
-    text = sys.stdin.read()
-    if not text.strip():  # started ahead of its probes, and its host stopped before it got any
-        return
-    request = json.loads(text)
-    stamps = stamping()
-    probes = request["probes"]
-    timeout = request["timeoutMs"] / 1000
-    outcomes = [None] * len(probes)
-    started = [0.0] * len(probes)
-    started_wall = [0.0] * len(probes)  # the same moment on the clock of the kernel's receive timestamps
-    late = [0.0] * len(probes)  # how late this process acted on an answer it had to act on (an HTTP connect)
-    decided_at = [0.0] * len(probes)
-    expiries = []  # heap of (deadline, index) of the probes sent; decided or superseded ones are skipped
-    deadlines = [0.0] * len(probes)
-    await_links({None, *(probe.get("ns") for probe in probes),
-                 *(server.get("ns") for server in request.get("serve", []))})
+class Batch:
+    """The probes of one request, and what is known of each: when it left, its deadline, its outcome."""
 
-    def decide(index, outcome):
-        outcomes[index] = outcome
-        decided_at[index] = time.monotonic()
+    def __init__(self, probes, timeout):
+        self.probes, self.timeout = probes, timeout
+        self.outcomes = [None] * len(probes)
+        self.started = [0.0] * len(probes)
+        self.started_wall = [0.0] * len(probes)  # the same moment on the clock of the kernel's receive timestamps
+        self.late = [0.0] * len(probes)  # how late this process acted on an answer it had to act on (HTTP connect)
+        self.decided_at = [0.0] * len(probes)
+        self.expiries = []  # heap of (deadline, index) of the probes sent; decided or superseded ones are skipped
+        self.deadlines = [0.0] * len(probes)
 
-    def sent(index):
-        started[index], started_wall[index] = time.monotonic(), time.time()
-        deadlines[index] = started[index] + timeout
-        heapq.heappush(expiries, (deadlines[index], index))
+    def decide(self, index, outcome):
+        self.outcomes[index] = outcome
+        self.decided_at[index] = time.monotonic()
 
-    def acted_late(index, seconds):
+    def sent(self, index):
+        self.started[index], self.started_wall[index] = time.monotonic(), time.time()
+        self.deadlines[index] = self.started[index] + self.timeout
+        heapq.heappush(self.expiries, (self.deadlines[index], index))
+
+    def acted_late(self, index, seconds):
         """This process acted `seconds` after the kernel's answer (an HTTP request sent after its connect): that
         lateness is this process's, not the probed path's, so the probe's deadline moves by as much."""
-        late[index] = seconds
-        deadlines[index] = started[index] + timeout + seconds
-        heapq.heappush(expiries, (deadlines[index], index))
+        self.late[index] = seconds
+        self.deadlines[index] = self.started[index] + self.timeout + seconds
+        heapq.heappush(self.expiries, (self.deadlines[index], index))
 
-    def elapsed(index, received):
+    def elapsed(self, index, received):
         """Seconds from a probe's start to an answer the kernel received at `received` (wall clock; None: now),
         less this process's own lateness."""
-        return (time.time() if received is None else received) - started_wall[index] - late[index]
-    selector = selectors.DefaultSelector()
-    pings = {}  # namespace -> raw ICMP socket (one per namespace; replies matched by id and sequence)
-    waiting = {}  # (namespace, id, seq) -> probe index
+        return (time.time() if received is None else received) - self.started_wall[index] - self.late[index]
 
-    def ping_key(index):
-        return probes[index].get("ns"), index & 0xFFFF, index >> 16
+    def settled(self, deadline, index):
+        """An expiry to skip: its probe is decided, or its deadline moved later (an HTTP probe's)."""
+        return self.outcomes[index] is not None or deadline != self.deadlines[index]
 
-    for server in request.get("serve", []):
-        def listening(port=server["port"]):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind(("0.0.0.0", port))
-            sock.listen(128)
-            return sock
-        sock = made_in(server.get("ns"), listening)
-        sock.setblocking(False)
-        selector.register(sock, selectors.EVENT_READ, ("listening", None))
+    def print_outcomes(self):
+        for index, outcome in enumerate(self.outcomes):
+            print(json.dumps({"outcome": outcome, "ms": (self.decided_at[index] - self.started[index]) * 1000}))
 
-    await_stamping(stamps)
-    for index, probe in enumerate(probes):
-        if probe["kind"] != "ping":
-            continue
-        ns = probe.get("ns")
-        if ns not in pings:
+
+class Pings:
+    """ICMP echo: one raw socket per namespace; a reply or an ICMP error is matched to its probe by id and sequence."""
+
+    def __init__(self, batch, selector):
+        self.batch, self.selector = batch, selector
+        self.sockets = {}  # namespace -> raw ICMP socket
+        self.waiting = {}  # (namespace, id, seq) -> probe index
+
+    def key(self, index):
+        return self.batch.probes[index].get("ns"), index & 0xFFFF, index >> 16
+
+    def socket_in(self, ns):
+        if ns not in self.sockets:
             sock = made_in(ns, lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP))
             # a raw socket gets every ICMP packet its namespace receives: a thousand replies (and the requests
             # other workloads send here) overflow the default buffer, so this socket's own is made large
             sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RAW_BUFFER)
             sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
             sock.setblocking(False)
-            pings[ns] = sock
-            selector.register(sock, selectors.EVENT_READ, ("ping", ns))
-        _, ident, seq = key = ping_key(index)
-        try:
-            sent(index)
-            pings[ns].sendto(echo(ident, seq), (probe["to"], 0))
-            waiting[key] = index
-        except OSError as error:
-            decide(index, failed(error.errno, error.strerror))
+            self.sockets[ns] = sock
+            self.selector.register(sock, selectors.EVENT_READ, ("ping", ns))
+        return self.sockets[ns]
 
-    connect_queue = [index for index, probe in enumerate(probes)
-                     if probe["kind"] in ("tcp", "http")]  # both connect first
-    connections = {}  # socket -> [index, phase ("connecting", then for http "reading"), received bytes, received at]
-    socket_of = {}  # probe index -> its connection's socket, while open
-
-    def open_connections():
-        while connect_queue and len(connections) < CONNECTIONS_AT_ONCE:
-            index = connect_queue.pop(0)
-            probe = probes[index]
-            sent(index)
-            sock = made_in(probe.get("ns"), lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
-            sock.setblocking(False)
-            try:
-                if probe.get("source"):
-                    sock.bind((probe["source"], 0))
-                code = sock.connect_ex((probe["to"], probe["port"]))
-                if code not in (0, errno.EINPROGRESS):
-                    raise OSError(code, os.strerror(code))
-            except OSError as error:
-                decide(index, failed(error.errno, error.strerror))
-                sock.close()
+    def send_all(self):
+        for index, probe in enumerate(self.batch.probes):
+            if probe["kind"] != "ping":
                 continue
-            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-            connections[sock] = [index, "connecting", b"", None]
-            socket_of[index] = sock
-            selector.register(sock, selectors.EVENT_WRITE, ("connection", None))
+            sock = self.socket_in(probe.get("ns"))
+            _, ident, seq = key = self.key(index)
+            try:
+                self.batch.sent(index)
+                sock.sendto(echo(ident, seq), (probe["to"], 0))
+                self.waiting[key] = index
+            except OSError as error:
+                self.batch.decide(index, failed(error.errno, error.strerror))
 
-    def close_connection(sock, outcome):
-        index = connections.pop(sock)[0]
-        del socket_of[index]
-        decide(index, outcome)
-        selector.unregister(sock)
-        sock.close()
-
-    def ping_answer(ns, sock):
+    def answers(self, ns, sock):
         """Every packet queued on a namespace's raw socket: an answer is judged by when the kernel received it."""
+        batch = self.batch
         while True:
             try:
                 packet, ancillary, _, _ = sock.recvmsg(2048, ANCILLARY)
@@ -306,113 +274,194 @@ def main():
             icmp_type, code = packet[header], packet[header + 1]
             if icmp_type == 0:
                 ident, seq = struct.unpack("!HH", packet[header + 4 : header + 8])
-                outcome = {"kind": "reachable"}
+                outcome = None
             elif icmp_type == 3:  # the original datagram follows: its ICMP id and sequence say whose it was
                 inner = header + 8 + (packet[header + 8] & 0x0F) * 4
                 ident, seq = struct.unpack("!HH", packet[inner + 4 : inner + 8])
-                src = socket.inet_ntoa(packet[12:16])
-                outcome = {"icmp": [icmp_type, code], "from": src}
+                outcome = {"icmp": [icmp_type, code], "from": socket.inet_ntoa(packet[12:16])}
             else:
                 continue
-            index = waiting.pop((ns, ident, seq), None)
+            index = self.waiting.pop((ns, ident, seq), None)
             if index is None:
                 continue
-            took = elapsed(index, received)
-            if took > timeout:  # the kernel got it after the deadline: no answer in time, as ping -W says
-                decide(index, TIMEOUT)
-            elif outcome.get("kind") == "reachable":
-                decide(index, {"kind": "reachable", "rttMs": took * 1000})
+            took = batch.elapsed(index, received)
+            if took > batch.timeout:  # the kernel got it after the deadline: no answer in time, as ping -W says
+                batch.decide(index, TIMEOUT)
             else:
-                decide(index, outcome)
+                batch.decide(index, outcome or {"kind": "reachable", "rttMs": took * 1000})
 
-    def connection_event(sock):
-        index, phase, received, received_at = connections[sock]
+    def expire(self, index):
+        self.waiting.pop(self.key(index), None)  # a reply that still comes is no one's
+        self.batch.decide(index, TIMEOUT)
+
+
+class Connections:
+    """TCP connects and HTTP GETs (both connect first), CONNECTIONS_AT_ONCE in flight, judged by the kernel's times."""
+
+    def __init__(self, batch, selector):
+        self.batch, self.selector = batch, selector
+        self.queue = [index for index, probe in enumerate(batch.probes) if probe["kind"] in ("tcp", "http")]
+        self.open = {}  # socket -> [index, phase ("connecting", then for http "reading"), received bytes, at]
+        self.socket_of = {}  # probe index -> its connection's socket, while open
+
+    def room(self):
+        return self.queue and len(self.open) < CONNECTIONS_AT_ONCE
+
+    def open_more(self):
+        while self.room():
+            index = self.queue.pop(0)
+            probe = self.batch.probes[index]
+            self.batch.sent(index)
+            sock = made_in(probe.get("ns"), lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            sock.setblocking(False)
+            try:
+                if probe.get("source"):
+                    sock.bind((probe["source"], 0))
+                code = sock.connect_ex((probe["to"], probe["port"]))
+                if code not in (0, errno.EINPROGRESS):
+                    raise OSError(code, os.strerror(code))
+            except OSError as error:
+                self.batch.decide(index, failed(error.errno, error.strerror))
+                sock.close()
+                continue
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            self.open[sock] = [index, "connecting", b"", None]
+            self.socket_of[index] = sock
+            self.selector.register(sock, selectors.EVENT_WRITE, ("connection", None))
+
+    def close(self, sock, outcome):
+        index = self.open.pop(sock)[0]
+        del self.socket_of[index]
+        self.batch.decide(index, outcome)
+        self.selector.unregister(sock)
+        sock.close()
+
+    def event(self, sock):
+        batch = self.batch
+        index, phase, received, received_at = self.open[sock]
         if phase == "connecting":
             code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
             if code:
-                close_connection(sock, failed(code, os.strerror(code)))
+                self.close(sock, failed(code, os.strerror(code)))
                 return
             ago, handshake = connected_ago(sock)
-            took = max(elapsed(index, None) - ago, handshake)
-            if took > timeout:  # connected, but after its deadline
-                close_connection(sock, TIMEOUT)
-            elif probes[index]["kind"] == "tcp":  # connected: that is all a TCP probe asks
+            took = max(batch.elapsed(index, None) - ago, handshake)
+            if took > batch.timeout:  # connected, but after its deadline
+                self.close(sock, TIMEOUT)
+            elif batch.probes[index]["kind"] == "tcp":  # connected: that is all a TCP probe asks
                 detail = "from %s:%d" % sock.getsockname()
-                close_connection(sock, {"kind": "reachable", "rttMs": took * 1000, "detail": detail})
+                self.close(sock, {"kind": "reachable", "rttMs": took * 1000, "detail": detail})
             else:
-                acted_late(index, ago)
-                sock.send(f"GET / HTTP/1.0\r\nHost: {probes[index]['to']}\r\n\r\n".encode())
-                connections[sock][1] = "reading"
-                selector.modify(sock, selectors.EVENT_READ, ("connection", None))
+                batch.acted_late(index, ago)
+                sock.send(f"GET / HTTP/1.0\r\nHost: {batch.probes[index]['to']}\r\n\r\n".encode())
+                self.open[sock][1] = "reading"
+                self.selector.modify(sock, selectors.EVENT_READ, ("connection", None))
             return
         chunk, ancillary, _, _ = sock.recvmsg(4096, ANCILLARY)
         if chunk:
-            connections[sock][2:] = [received + chunk, kernel_received(ancillary)]
+            self.open[sock][2:] = [received + chunk, kernel_received(ancillary)]
             return
-        took = elapsed(index, received_at)  # the reply's last bytes, as the kernel received them
-        close_connection(sock, TIMEOUT if took > timeout else http_outcome(received, took * 1000))
+        took = batch.elapsed(index, received_at)  # the reply's last bytes, as the kernel received them
+        self.close(sock, TIMEOUT if took > batch.timeout else http_outcome(received, took * 1000))
 
-    def handle(key):
+    def expire(self, index):
+        """Closes a probe's connection as a timeout; False when it has none (a ping)."""
+        if index not in self.socket_of:
+            return False
+        self.close(self.socket_of[index], TIMEOUT)
+        return True
+
+
+class Prober:
+    """The servers probed and the probes, on one selector: what the kernel holds is handled before a deadline."""
+
+    def __init__(self, batch):
+        self.batch = batch
+        self.selector = selectors.DefaultSelector()
+        self.pings = Pings(batch, self.selector)
+        self.connections = Connections(batch, self.selector)
+
+    def listen(self, servers):
+        for server in servers:
+            def listening(port=server["port"]):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                sock.bind(("0.0.0.0", port))
+                sock.listen(128)
+                return sock
+            sock = made_in(server.get("ns"), listening)
+            sock.setblocking(False)
+            self.selector.register(sock, selectors.EVENT_READ, ("listening", None))
+
+    def handle(self, key):
         kind, ns = key.data
         sock = key.fileobj
         if kind == "listening":
             conn, (peer, _) = sock.accept()
             conn.setblocking(False)
-            selector.register(conn, selectors.EVENT_READ, ("served", peer))
+            self.selector.register(conn, selectors.EVENT_READ, ("served", peer))
         elif kind == "served":  # the request, or a bare connect's end: answer with the peer it came from
             try:
                 sock.recv(4096)
                 sock.send(peer_reply(ns))
             except OSError:
                 pass
-            selector.unregister(sock)
+            self.selector.unregister(sock)
             sock.close()
         elif kind == "ping":
-            ping_answer(ns, sock)
+            self.pings.answers(ns, sock)
         else:
-            connection_event(sock)
-            open_connections()
+            self.connections.event(sock)
+            self.connections.open_more()
 
-    def drain():
+    def drain(self):
         """Handles all the kernel already holds for this process, until nothing is ready: what came before a
         deadline is judged before that deadline is (this process may have been descheduled, or busy)."""
-        while ready := selector.select(timeout=0):
+        while ready := self.selector.select(timeout=0):
             for key, _ in ready:
-                handle(key)
+                self.handle(key)
 
-    def settled(deadline, index):
-        """An expiry to skip: its probe is decided, or its deadline moved later (an HTTP probe's)."""
-        return outcomes[index] is not None or deadline != deadlines[index]
-
-    def expire():
+    def expire(self):
         """Decides, as timeouts, the probes whose own deadline has passed with no answer the kernel holds, opens
         the connections that frees room for, and returns the next deadline of a probe still undecided (None:
         every probe is decided)."""
+        expiries = self.batch.expiries
         while True:
-            open_connections()
+            self.connections.open_more()
             now = time.monotonic()
             if expiries and expiries[0][0] <= now:
-                drain()
-            while expiries and (settled(*expiries[0]) or expiries[0][0] <= now):
+                self.drain()
+            while expiries and (self.batch.settled(*expiries[0]) or expiries[0][0] <= now):
                 deadline, index = heapq.heappop(expiries)
-                if settled(deadline, index):
-                    continue
-                if index in socket_of:
-                    close_connection(socket_of[index], TIMEOUT)
-                else:  # a ping: a reply that still comes is no one's
-                    waiting.pop(ping_key(index), None)
-                    decide(index, TIMEOUT)
-            if not (connect_queue and len(connections) < CONNECTIONS_AT_ONCE):
+                if not self.batch.settled(deadline, index) and not self.connections.expire(index):
+                    self.pings.expire(index)
+            if not self.connections.room():
                 return expiries[0][0] if expiries else None
 
-    open_connections()
+    def run(self):
+        while (next_deadline := self.expire()) is not None:
+            for key, _ in self.selector.select(timeout=max(0.0, next_deadline - time.monotonic())):
+                self.handle(key)
+
+
+def main():
+    text = sys.stdin.read()
+    if not text.strip():  # started ahead of its probes, and its host stopped before it got any
+        return
+    request = json.loads(text)
+    stamps = stamping()
+    batch = Batch(request["probes"], request["timeoutMs"] / 1000)
+    servers = request.get("serve", [])
+    await_links({None, *(probe.get("ns") for probe in batch.probes), *(server.get("ns") for server in servers)})
+    prober = Prober(batch)
+    prober.listen(servers)
+    await_stamping(stamps)
+    prober.pings.send_all()
+    prober.connections.open_more()
     if request.get("stopWhenSent"):  # self-tests: descheduled right after its probes left, as on a busy machine
         os.kill(os.getpid(), signal.SIGSTOP)
-    while (next_deadline := expire()) is not None:
-        for key, _ in selector.select(timeout=max(0.0, next_deadline - time.monotonic())):
-            handle(key)
-    for index, outcome in enumerate(outcomes):
-        print(json.dumps({"outcome": outcome, "ms": (decided_at[index] - started[index]) * 1000}))
+    prober.run()
+    batch.print_outcomes()
 
 
 main()
