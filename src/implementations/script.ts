@@ -73,10 +73,8 @@ async function requireNamespaces(host: Host, id: string, roles: Roles): Promise<
   for (const [index, workload] of roles.workloads.entries()) {
     const entered = await host.exec(['true'], { ns: workload.netns, expectExit: 'any' });
     if (entered.exitCode !== 0) {
-      const names = (await host.exec(['ip', 'netns', 'list'], { expectExit: 'any' })).stdout
-        .split('\n')
-        .map((line) => line.split(' ')[0])
-        .filter(Boolean);
+      const listed = await host.exec(['ip', '-j', 'netns', 'list'], { expectExit: 'any' });
+      const names = (JSON.parse(listed.stdout || '[]') as Array<{ name: string }>).map((ns) => ns.name);
       throw new ImplementationError(
         id,
         `roles: workloads[${index}].netns "${workload.netns}" is not a namespace in the host ` +
