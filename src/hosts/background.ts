@@ -83,11 +83,14 @@ export class BackgroundProcess {
     }
   }
 
-  /** Signals the process (TERM unless told), waits for it to end (KILL after 5 s), returns its output. Idempotent. */
+  /**
+   * Signals the process (TERM unless told), waits for it to end (KILL after 5 s on a quiet machine, a hang guard
+   * stretched with the machine's load), returns its output. Idempotent.
+   */
   stop(signal: 'INT' | 'TERM' = 'TERM'): Promise<CommandResult & BackgroundOutput> {
     this.#stopping ??= (async () => {
       if (!this.#exited) await this.#host.signal(this.pid, signal);
-      const ended = await within(this.#done, 5_000);
+      const ended = await within(this.#done, paced(5_000));
       if (!ended) await this.#host.signal(this.pid, 'KILL');
       const result = await this.#done;
       const output = await this.output('remove files');
