@@ -19,9 +19,10 @@ dump() {
   exec "$@" tcpdump -Z root -i "$iface" -n -l --immediate-mode -tt "$with_marker" \
     >"$files.$count.out" 2>"$files.$count.err"
 }
-# Sends the marker out of each point's interface, from its namespace; prints the points (1, 2 …) it went out of
-# (one whose interface is down or gone has none: its tcpdump has nothing more to see).
-MARK='import ctypes, os, socket, sys
+# Sends the marker out of each point's interface, from its namespace; prints the points (1, 2 …) it went out of.
+# Only an interface that is up and running (has its carrier) passes a frame to its captures: one without (a veth
+# whose peer is down, a bridge without ports) has a queue that drops it unseen, and carries no packets either.
+MARK='import ctypes, fcntl, os, socket, struct, sys
 setns = ctypes.CDLL(None, use_errno=True).setns
 home = os.open("/proc/self/ns/net", os.O_RDONLY)
 ethertype, pairs = bytes.fromhex(sys.argv[1][2:]), sys.argv[2:]
@@ -33,6 +34,9 @@ for point, (ns, iface) in enumerate(zip(pairs[::2], pairs[1::2]), 1):
             os.close(fd)
         with socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as sock:
             sock.bind((iface, 0))
+            ifreq = fcntl.ioctl(sock, 0x8913, struct.pack("16sH22x", iface.encode(), 0))  # SIOCGIFFLAGS
+            if struct.unpack_from("H", ifreq, 16)[0] & 0x41 != 0x41:  # IFF_UP | IFF_RUNNING
+                continue
             own = sock.getsockname()[4]
             sock.send(own + own + ethertype + b"netns-conformance capture marker".ljust(46, b"\0"))
             print(point)
