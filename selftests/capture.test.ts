@@ -10,13 +10,19 @@ import { ping, probe } from '../src/probes/probe.ts';
 import { runSteps } from '../fixtures/guide-steps.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
 
+/** The packets an interface of the host's own namespace has sent ($1), as /proc/net/dev counts them. */
+const SENT_PACKETS = `awk -F'[: ]+' -v dev="$1" '{ sub(/^ +/, "") } $1 == dev { print $11 }' /proc/net/dev`;
+
 /**
- * Thaws a frozen tcpdump ($1) once its capture set has been told to stop: the set's waker ($2, a `sleep infinity`
- * child) has ended, or, for a set that kills its tcpdumps at once (no waker), a SIGTERM waits on the frozen tcpdump.
+ * Thaws a frozen tcpdump ($1) once its capture is ending: its interface ($2) has sent a packet more than the $3 it
+ * had sent after the action (the capture's end marker), or, for a capture that kills its tcpdumps at once (no
+ * marker), a SIGTERM waits on the frozen tcpdump.
  */
-const THAW_WHEN_STOPPED = `dump=$1 waker=$2
-until { [ -n "$waker" ] && ! kill -0 "$waker" 2>/dev/null; } ||
-  (( 0x$(awk '/^ShdPnd/ {print $2}' /proc/$dump/status) & 0x4000 )); do sleep 0.01; done
+const THAW_WHEN_ENDING = `dump=$1 iface=$2 after=$3
+sent() { ${SENT_PACKETS.replace('"$1"', '"$iface"')}; }
+until [ "$(sent)" -gt "$after" ] || (( 0x$(awk '/^ShdPnd/ {print $2}' /proc/$dump/status) & 0x4000 )); do
+  sleep 0.01
+done
 kill -CONT "$dump"`;
 
 describe('packet captures', () => {
@@ -37,19 +43,19 @@ describe('packet captures', () => {
   }) => {
     // On a busy machine a tcpdump may not have read the packets of an action when the capture stops, and a tcpdump
     // that is killed leaves them unread: a ping's reply went missing that way. Here tcpdump is frozen while the
-    // ping passes, and only thawed once the capture has been told to stop.
+    // ping passes, and only thawed once the capture is ending.
     const { topology, host } = guide;
     const ns = topology.namespaces[0]!;
     const bridged = await host.exec(['ip', 'link', 'show', topology.bridge.name], { expectExit: 'any' });
     if (bridged.exitCode !== 0) await runSteps(guide, [addBridge(topology), ...cableNamespace(ns, topology)]);
     const bridgeIp = addressOf(topology.bridge.address);
-    const { packets } = await capture(host, [{ iface: topology.bridge.name }], ['icmp'], async () => {
+    const bridge = topology.bridge.name;
+    const { packets } = await capture(host, [{ iface: bridge }], ['icmp'], async () => {
       const dump = (await host.exec(['pgrep', '-x', 'tcpdump'])).stdout.trim();
-      const set = (await host.exec(['ps', '-o', 'ppid=', '-p', dump])).stdout.trim();
-      const waker = (await host.exec(['pgrep', '-P', set, '-x', 'sleep'], { expectExit: 'any' })).stdout.trim();
       await host.exec(['kill', '-STOP', dump]);
       await probe(host, ping(ns.name, bridgeIp));
-      void host.exec(['bash', '-c', THAW_WHEN_STOPPED, 'thaw', dump, waker], { expectExit: 'any' });
+      const after = (await host.exec(['bash', '-c', SENT_PACKETS, 'sent', bridge])).stdout.trim();
+      void host.exec(['bash', '-c', THAW_WHEN_ENDING, 'thaw', dump, bridge, after], { expectExit: 'any' });
     });
     expect(echoRequests(packets[`host/${topology.bridge.name}`])).toHaveLength(1);
     expect(echoReplies(packets[`host/${topology.bridge.name}`])).toHaveLength(1);

@@ -2,13 +2,11 @@
 // negative result fails where the guide says it does (seen on br0, not on eth0), not for some other reason.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { HOST_SCRATCH, type Host } from '../hosts/host.ts';
+import type { BackgroundProcess } from '../hosts/background.ts';
+import { HOST_SCRATCH, type Host, type InterfaceRef } from '../hosts/host.ts';
 
-export interface CapturePoint {
-  /** namespace inside the host; undefined is the host's own */
-  ns?: string;
-  iface: string;
-}
+/** an interface of the host to capture on, in a namespace of the host (undefined: the host's own) */
+export type CapturePoint = InterfaceRef;
 
 export interface Packet {
   src: string;
@@ -29,6 +27,9 @@ export interface Captured<T> {
 export const pointKey = (point: CapturePoint): string => `${point.ns ?? 'host'}/${point.iface}`;
 
 const CAPTURE_SET = readFileSync(resolve(import.meta.dirname, 'capture-set.sh'), 'utf8');
+/** the end marker's ethertype (IEEE 802's "local experimental"), and how tcpdump prints it */
+const MARKER_ETHERTYPE = 0x88b5;
+const MARKER_PRINTED = '(0x88b5)';
 
 /** Runs `action` while tcpdump listens on every point (with a pcap filter, as argv words), then parses what it saw. */
 export async function capture<T>(
@@ -39,7 +40,13 @@ export async function capture<T>(
 ): Promise<Captured<T>> {
   const files = `${HOST_SCRATCH}/capture-${++captureCount}`;
   const pairs = points.flatMap((point) => [point.ns ?? '-', point.iface]);
-  const set = await host.spawn(['bash', '-c', CAPTURE_SET, 'capture-set', files, filter.join(' '), ...pairs]);
+  const withMarker = [
+    ...(filter.length ? ['(', ...filter, ')', 'or'] : []),
+    'ether',
+    'proto',
+    `0x${MARKER_ETHERTYPE.toString(16)}`,
+  ];
+  const set = await host.spawn(['bash', '-c', CAPTURE_SET, 'capture-set', files, withMarker.join(' '), ...pairs]);
   try {
     // every point armed: each tcpdump has said "listening on"
     const where = points.map(pointKey).join(', ');
@@ -47,6 +54,7 @@ export async function capture<T>(
       set.waitFor({ path: `${files}.${index + 1}.err`, contains: 'listening on' }, `tcpdump on ${where}`);
     await Promise.all(points.map(armed));
     const result = await action();
+    await untilPrintedSoFar(host, set, files, points);
     const stopped = await set.stop('INT');
     const outputs = stopped.stdout.split('#end\n');
     const packets: Record<string, Packet[]> = {};
@@ -61,6 +69,21 @@ export async function capture<T>(
 }
 
 let captureCount = 0;
+
+/**
+ * A tcpdump that is stopped leaves what the kernel queued for it unread (on a busy machine, the reply of a ping
+ * that had already come back). So a marker frame goes out of every point's interface, and each tcpdump has
+ * printed everything before it once it has printed the marker: the kernel queues a socket's packets in order.
+ */
+async function untilPrintedSoFar(host: Host, set: BackgroundProcess, files: string, points: CapturePoint[]) {
+  const sent = await host.sendMarkers(points, MARKER_ETHERTYPE);
+  const printed = (index: number) =>
+    set.waitFor(
+      { path: `${files}.${index + 1}.out`, contains: MARKER_PRINTED },
+      `tcpdump on ${pointKey(points[index]!)} to print the capture's end marker`,
+    );
+  await Promise.all(sent.map(printed));
+}
 
 // "1732546500.123456 IP 192.168.0.2 > 8.8.8.8: ICMP echo request, id 1, seq 1, length 64"
 // "1732546500.123456 IP 198.51.100.7.40312 > 172.31.8.154.5000: Flags [S], seq …"

@@ -49,6 +49,14 @@ export interface HostTransport {
   read(prefix: string, remove: boolean): Promise<RawResult>;
   /** exit 0 once sent, 1 when no such process */
   signal(pid: number, signal: HostSignal): Promise<RawResult>;
+  /** a marker frame out of each interface that is up and running; stdout: their indexes, one per line */
+  mark(points: ReadonlyArray<InterfaceRef>, ethertype: number): Promise<RawResult>;
+}
+
+/** an interface of the host, in one of its namespaces (undefined: the host's own) */
+export interface InterfaceRef {
+  ns?: NetnsRef;
+  iface: string;
 }
 
 /** A shell inside the host, as a template tag: interpolations are quoted (arrays word by word), like zx's `$`. */
@@ -182,6 +190,23 @@ export class Host implements AsyncDisposable {
     const started = Date.now();
     const display = displayArgv(['kill', `-${signal}`, String(pid)]);
     return this.#logged(this.#driver.transport.signal(pid, signal), { display, ns: undefined, started });
+  }
+
+  /**
+   * Sends a frame of `ethertype`, addressed to its own sender (no bridge forwards it, no stack takes it), out of
+   * each interface that is up and running, from inside the host: no process starts. Returns the indexes of the
+   * interfaces it went out of (one without its carrier drops it unseen, and carries no packets either).
+   */
+  async sendMarkers(points: ReadonlyArray<InterfaceRef>, ethertype: number): Promise<number[]> {
+    const started = Date.now();
+    const display = `send a frame of ethertype 0x${ethertype.toString(16)} out of ${points.length} interface(s)`;
+    const sent = await this.#logged(this.#driver.transport.mark(points, ethertype), {
+      display,
+      ns: undefined,
+      started,
+    });
+    if (sent.exitCode !== 0) throw new Error(`${display}: ${sent.stderr || `exit ${sent.exitCode}`}`);
+    return sent.stdout.split('\n').filter(Boolean).map(Number);
   }
 
   /** Runs `end` when the host stops or is kept, before the sandbox goes; the returned function forgets it. */

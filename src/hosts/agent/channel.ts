@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { FileWatch, HostSignal } from '../command.ts';
-import type { HostTransport, RawResult, RunOptions } from '../host.ts';
+import type { HostTransport, InterfaceRef, RawResult, RunOptions } from '../host.ts';
 import type { AgentInput, AgentMessage, AgentRequest, CommandRequest } from './protocol.ts';
 
 /** a read of two small files or a signal takes milliseconds: this only catches an agent that no longer answers */
@@ -68,6 +68,11 @@ export class AgentChannel implements HostTransport {
 
   signal(pid: number, signal: HostSignal): Promise<RawResult> {
     return this.#request((id) => ({ id, kill: pid, signal }), AGENT_BACKSTOP_MS).result;
+  }
+
+  mark(points: ReadonlyArray<InterfaceRef>, ethertype: number): Promise<RawResult> {
+    const mark = points.map(({ ns, iface }): [string | null, string] => [ns ?? null, iface]);
+    return this.#request((id) => ({ id, mark, ethertype }), AGENT_BACKSTOP_MS).result;
   }
 
   /** The host is gone: every request still waiting, and every later one, gets exit -1 with this cause. */

@@ -1,9 +1,10 @@
 // What the harness and an agent inside a host (a VM's, a netns host's) say to each other: one JSON object per line
 // each way. A request runs one argv, waits for a file inside the host to say something, reads a background
-// process's output or signals a process; its reply comes when it has ended. A background process writes its
-// output to files inside the host, as on every host kind, and its pid is announced as soon as it has started.
+// process's output, signals a process or sends a marker frame; its reply comes when it has ended. A background
+// process writes its output to files inside the host, as on every host kind, and its pid is announced as soon as
+// it has started.
 import type { FileWatch, HostSignal } from '../command.ts';
-import type { RawResult, RunOptions } from '../host.ts';
+import type { NetnsRef, RawResult, RunOptions } from '../host.ts';
 
 /** one command: what the harness's transport is asked to run, with an id to match the reply */
 export interface CommandRequest extends Omit<RunOptions, 'stdin' | 'onStarted'> {
@@ -33,7 +34,17 @@ export interface SignalRequest {
   signal: HostSignal;
 }
 
-export type AgentRequest = CommandRequest | WatchRequest | ReadRequest | SignalRequest;
+/**
+ * a frame of this ethertype, addressed to its sender, out of each interface that is up and running (a capture's
+ * end marker); the reply's stdout lists the indexes it went out of, one per line
+ */
+export interface MarkRequest {
+  id: number;
+  mark: Array<[netns: NetnsRef | null, iface: string]>;
+  ethertype: number;
+}
+
+export type AgentRequest = CommandRequest | WatchRequest | ReadRequest | SignalRequest | MarkRequest;
 
 /** the input of a request sent with stdinFollows, once the harness knows it */
 export interface AgentInput {
