@@ -2,16 +2,16 @@
 // it, its reproduce lines still reach the live setup, and `npm run sweep` removes it. On netns hosts, which end
 // with the run's process, asking for it is one line that says so.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { KEPT_PREFIX } from '../src/hosts/keep.ts';
+import { runTempDir } from '../src/run-temp.ts';
 import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-keep-'));
+const dir = runTempDir('netns-conformance-keep-');
 const kept: string[] = [];
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });

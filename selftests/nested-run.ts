@@ -1,10 +1,10 @@
 // Runs suites in a nested vitest process (its own global setup, hosts and report), as a user would run
 // them, so the self-tests can judge a whole run: which tests failed and why, and what it left behind.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { KeptHost } from '../src/hosts/keep.ts';
+import { runTempDir } from '../src/run-temp.ts';
 import { takeSlot } from '../src/slots.ts';
 import type { NestedReport, NestedTest } from './nested-reporter.ts';
 
@@ -37,7 +37,7 @@ export async function startNestedRun(
   args: string[] = [],
 ): Promise<NestedRun> {
   const release = await takeSlot();
-  const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-nested-'));
+  const dir = runTempDir('netns-conformance-nested-');
   const outputFile = join(dir, 'report.json');
   const subprocess = execa('setpriv', ['--pdeathsig', 'INT', process.execPath, VITEST, 'run', ...files, ...args], {
     cwd: ROOT,
@@ -78,7 +78,7 @@ export const SLOW_BUILD = 'slow-build.sh';
  * the conformance suite judge a setup script that builds for a minute, and how to remove that script's folder.
  */
 export function slowBuild(): { env: Record<string, string>; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-slow-build-'));
+  const dir = runTempDir('netns-conformance-slow-build-');
   const script = join(dir, SLOW_BUILD);
   writeFileSync(script, 'sleep 60\n');
   return { env: { NETNS_IMPL: `script:${script}` }, remove: () => rmSync(dir, { recursive: true, force: true }) };

@@ -2,8 +2,7 @@
 // properties; a catalogue of the example with one thing broken (seventeen kinds, over all four properties) fails
 // exactly the properties that breakage breaks, each failed check with the cause the diagnosis names; and a
 // script that cannot be judged says why in one line.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { machineAbilities } from '../src/harness/backend-choice.ts';
@@ -12,11 +11,12 @@ import { readImplementation } from '../src/implementations/registry.ts';
 import type { Firewall } from '../src/net/firewall.ts';
 import { PROPERTY_IDS, type PropertyId } from '../src/properties/properties.ts';
 import type { ResultRow } from '../src/results/row.ts';
+import { runTempDir } from '../src/run-temp.ts';
 import { judgeImplementation } from '../src/run/judge.ts';
 import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 
 const EXAMPLE = readFileSync(resolve(import.meta.dirname, '../examples/bridge.sh'), 'utf8');
-const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-scripts-'));
+const dir = runTempDir('netns-conformance-scripts-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The example with changes; each must apply, or the test would judge the example itself. */

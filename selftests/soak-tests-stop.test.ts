@@ -1,12 +1,12 @@
 // `npm run soak-tests` stopped mid-run — Ctrl-C at a terminal (SIGINT to its process group) or `kill`, a CI
 // runner's SIGTERM, a closed terminal's SIGHUP (to it alone) — ends the `npm test` it runs as a Ctrl-C would,
 // says so, and leaves nothing behind: no process of that run, no temporary folder.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, inject, test } from 'vitest';
 import { RESPONDER_NAME } from '../src/probes/responder.ts';
+import { RUN_TEMP_ENV, runTempDir } from '../src/run-temp.ts';
 import { takeSlot } from '../src/slots.ts';
 import { expectNothingRunning, whenRunning } from './interrupt.ts';
 import { NESTED_RUN_TIMEOUT_MS } from './nested-run.ts';
@@ -23,7 +23,7 @@ describe.concurrent('a stopped soak', () => {
     async ({ signal, group, exitCode }) => {
       const release = await takeSlot(); // a whole npm test runs below it, as a nested run does
       // its own temporary folder: what the soak and the run below it make there must all be gone at the end
-      const tmp = mkdtempSync(join(tmpdir(), 'netns-conformance-soak-stop-'));
+      const tmp = runTempDir('netns-conformance-soak-stop-');
       try {
         const marker = `NETNS_SOAK_STOP_TEST=${tmp}`;
         const soak = execa(
@@ -36,6 +36,7 @@ describe.concurrent('a stopped soak', () => {
               NETNS_HOST: inject('harness').backend,
               NETNS_NESTED_RUN: '1',
               TMPDIR: tmp,
+              [RUN_TEMP_ENV]: tmp, // the run below makes its folder here, not in this run's
               [marker.split('=')[0]!]: tmp,
             },
             detached: true,

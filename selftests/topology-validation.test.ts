@@ -1,9 +1,9 @@
 // A malformed topology stops the run with one line that names the file, the field and the fix.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadTopology, parseTopology, DEFAULT_TOPOLOGY } from '../src/implementations/guide/topology.ts';
+import { runTempDir } from '../src/run-temp.ts';
 
 const guide = JSON.parse(JSON.stringify(loadTopology())) as Record<string, unknown>;
 delete guide.source;
@@ -124,7 +124,7 @@ describe('topology validation', () => {
   });
 
   test('a missing file, bad JSON and an extends loop name the file', ({ onTestFinished }) => {
-    const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-topology-'));
+    const dir = runTempDir('netns-conformance-topology-');
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     writeFileSync(join(dir, 'bad.json'), '{ "bridge": ');
     writeFileSync(join(dir, 'loop.json'), '{ "extends": "loop.json" }');

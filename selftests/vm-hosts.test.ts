@@ -2,14 +2,14 @@
 // kernel asked for, and leaves nothing behind: no qemu after a stop, after a failed run, or after Ctrl-C or
 // SIGKILL to a run mid-suite. Needs a kernel in the cache (`npm run kernels -- 6.1`; CI fetches one); without one
 // it skips, saying so.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { missingTools, VM_TOOLS } from '../src/harness/backend-choice.ts';
 import { startHost } from '../src/hosts/start-host.ts';
 import { cachedKernel, KERNEL_CACHE, KERNEL_SERIES } from '../src/hosts/vm/kernels.ts';
 import { initramfsFor } from '../src/hosts/vm/initramfs.ts';
+import { runTempDir } from '../src/run-temp.ts';
 import { waitUntil } from '../src/wait.ts';
 import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 import { descendants, processTable, stillRunning } from './process-tree.ts';
@@ -62,7 +62,7 @@ describe('VM hosts', () => {
       `${how} with VM hosts leaves no qemu and nothing in the kernel cache`,
       async ({ skip }) => {
         if (cannot) return skip(cannot);
-        const dir = mkdtempSync(join(tmpdir(), 'netns-conformance-vm-'));
+        const dir = runTempDir('netns-conformance-vm-');
         const script = join(dir, 'fails.sh');
         writeFileSync(script, 'echo "no bridge today" >&2; exit 7\n');
         const cacheBefore = cacheListing();
