@@ -29,7 +29,7 @@ const SCALE_SIZES = [10, 100, 1000];
 const GUIDE_AS_BASH = readFileSync(resolve(import.meta.dirname, '../../bench/guide-as-bash.sh'), 'utf8');
 const topology = loadTopology();
 const world = worldOnly(topology);
-const cell = resultCell('guide', { host: 'netns', firewall: 'iptables-nft' });
+const ON = { host: 'netns', firewall: 'iptables-nft' } as const;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -73,7 +73,7 @@ async function buildAndJudge(
 ): Promise<{ buildMs: number; probeMs: number; judgements: Judgement[] }> {
   const firewall: Firewall = 'iptables-nft';
   const [buildMs, { roles }] = await timed(() => setUpIn(host, implementation, world, firewall));
-  const judged = { host, roles, world, cell: { ...cell, implementation: implementation.id }, firewall };
+  const judged = { host, roles, world, cell: resultCell(implementation.id, ON), firewall };
   const [probeMs, judgements] = await timed(async () => allJudgements(await judgeAll(judged, { diagnose: false })));
   const failed = failedOf(judgements);
   if (failed.length)

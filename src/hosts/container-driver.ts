@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { GenericContainer, Wait } from 'testcontainers';
 import type { HostDriver } from './host.ts';
 import { startAgent } from './agent/start-agent.ts';
+import { shortId } from './run-labels.ts';
 
 // The harness sweeps its own containers by label, so Ryuk is not needed; its image often cannot be pulled.
 // Set TESTCONTAINERS_RYUK_DISABLED=false to use it where it can.
@@ -48,7 +49,7 @@ export async function startContainerDriver(opts: ContainerHostOptions): Promise<
     : spec.withAddedCapabilities(...HOST_CAPABILITIES, ...(opts.capabilities ?? []));
   const container = await spec.start();
   const prefix = ['docker', 'exec', '--interactive', container.getId()]; // --interactive: stdin reaches the command
-  const name = container.getId().slice(0, 12);
+  const name = shortId(container.getId());
   const remove = () => container.stop({ timeout: 0, remove: true, removeVolumes: true });
   // entered once: each command through `docker exec` would cost the engine tens of milliseconds
   const agent = await startAgent(prefix, `container ${name}`).catch(async (error: Error) => {

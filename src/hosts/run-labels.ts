@@ -6,6 +6,9 @@ export const LABEL_RUN = 'netns-conformance.run';
 export const LABEL_OWNER = 'netns-conformance.owner';
 export const LABEL_SUITE = 'netns-conformance.suite';
 
+/** a container's id as `docker ps` prints it */
+export const shortId = (id: string): string => id.slice(0, 12);
+
 /** The process that owns a run: `<machine>:<pid>`; its containers are leftovers once that pid is gone. */
 export function ownerOf(pid: number = process.pid): string {
   return `${hostname()}:${pid}`;

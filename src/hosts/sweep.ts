@@ -5,7 +5,7 @@
 // Concurrent runs sweep too, so a container may vanish between listing and removing it: that is no error.
 import { execFileSync } from 'node:child_process';
 import { KEPT_PREFIX } from './keep.ts';
-import { LABEL_OWNER, LABEL_RUN, ownerIsGone } from './run-labels.ts';
+import { LABEL_OWNER, LABEL_RUN, ownerIsGone, shortId } from './run-labels.ts';
 
 function docker(args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
@@ -53,7 +53,7 @@ function remove(ids: string[]): string[] {
       throw error;
     }
   });
-  return removed.map((id) => id.slice(0, 12));
+  return removed.map(shortId);
 }
 
 /** Removes every container of this run; returns the short ids removed. */

@@ -38,6 +38,9 @@ export function implementationRefs(env = process.env): ImplementationRef[] {
 /** The implementation a read id names, made for the guide's topology (the guide builds it; others ignore it). */
 export function implementationOf(ref: ImplementationRef, topology: Topology): Implementation {
   const kind = KINDS.find((candidate) => candidate.kind === ref.kind);
-  if (!kind) throw new Error(`no implementation kind "${ref.kind}" (of ${ref.id}); known: ${KINDS.map((k) => k.kind)}`);
+  if (!kind)
+    throw new Error(
+      `no implementation kind "${ref.kind}" (of ${ref.id}); known: ${KINDS.map((k) => k.kind).join(', ')}`,
+    );
   return kind.make(ref, topology);
 }
