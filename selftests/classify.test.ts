@@ -2,7 +2,7 @@
 // (batch-prober.py's errno names and ICMP codes, curl's and iputils ping's words), and an unknown one is an error,
 // never a guess.
 import { describe, expect, test } from 'vitest';
-import { errnoInText, icmpCodeInText, outcomeOfErrno, outcomeOfIcmp, outcomeOfReport } from '../src/probes/classify.ts';
+import { errnoInText, icmpInText, outcomeOfErrno, outcomeOfIcmp, outcomeOfReport } from '../src/probes/classify.ts';
 
 describe('classifying what a prober saw', () => {
   test.each([
@@ -16,19 +16,27 @@ describe('classifying what a prober saw', () => {
   });
 
   test.each([
-    ['Destination Net Unreachable', 0, 'network-unreachable'],
-    ['Destination Host Unreachable', 1, 'host-unreachable'],
-    ['Destination Net Prohibited', 9, 'filtered'],
-    ['Destination Host Prohibited', 10, 'filtered'],
-    ['Packet filtered', 13, 'filtered'],
-  ])('ICMP "%s" is code %i: %s', (words, code, kind) => {
-    expect(icmpCodeInText(words)).toBe(code);
-    expect(outcomeOfIcmp(3, code, '172.31.0.1')).toEqual({ kind, from: '172.31.0.1' });
-    expect(outcomeOfReport({ icmp: [3, code], from: '172.31.0.1' })).toEqual({
+    ['Destination Net Unreachable', 3, 0, 'network-unreachable'],
+    ['Destination Host Unreachable', 3, 1, 'host-unreachable'],
+    ['Destination Net Prohibited', 3, 9, 'filtered'],
+    ['Destination Host Prohibited', 3, 10, 'filtered'],
+    ['Packet filtered', 3, 13, 'filtered'],
+    // ICMPv6, as iputils prints what ip6tables' REJECT --reject-with icmp6-… sends
+    ['Destination unreachable: No route', 1, 0, 'network-unreachable'],
+    ['Destination unreachable: Administratively prohibited', 1, 1, 'filtered'],
+    ['Destination unreachable: Address unreachable', 1, 3, 'host-unreachable'],
+  ])('ping\'s "%s" is ICMP type %i code %i: %s', (words, type, code, kind) => {
+    expect(icmpInText(words)).toEqual([type, code]);
+    expect(outcomeOfIcmp(type, code, 'fd00::1')).toEqual({ kind, from: 'fd00::1' });
+    expect(outcomeOfReport({ icmp: [type, code], from: 'fd00::1' })).toEqual({
       kind,
-      from: '172.31.0.1',
-      detail: `ICMP type 3 code ${code}`,
+      from: 'fd00::1',
+      detail: `ICMP type ${type} code ${code}`,
     });
+  });
+
+  test('TCP over IPv6 sees an administratively-prohibited ICMPv6 as EACCES: filtered', () => {
+    expect(outcomeOfErrno('EACCES', 'Permission denied')).toEqual({ kind: 'filtered', detail: 'Permission denied' });
   });
 
   test('an errno or ICMP message the table does not know is an error, not a reason', () => {
@@ -38,7 +46,8 @@ describe('classifying what a prober saw', () => {
     });
     expect(outcomeOfIcmp(3, 3, '172.31.0.1').kind).toBe('error'); // port unreachable: no probe of ours gets it
     expect(outcomeOfIcmp(11, 0, '172.31.0.1').kind).toBe('error'); // time exceeded
-    expect(icmpCodeInText('Destination Port Unreachable')).toBeUndefined();
+    expect(icmpInText('Destination Port Unreachable')).toBeUndefined();
+    expect(outcomeOfIcmp(1, 4, 'fd00::1').kind).toBe('error'); // ICMPv6 port unreachable: neither
     expect(outcomeOfReport({ kind: 'timeout', detail: 'no answer before its deadline' })).toEqual({
       kind: 'timeout',
       detail: 'no answer before its deadline',

@@ -1,11 +1,11 @@
 # Many probes by one process inside a host: ICMP echo, TCP connect and HTTP GET from any of the host's network
 # namespaces, all in flight at once, and the servers they probe, listening before the first probe leaves (they
-# answer with peer_reply, as responder.py does: peer-reply.py is put in front of this script). A socket belongs to
+# listen and answer as responder.py does: serving.py is put in front of this script). A socket belongs to
 # the namespace it was made in, so the prober enters each namespace (setns) only to make its sockets, then waits on
 # all of them with one selector.
 # stdin: {"timeoutMs": 1000, "serve": [{"ns": "internet", "port": 80}, ...],
 #         "probes": [{"kind": "ping"|"tcp"|"http", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1", "port": 80,
-#                     "source": "198.51.100.7"|null}, ...]}
+#                     "source": "198.51.100.7"|null}, ...]}: "to" an IPv6 address probes over IPv6
 # stdout: one JSON line per probe, in order: {"outcome": {"kind": "reachable", "rttMs": 0.3, "seenAs": "172.31.8.154"},
 #         "ms": 0.4} (ms: how long it took to decide); an outcome is a kind (reachable, timeout, error) or what the
 #         kernel said, for the harness to classify: {"errno": "ECONNREFUSED", "detail": "Connection refused"} or
@@ -160,10 +160,47 @@ def checksum(data):
     return ~(total + (total >> 16)) & 0xFFFF
 
 
-def echo(ident, seq):
-    header = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
+def echo(ident, seq, family):
+    """An echo request: ICMP's with its checksum; ICMPv6's checksum covers the addresses, and the kernel sets it."""
     payload = b"netns-conformance"
+    if family == socket.AF_INET6:
+        return struct.pack("!BBHHH", 128, 0, 0, ident, seq) + payload
+    header = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
     return struct.pack("!BBHHH", 8, 0, checksum(header + payload), ident, seq) + payload
+
+
+def answer4(packet, _):
+    """(id, seq, outcome) of an ICMP packet, IP header first, that answers an echo (outcome None: the echo reply);
+    None for any other packet."""
+    header = (packet[0] & 0x0F) * 4
+    icmp_type, code = packet[header], packet[header + 1]
+    if icmp_type == 0:
+        return (*struct.unpack("!HH", packet[header + 4 : header + 8]), None)
+    if icmp_type == 3:  # the original datagram follows: its ICMP id and sequence say whose it was
+        inner = header + 8 + (packet[header + 8] & 0x0F) * 4
+        fact = {"icmp": [icmp_type, code], "from": socket.inet_ntoa(packet[12:16])}
+        return (*struct.unpack("!HH", packet[inner + 4 : inner + 8]), fact)
+    return None
+
+
+def answer6(packet, sender):
+    """The same for ICMPv6, which a raw socket gets without its IPv6 header (the sender is the one it names)."""
+    icmp_type, code = packet[0], packet[1]
+    if icmp_type == 129:
+        return (*struct.unpack("!HH", packet[4:8]), None)
+    if icmp_type == 1 and len(packet) >= 56:  # the original packet follows: a 40-byte IPv6 header, then the echo
+        return (*struct.unpack("!HH", packet[52:56]), {"icmp": [icmp_type, code], "from": sender[0]})
+    return None
+
+
+def family_of(address):
+    return socket.AF_INET6 if ":" in address else socket.AF_INET
+
+
+def address_text(address):
+    """A socket's address as people write it: 172.31.8.154:40512, [2001:db8:31::8:154]:40512."""
+    host, port = address[:2]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def http_outcome(received, rtt_ms):
@@ -226,37 +263,40 @@ class Batch:
 
 
 class Pings:
-    """ICMP echo: one raw socket per namespace; a reply or an ICMP error is matched to its probe by id and sequence."""
+    """ICMP echo: a raw socket per namespace and family; a reply or an ICMP error is matched to its probe by id and
+    sequence."""
 
     def __init__(self, batch, selector):
         self.batch, self.selector = batch, selector
-        self.sockets = {}  # namespace -> raw ICMP socket
+        self.sockets = {}  # (namespace, family) -> raw ICMP or ICMPv6 socket
         self.waiting = {}  # (namespace, id, seq) -> probe index
 
     def key(self, index):
         return self.batch.probes[index].get("ns"), index & 0xFFFF, index >> 16
 
-    def socket_in(self, ns):
-        if ns not in self.sockets:
-            sock = made_in(ns, lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP))
+    def socket_in(self, ns, family):
+        if (ns, family) not in self.sockets:
+            protocol = socket.IPPROTO_ICMPV6 if family == socket.AF_INET6 else socket.IPPROTO_ICMP
+            sock = made_in(ns, lambda: socket.socket(family, socket.SOCK_RAW, protocol))
             # a raw socket gets every ICMP packet its namespace receives: a thousand replies (and the requests
             # other workloads send here) overflow the default buffer, so this socket's own is made large
             sock.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, RAW_BUFFER)
             sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
             sock.setblocking(False)
-            self.sockets[ns] = sock
+            self.sockets[ns, family] = sock
             self.selector.register(sock, selectors.EVENT_READ, ("ping", ns))
-        return self.sockets[ns]
+        return self.sockets[ns, family]
 
     def send_all(self):
         for index, probe in enumerate(self.batch.probes):
             if probe["kind"] != "ping":
                 continue
-            sock = self.socket_in(probe.get("ns"))
+            family = family_of(probe["to"])
+            sock = self.socket_in(probe.get("ns"), family)
             _, ident, seq = key = self.key(index)
             try:
                 self.batch.sent(index)
-                sock.sendto(echo(ident, seq), (probe["to"], 0))
+                sock.sendto(echo(ident, seq, family), (probe["to"], 0))
                 self.waiting[key] = index
             except OSError as error:
                 self.batch.decide(index, failed(error.errno, error.strerror))
@@ -264,23 +304,17 @@ class Pings:
     def answers(self, ns, sock):
         """Every packet queued on a namespace's raw socket: an answer is judged by when the kernel received it."""
         batch = self.batch
+        answer = answer6 if sock.family == socket.AF_INET6 else answer4
         while True:
             try:
-                packet, ancillary, _, _ = sock.recvmsg(2048, ANCILLARY)
+                packet, ancillary, _, sender = sock.recvmsg(2048, ANCILLARY)
             except BlockingIOError:
                 return
             received = kernel_received(ancillary)
-            header = (packet[0] & 0x0F) * 4
-            icmp_type, code = packet[header], packet[header + 1]
-            if icmp_type == 0:
-                ident, seq = struct.unpack("!HH", packet[header + 4 : header + 8])
-                outcome = None
-            elif icmp_type == 3:  # the original datagram follows: its ICMP id and sequence say whose it was
-                inner = header + 8 + (packet[header + 8] & 0x0F) * 4
-                ident, seq = struct.unpack("!HH", packet[inner + 4 : inner + 8])
-                outcome = {"icmp": [icmp_type, code], "from": socket.inet_ntoa(packet[12:16])}
-            else:
+            answered = answer(packet, sender)
+            if answered is None:  # a request, neighbour discovery …: every ICMP packet of the namespace comes here
                 continue
+            ident, seq, outcome = answered
             index = self.waiting.pop((ns, ident, seq), None)
             if index is None:
                 continue
@@ -312,7 +346,8 @@ class Connections:
             index = self.queue.pop(0)
             probe = self.batch.probes[index]
             self.batch.sent(index)
-            sock = made_in(probe.get("ns"), lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            family = family_of(probe["to"])
+            sock = made_in(probe.get("ns"), lambda: socket.socket(family, socket.SOCK_STREAM))
             sock.setblocking(False)
             try:
                 if probe.get("source"):
@@ -349,11 +384,12 @@ class Connections:
             if took > batch.timeout:  # connected, but after its deadline
                 self.close(sock, TIMEOUT)
             elif batch.probes[index]["kind"] == "tcp":  # connected: that is all a TCP probe asks
-                detail = "from %s:%d" % sock.getsockname()
+                detail = "from " + address_text(sock.getsockname())
                 self.close(sock, {"kind": "reachable", "rttMs": took * 1000, "detail": detail})
             else:
                 batch.acted_late(index, ago)
-                sock.send(f"GET / HTTP/1.0\r\nHost: {batch.probes[index]['to']}\r\n\r\n".encode())
+                host = address_text((batch.probes[index]["to"], batch.probes[index]["port"]))
+                sock.send(f"GET / HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
                 self.open[sock][1] = "reading"
                 self.selector.modify(sock, selectors.EVENT_READ, ("connection", None))
             return
@@ -383,13 +419,7 @@ class Prober:
 
     def listen(self, servers):
         for server in servers:
-            def listening(port=server["port"]):
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                sock.bind(("0.0.0.0", port))
-                sock.listen(128)
-                return sock
-            sock = made_in(server.get("ns"), listening)
+            sock = made_in(server.get("ns"), lambda port=server["port"]: listener(port))
             sock.setblocking(False)
             self.selector.register(sock, selectors.EVENT_READ, ("listening", None))
 
@@ -397,9 +427,9 @@ class Prober:
         kind, ns = key.data
         sock = key.fileobj
         if kind == "listening":
-            conn, (peer, _) = sock.accept()
+            conn, address = sock.accept()
             conn.setblocking(False)
-            self.selector.register(conn, selectors.EVENT_READ, ("served", peer))
+            self.selector.register(conn, selectors.EVENT_READ, ("served", peer_of(address)))
         elif kind == "served":  # the request, or a bare connect's end: answer with the peer it came from
             try:
                 sock.recv(4096)

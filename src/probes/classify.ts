@@ -12,16 +12,26 @@ const BY_ERRNO: Readonly<Record<string, Failure>> = {
   ETIMEDOUT: 'timeout',
   ENETUNREACH: 'network-unreachable',
   EHOSTUNREACH: 'host-unreachable',
+  // TCP over IPv6 when an ICMPv6 administratively-prohibited (or policy, or reject-route) error comes back
+  EACCES: 'filtered',
 };
 
-/** ICMP destination unreachable (type 3), by code: net, host, net and host prohibited, communication prohibited */
-export const ICMP_UNREACHABLE = 3;
-const BY_ICMP_CODE: Readonly<Record<number, Failure>> = {
-  0: 'network-unreachable',
-  1: 'host-unreachable',
-  9: 'filtered',
-  10: 'filtered',
-  13: 'filtered',
+/**
+ * Destination unreachable, ICMP's type 3 and ICMPv6's type 1, by "type/code": net, host, net and host prohibited,
+ * communication prohibited (ICMP, RFC 792 and 1812); no route, administratively prohibited, address unreachable,
+ * source address failed policy, reject route (ICMPv6, RFC 4443).
+ */
+const BY_ICMP: Readonly<Record<string, Failure>> = {
+  '3/0': 'network-unreachable',
+  '3/1': 'host-unreachable',
+  '3/9': 'filtered',
+  '3/10': 'filtered',
+  '3/13': 'filtered',
+  '1/0': 'network-unreachable',
+  '1/1': 'filtered',
+  '1/3': 'host-unreachable',
+  '1/5': 'filtered',
+  '1/6': 'filtered',
 };
 
 /** the errnos' texts (strerror) as curl prints them */
@@ -31,13 +41,19 @@ const ERRNO_TEXTS: ReadonlyArray<[RegExp, string]> = [
   [/Network is unreachable/, 'ENETUNREACH'],
 ];
 
-/** the ICMP codes as iputils ping words them ("From 172.31.0.1 icmp_seq=1 Destination Net Unreachable") */
-const ICMP_TEXTS: ReadonlyArray<[RegExp, number]> = [
-  [/Net Unreachable/i, 0],
-  [/Host Unreachable/i, 1],
-  [/Net Prohibited/i, 9],
-  [/Host Prohibited/i, 10],
-  [/Packet filtered/i, 13],
+/** the ICMP and ICMPv6 errors as iputils ping words them ("From 172.31.0.1 icmp_seq=1 Destination Net Unreachable",
+ * "From fd00::1 icmp_seq=1 Destination unreachable: Address unreachable"), as [type, code] */
+const ICMP_TEXTS: ReadonlyArray<[RegExp, [number, number]]> = [
+  [/Net Unreachable/, [3, 0]],
+  [/Host Unreachable/, [3, 1]],
+  [/Net Prohibited/, [3, 9]],
+  [/Host Prohibited/, [3, 10]],
+  [/Packet filtered/, [3, 13]],
+  [/unreachable: No route/, [1, 0]],
+  [/unreachable: Administratively prohibited/, [1, 1]],
+  [/unreachable: Address unreachable/, [1, 3]],
+  [/unreachable: Source address failed ingress\/egress policy/, [1, 5]],
+  [/unreachable: Reject route to destination/, [1, 6]],
 ];
 
 /** A connect or send that failed with `errno` ('ECONNREFUSED'); `detail` says it in the prober's words. */
@@ -48,7 +64,7 @@ export function outcomeOfErrno(errno: string, detail: string = errno): Outcome {
 
 /** An ICMP error from `from` in answer to the probe. */
 export function outcomeOfIcmp(type: number, code: number, from: string, detail?: string): Outcome {
-  const kind = type === ICMP_UNREACHABLE ? BY_ICMP_CODE[code] : undefined;
+  const kind = BY_ICMP[`${type}/${code}`];
   if (!kind) return { kind: 'error', detail: `ICMP type ${type} code ${code} from ${from}, not a probe's answer` };
   return (detail ? { kind, from, detail } : { kind, from }) as Outcome;
 }
@@ -58,8 +74,8 @@ export function errnoInText(text: string): string | undefined {
   return ERRNO_TEXTS.find(([words]) => words.test(text))?.[1];
 }
 
-/** The ICMP destination-unreachable code that ping's words name, if they name one. */
-export function icmpCodeInText(text: string): number | undefined {
+/** The ICMP or ICMPv6 error, [type, code], that ping's words name, if they name one. */
+export function icmpInText(text: string): [number, number] | undefined {
   return ICMP_TEXTS.find(([words]) => words.test(text))?.[1];
 }
 

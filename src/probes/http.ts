@@ -19,7 +19,7 @@ export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
     '--write-out',
     '\n%{json}',
     ...(spec.source ? ['--interface', spec.source] : []),
-    `http://${spec.to}:${spec.port}/`,
+    `http://${spec.to.includes(':') ? `[${spec.to}]` : spec.to}:${spec.port}/`,
   ];
 }
 

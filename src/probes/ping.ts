@@ -1,6 +1,6 @@
 // ICMP echo with iputils ping: one request, and the reason when no reply comes.
 import type { CommandResult } from '../hosts/command.ts';
-import { errnoInText, ICMP_UNREACHABLE, icmpCodeInText, outcomeOfErrno, outcomeOfIcmp } from './classify.ts';
+import { errnoInText, icmpInText, outcomeOfErrno, outcomeOfIcmp } from './classify.ts';
 import type { Outcome, ProbeSpec } from './outcome.ts';
 
 export function pingArgv(spec: ProbeSpec, timeoutMs: number): string[] {
@@ -14,8 +14,8 @@ export function classifyPing(result: CommandResult): Outcome {
   const rtt = /time=([\d.]+) ms/.exec(text);
   if (result.exitCode === 0 && rtt) return { kind: 'reachable', rttMs: Number(rtt[1]) };
   const [, from, message] = /From (\S+)(?: icmp_seq=\d+)? (.+)/.exec(text) ?? [];
-  const code = message === undefined ? undefined : icmpCodeInText(message);
-  if (code !== undefined) return outcomeOfIcmp(ICMP_UNREACHABLE, code, from!);
+  const icmp = message === undefined ? undefined : icmpInText(message);
+  if (icmp) return outcomeOfIcmp(...icmp, from!);
   // sendto(2) failed at once ("ping: connect: Network is unreachable"): no route in the probing namespace
   if (errnoInText(text) === 'ENETUNREACH') return outcomeOfErrno('ENETUNREACH', 'no route');
   if (result.exitCode === 1 && /0 received/.test(text)) return { kind: 'timeout', detail: 'no echo reply' };

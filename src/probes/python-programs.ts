@@ -1,15 +1,15 @@
 // The probes' Python programs, each as the argv that runs it in a host (`python3 -c SOURCE NAME ARGS…`): hosts may
 // not see this machine's files, so a program travels as its source. Those that serve (the responder, the batch
-// prober) get peer-reply.py in front, so that every server of the harness answers alike.
+// prober) get serving.py in front, so that every server of the harness listens and answers alike.
 import { readFileSync } from 'node:fs';
 import { PYTHON } from '../hosts/python.ts';
 
 const source = (file: string) => readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
-const PEER_REPLY = source('peer-reply.py');
+const SERVING = source('serving.py');
 
 const PROGRAMS = {
-  responder: PEER_REPLY + source('responder.py'),
-  'batch-prober': PEER_REPLY + source('batch-prober.py'),
+  responder: SERVING + source('responder.py'),
+  'batch-prober': SERVING + source('batch-prober.py'),
   'tcp-connect': source('tcp-connect.py'),
 };
 export type PythonProgram = keyof typeof PROGRAMS;
