@@ -7,6 +7,7 @@ import { FIREWALLS, type Firewall, type IptablesCommand } from '../net/firewall.
 import type { Acceleration } from '../hosts/vm/accel.ts';
 import { KERNEL_SERIES, kernelSeries, type Kernel, type KernelSeries } from '../hosts/vm/kernels.ts';
 import type { ImplementationRef } from '../implementations/implementation.ts';
+import { FAMILIES, type Family } from '../world/world.ts';
 
 export interface HarnessConfig {
   backend: HostBackend;
@@ -24,6 +25,8 @@ export interface HarnessConfig {
   iptables: IptablesCommand;
   /** NETNS_FIREWALLS: the firewall backends the conformance suite judges each implementation with */
   firewalls: Firewall[];
+  /** NETNS_FAMILIES: the address families the world is built in (ipv4; ipv4,ipv6 for both) */
+  families: Family[];
   /** vm backend (NETNS_KERNELS): the kernels the hosts boot, unpacked in the cache; empty for other backends */
   kernels: Kernel[];
   /** vm backend: KVM or TCG, and why */
@@ -71,6 +74,19 @@ export function firewallsOf(env = process.env): Firewall[] {
         `use a comma list of ${FIREWALLS.join(', ')}`,
     );
   return [...new Set(names)] as Firewall[];
+}
+
+/** NETNS_FAMILIES, a comma list of ipv4, ipv6; default ipv4 (both, once every implementation judges IPv6). */
+export function familiesOf(env = process.env): Family[] {
+  if (!env.NETNS_FAMILIES) return ['ipv4'];
+  const names = commaList(env.NETNS_FAMILIES);
+  const unknown = names.find((name) => !FAMILIES.includes(name as Family));
+  if (unknown || names.length === 0)
+    throw new HarnessSetupError(
+      `NETNS_FAMILIES=${env.NETNS_FAMILIES}: ${unknown ? `"${unknown}" is not an address family` : 'empty'}; ` +
+        `use a comma list of ${FAMILIES.join(', ')}`,
+    );
+  return FAMILIES.filter((family) => names.includes(family)); // in one order, whatever the list's
 }
 
 /** NETNS_KERNELS, a comma list of kernel series the vm backend boots; default: all it knows. */

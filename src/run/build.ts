@@ -86,7 +86,7 @@ export async function buildImplementation(
 ): Promise<Built> {
   const { implementation: ref, firewall } = cell;
   const implementation = implementationOf(ref, topology);
-  const world = worldOnly(topology);
+  const world = worldOnly(topology, harness.families);
   // a host kind that cannot give what the implementation needs gets the default host, and the reason to skip
   const host = await startHarnessHost(harness, harness.backend === 'container' ? ref.host : undefined, cell.kernel);
   try {

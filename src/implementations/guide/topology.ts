@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { contains, isIpv4, parseCidr } from '../../net/ipv4.ts';
-import type { World } from '../../world/world.ts';
+import { WORLD_IPV6, type World } from '../../world/world.ts';
 import { STEP_IDS, type StepId } from './step-ids.ts';
 
 export interface NamespaceSpec {
@@ -170,6 +170,8 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
       outsideClient: outside[1]!,
       neighbour,
     },
+    ipv6: WORLD_IPV6,
+    families: ['ipv4'],
     server: { namespace: serverNs, port: port as number },
     omitSteps: omitSteps as StepId[],
   };
