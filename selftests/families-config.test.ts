@@ -1,6 +1,7 @@
-// NETNS_FAMILIES: which families the world is built in. A wrong entry is one line that names it and the fix.
+// NETNS_FAMILIES: which families the world is built in (and NETNS_FIREWALLS, read the same way). A wrong entry
+// is one line that names it and the fix.
 import { describe, expect, test } from 'vitest';
-import { familiesOf } from '../src/harness/config.ts';
+import { familiesOf, firewallsOf } from '../src/harness/config.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { worldIn, worldOnly } from '../src/world/world.ts';
 
@@ -20,6 +21,13 @@ describe('NETNS_FAMILIES', () => {
     ['nothing at all', ' , ', /^NETNS_FAMILIES= , : empty; use a comma list of ipv4, ipv6$/],
   ])('rejects %s in one line', (_, value, message) => {
     expect(() => familiesOf({ NETNS_FAMILIES: value })).toThrow(message);
+  });
+
+  test('NETNS_FIREWALLS is read the same way', () => {
+    expect(firewallsOf({ NETNS_FIREWALLS: 'nft,iptables-nft,nft' })).toEqual(['nft', 'iptables-nft']);
+    expect(() => firewallsOf({ NETNS_FIREWALLS: 'pf' })).toThrow(
+      /^NETNS_FIREWALLS=pf: "pf" is not a firewall backend; use a comma list of iptables-nft, iptables-legacy, nft$/,
+    );
   });
 
   test("the world's addresses in each family are the contract's", () => {

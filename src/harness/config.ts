@@ -63,29 +63,28 @@ export function iptablesCommand(env = process.env): IptablesCommand {
   return `iptables-${value}`;
 }
 
+/** A variable's comma list of known names, checked: one line names a wrong or missing entry and the names known. */
+function knownNames<T extends string>(variable: string, value: string, known: readonly T[], what: string): T[] {
+  const names = commaList(value);
+  const unknown = names.find((name) => !known.includes(name as T));
+  if (unknown || names.length === 0)
+    throw new HarnessSetupError(
+      `${variable}=${value}: ${unknown ? `"${unknown}" is not ${what}` : 'empty'}; ` +
+        `use a comma list of ${known.join(', ')}`,
+    );
+  return names as T[];
+}
+
 /** NETNS_FIREWALLS, a comma list of iptables-nft, iptables-legacy, nft; default: the one NETNS_IPTABLES names. */
 export function firewallsOf(env = process.env): Firewall[] {
   if (!env.NETNS_FIREWALLS) return [iptablesCommand(env)];
-  const names = commaList(env.NETNS_FIREWALLS);
-  const unknown = names.find((name) => !FIREWALLS.includes(name as Firewall));
-  if (unknown || names.length === 0)
-    throw new HarnessSetupError(
-      `NETNS_FIREWALLS=${env.NETNS_FIREWALLS}: ${unknown ? `"${unknown}" is not a firewall backend` : 'empty'}; ` +
-        `use a comma list of ${FIREWALLS.join(', ')}`,
-    );
-  return [...new Set(names)] as Firewall[];
+  return [...new Set(knownNames('NETNS_FIREWALLS', env.NETNS_FIREWALLS, FIREWALLS, 'a firewall backend'))];
 }
 
 /** NETNS_FAMILIES, a comma list of ipv4, ipv6; default ipv4 (both, once every implementation judges IPv6). */
 export function familiesOf(env = process.env): Family[] {
   if (!env.NETNS_FAMILIES) return ['ipv4'];
-  const names = commaList(env.NETNS_FAMILIES);
-  const unknown = names.find((name) => !FAMILIES.includes(name as Family));
-  if (unknown || names.length === 0)
-    throw new HarnessSetupError(
-      `NETNS_FAMILIES=${env.NETNS_FAMILIES}: ${unknown ? `"${unknown}" is not an address family` : 'empty'}; ` +
-        `use a comma list of ${FAMILIES.join(', ')}`,
-    );
+  const names = knownNames('NETNS_FAMILIES', env.NETNS_FAMILIES, FAMILIES, 'an address family');
   return FAMILIES.filter((family) => names.includes(family)); // in one order, whatever the list's
 }
 
