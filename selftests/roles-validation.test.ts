@@ -21,11 +21,52 @@ describe('roles', () => {
     expect(parseRoles(unpublished, 'r').published).toBeUndefined();
   });
 
+  test('dual stack: each workload may have an address6, with the gateway6 of the bridge', () => {
+    const dual = good() as any;
+    dual.workloads[0].address6 = 'fd00:c0de::2';
+    dual.gateway6 = 'fd00:c0de::1';
+    expect(parseRoles(dual, 'r')).toEqual(dual); // b has none: its IPv6 rows skip
+  });
+
+  test.each([
+    [
+      'an address6 that is IPv4',
+      (r: any) => (r.workloads[0].address6 = '10.88.0.2'),
+      /workloads\[0\]\.address6 "10\.88\.0\.2" is not an IPv6 address without a prefix/,
+    ],
+    [
+      'an address6 with a prefix',
+      (r: any) => (r.workloads[0].address6 = 'fd00:c0de::2/64'),
+      /is not an IPv6 address without a prefix \(like fd00:c0de::2\)$/,
+    ],
+    [
+      'no gateway6 beside an address6',
+      (r: any) => delete r.gateway6,
+      /^r: gateway6 is missing: workload "a" has an address6; give the bridge's IPv6 address$/,
+    ],
+    [
+      'two workloads with one address6',
+      (r: any) => (r.workloads[1].address6 = 'fd00:c0de::2'),
+      /workloads\[1\]\.address6 fd00:c0de::2 is also workloads\[0\]\.address6/,
+    ],
+    [
+      'the gateway6 as a workload',
+      (r: any) => (r.gateway6 = 'fd00:c0de::2'),
+      /gateway6 fd00:c0de::2 is also a workload's address6/,
+    ],
+  ])('rejects %s in one line', (_, breakIt, message) => {
+    const dual = good() as any;
+    dual.workloads[0].address6 = 'fd00:c0de::2';
+    dual.gateway6 = 'fd00:c0de::1';
+    breakIt(dual);
+    expect(() => parseRoles(dual, 'r')).toThrow(message);
+  });
+
   test.each([
     [
       'a misspelt field',
       (r: any) => (r.gatway = r.gateway),
-      /^script:x: roles: unknown field gatway; allowed: workloads, gateway, published$/,
+      /^script:x: roles: unknown field gatway; allowed: workloads, gateway, published, gateway6$/,
     ],
     [
       'no workloads',

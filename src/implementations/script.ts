@@ -36,6 +36,12 @@ export function scriptImplementation(id: string, path: string): Implementation {
         NC_GATEWAY: world.uplink.gateway,
         NC_PUBLIC_HOST: world.internet.publicHost,
         NC_OUTSIDE_CLIENT: world.internet.outsideClient,
+        // the IPv6 world's, given whichever families are judged: a dual-stack script needs no second mode
+        NC_UPLINK_ADDRESS6: world.ipv6.uplinkAddress,
+        NC_GATEWAY6: world.ipv6.gateway,
+        NC_PUBLIC_HOST6: world.ipv6.publicHost,
+        NC_OUTSIDE_CLIENT6: world.ipv6.outsideClient,
+        NC_FAMILIES: world.families.join(','),
         NC_IPTABLES: iptables,
         NC_FIREWALL: firewall,
         NC_ROLES: rolesFile,

@@ -2,6 +2,8 @@
 // in one line with what was expected, so a user fixes the script, not the harness.
 //   {"workloads":[{"label":"a","netns":"netns1","address":"192.168.0.2"}, …], "gateway":"192.168.0.1",
 //    "published":{"port":8080,"workload":"a","targetPort":5000}}
+// and in dual stack each workload's "address6" with the roles' "gateway6" (the published port is both families').
+import { isIPv6 } from 'node:net';
 import { isIpv4 } from '../net/ipv4.ts';
 import type { Roles, Workload } from './roles.ts';
 
@@ -50,17 +52,21 @@ export function parseRoles(data: unknown, source: string): Roles {
     typeof value === 'string' && isIpv4(value)
       ? value
       : fail(`${at} ${JSON.stringify(value)} is not an IPv4 address without a prefix (like 192.168.0.2)`);
+  const address6 = (value: unknown, at: string): string =>
+    typeof value === 'string' && isIPv6(value)
+      ? value
+      : fail(`${at} ${JSON.stringify(value)} is not an IPv6 address without a prefix (like fd00:c0de::2)`);
   const port = (value: unknown, at: string): number =>
     Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535
       ? (value as number)
       : fail(`${at} ${JSON.stringify(value)} is not a TCP port (1-65535)`);
 
-  const roles = object(data, 'roles', ['workloads', 'gateway'], ['published']);
+  const roles = object(data, 'roles', ['workloads', 'gateway'], ['published', 'gateway6']);
   if (!Array.isArray(roles.workloads) || roles.workloads.length === 0)
     fail('workloads must be a list of at least one {label, netns, address}');
   const workloads: Workload[] = (roles.workloads as unknown[]).map((item, index) => {
     const at = `workloads[${index}]`;
-    const workload = object(item, at, ['label', 'netns', 'address']);
+    const workload = object(item, at, ['label', 'netns', 'address'], ['address6']);
     const label =
       typeof workload.label === 'string' && /^[\w.-]{1,32}$/.test(workload.label)
         ? workload.label
@@ -74,7 +80,8 @@ export function parseRoles(data: unknown, source: string): Roles {
           );
     if (netns === 'host')
       fail(`${at}.netns "host" is reserved for the host's own namespace; a workload lives in a namespace of its own`);
-    return { label, netns, address: address(workload.address, `${at}.address`) };
+    const v6 = workload.address6 === undefined ? {} : { address6: address6(workload.address6, `${at}.address6`) };
+    return { label, netns, address: address(workload.address, `${at}.address`), ...v6 };
   });
   workloads.forEach((workload, index) => {
     const label = workloads.findIndex((other) => other.label === workload.label);
@@ -83,11 +90,23 @@ export function parseRoles(data: unknown, source: string): Roles {
     const same = workloads.findIndex((other) => other.address === workload.address);
     if (same !== index)
       fail(`workloads[${index}].address ${workload.address} is also workloads[${same}].address; addresses must differ`);
+    const same6 = workloads.findIndex((other) => workload.address6 && other.address6 === workload.address6);
+    if (workload.address6 && same6 !== index)
+      fail(
+        `workloads[${index}].address6 ${workload.address6} is also workloads[${same6}].address6; addresses must differ`,
+      );
   });
   const gateway = address(roles.gateway, 'gateway');
   if (workloads.some((workload) => workload.address === gateway))
     fail(`gateway ${gateway} is also a workload's address; the gateway is the bridge's own address`);
-  if (roles.published === undefined) return { workloads, gateway };
+  const withV6 = workloads.find((workload) => workload.address6);
+  if (withV6 && roles.gateway6 === undefined)
+    fail(`gateway6 is missing: workload "${withV6.label}" has an address6; give the bridge's IPv6 address`);
+  const gateway6 = roles.gateway6 === undefined ? undefined : address6(roles.gateway6, 'gateway6');
+  if (gateway6 && workloads.some((workload) => workload.address6 === gateway6))
+    fail(`gateway6 ${gateway6} is also a workload's address6; the gateway is the bridge's own address`);
+  const base = { workloads, gateway, ...(gateway6 ? { gateway6 } : {}) };
+  if (roles.published === undefined) return base;
   const published = object(roles.published, 'published', ['port', 'workload', 'targetPort']);
   const behind = published.workload;
   if (!workloads.some((workload) => workload.label === behind))
@@ -96,8 +115,7 @@ export function parseRoles(data: unknown, source: string): Roles {
         `(${workloads.map((w) => w.label).join(', ')})`,
     );
   return {
-    workloads,
-    gateway,
+    ...base,
     published: {
       port: port(published.port, 'published.port'),
       workload: behind as string,

@@ -10,6 +10,8 @@ export interface Workload {
   netns: NetnsRef;
   /** its address on the bridge: 192.168.0.2 */
   address: string;
+  /** its IPv6 address on the bridge, when it has one: fd00:…::2 (without it, its IPv6 rows skip) */
+  address6?: string;
 }
 
 export interface Published {
@@ -25,6 +27,8 @@ export interface Roles {
   workloads: Workload[];
   /** the bridge's address as the workloads see it (their default gateway): 192.168.0.1 */
   gateway: string;
+  /** the bridge's IPv6 address, when the workloads have IPv6 ones */
+  gateway6?: string;
   /** absent: the implementation publishes nothing, and property 4 is skipped with that reason */
   published?: Published;
 }
