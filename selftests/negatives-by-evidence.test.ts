@@ -27,6 +27,7 @@ describe('negatives decided by a rule counter', () => {
         await host.exec([iptables, '-A', 'OUTPUT', ...dropTo(address).rule]);
       const check = (droppedBy: RuleRef): Check => ({
         property: '3-egress',
+        family: 'ipv4',
         probe: ping(undefined, publicHost),
         expect: 'timeout',
         droppedBy,
@@ -36,6 +37,7 @@ describe('negatives decided by a rule counter', () => {
 
       const table = {
         property: '3-egress' as const,
+        family: 'ipv4' as const,
         responders: [],
         checks: [check(dropTo(publicHost)), check(dropTo('8.8.4.4')), check(dropTo('9.9.9.9'))],
       };

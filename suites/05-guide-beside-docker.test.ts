@@ -89,8 +89,7 @@ describe.each(dockers)("Docker $argument next to the guide's br0", (ref) => {
       });
       const dropsBefore = (await chainPolicy(host!, DOCKER_IPTABLES, 'filter', 'FORWARD'))!.packets;
       const judgedNow = await judgeAll(judged, { diagnose: false });
-      const seen = PROPERTY_IDS.map((property) => {
-        const { judgements } = judgedNow[property]!;
+      const seen = judgedNow.map(({ table: { property }, judgements }) => {
         return {
           property,
           failed: judgements.filter((judgement) => judgement.row.verdict === 'fail'),
@@ -127,7 +126,7 @@ describe.each(dockers)("Docker $argument next to the guide's br0", (ref) => {
       await allure.parameter('implementation', docker.id);
       await acceptBridgeInDockerUser(host!, topology.bridge.name);
       const all = judgeAll(judged);
-      for (const property of PROPERTY_IDS) await expectProperty(judged, property, { task, skip }, all);
+      for (const property of PROPERTY_IDS) await expectProperty(judged, property, { task, skip }, { all });
       for (const rule of dockerUserAccepts(topology.bridge.name)) {
         expect(
           await rulePackets(host!, { iptables: DOCKER_IPTABLES, table: 'filter', chain: 'DOCKER-USER', rule }),

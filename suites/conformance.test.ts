@@ -1,5 +1,5 @@
 // The four properties, judged on each implementation that NETNS_IMPL names (default: the guide), each in a
-// host of its own, on the same simulated internet:
+// host of its own, on the same simulated internet, in each family NETNS_FAMILIES names:
 //
 //   [workloads a, b …] --- (the implementation's bridge, gateway, rules) --- eth0 172.31.8.154 [host]
 //        --- [internet] 172.31.0.1, 8.8.8.8, outside client 198.51.100.7 (no route to private networks)
@@ -15,7 +15,7 @@ import type { PropertyJudgements } from '../src/properties/judge-properties.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { skippedRow } from '../src/properties/judge.ts';
 import { rolesPicture } from '../src/report/topology-picture.ts';
-import { PROPERTIES, PROPERTY_IDS } from '../src/properties/properties.ts';
+import { inFamily, PROPERTIES, PROPERTY_IDS, propertiesIn } from '../src/properties/properties.ts';
 import { buildImplementation, hostOf, type Built } from '../src/run/build.ts';
 import { matrixCells } from '../src/run/cells.ts';
 import { judgeAll } from '../src/run/judge.ts';
@@ -29,7 +29,7 @@ const topology = loadTopology(harness.topologyPath);
 describe.each(matrixCells(harness))('$title', (cell) => {
   const id = cell.implementation.id;
   let built: Built | undefined;
-  // the four tables are judged together, once, by the first test that asks; each test then asserts its own
+  // every table is judged together, once, by the first test that asks; each test then asserts its own
   let judgedAll: Promise<PropertyJudgements> | undefined;
   beforeAll(async () => {
     built = await buildImplementation(cell, harness, topology);
@@ -39,29 +39,30 @@ describe.each(matrixCells(harness))('$title', (cell) => {
     if (built) await releaseHost(hostOf(built), harness, id, anyFailed(suite));
   });
 
-  for (const property of PROPERTY_IDS) {
+  for (const { property, family } of propertiesIn(harness.families)) {
     test(
-      `${property}: ${PROPERTIES[property]}`,
+      `${property}${inFamily(family)}: ${PROPERTIES[property]}`,
       async ({ task, skip }) => {
         await allure.parameter('implementation', id);
         await allure.parameter('host backend', harness.backend);
         await allure.parameter('firewall', cell.firewall);
         if (cell.kernel) await allure.parameter('kernel', cell.kernel.release);
         const it = built!;
+        await allure.parameter('family', family);
         if (it.state === 'unavailable') {
-          recordRows(task, [skippedRow(it.cell, property, it.reason)]);
+          recordRows(task, [skippedRow(it.cell, { property, family }, it.reason)]);
           return skip(it.reason);
         }
         if (it.state === 'failed') {
-          recordRows(task, [skippedRow(it.cell, property, it.reason, 'fail')]);
+          recordRows(task, [skippedRow(it.cell, { property, family }, it.reason, 'fail')]);
           throw new PropertyFailure(`${id} did not build, so ${property} cannot hold: ${it.reason}`);
         }
-        if (property === PROPERTY_IDS[0]) {
+        if (property === PROPERTY_IDS[0] && family === harness.families[0]) {
           await allure.attachment('set-up commands', it.setUpLog || '(none)', 'text/plain');
           await allure.attachment('roles', JSON.stringify(it.judged.roles, null, 2), 'application/json');
           await allure.attachment('topology', await rolesPicture(it.judged.roles, it.judged.world), 'image/svg+xml');
         }
-        await expectProperty(it.judged, property, { task, skip }, (judgedAll ??= judgeAll(it.judged)));
+        await expectProperty(it.judged, property, { task, skip }, { family, all: (judgedAll ??= judgeAll(it.judged)) });
       },
       PROPERTY_TIMEOUT_MS,
     );

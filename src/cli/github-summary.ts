@@ -2,7 +2,7 @@
 // job summary ($GITHUB_STEP_SUMMARY, else standard output), and each failed check as an error annotation.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { CONFORMANCE_JSON } from '../report/conformance-reporter.ts';
-import { causeLine, verdictGrid } from '../report/rows-table.ts';
+import { causeLine, propertyOf, verdictGrid } from '../report/rows-table.ts';
 import type { ResultRow } from '../results/row.ts';
 
 if (!existsSync(CONFORMANCE_JSON)) {
@@ -29,6 +29,8 @@ const escape = (text: string) => text.replaceAll('%', '%25').replaceAll('\r', '%
 for (const row of failed)
   console.log(
     `::error title=` +
-      `${escape(`${row.implementation} lacks ${row.property}`).replaceAll(',', '%2C').replaceAll('::', '%3A%3A')}` +
+      `${escape(`${row.implementation} lacks ${propertyOf(row)}`)
+        .replaceAll(',', '%2C')
+        .replaceAll('::', '%3A%3A')}` +
       `::${escape(causeLine(row))}`,
   );

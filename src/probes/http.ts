@@ -3,7 +3,7 @@
 // "refused"); a body from the harness's responder says which source address the server saw.
 import type { CommandResult } from '../hosts/command.ts';
 import { errnoInText, outcomeOfErrno } from './classify.ts';
-import type { Outcome, ProbeSpec } from './outcome.ts';
+import { withPort, type Outcome, type ProbeSpec } from './outcome.ts';
 
 export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
   if (!spec.port) throw new Error(`http probe to ${spec.to} needs a port`);
@@ -19,7 +19,7 @@ export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
     '--write-out',
     '\n%{json}',
     ...(spec.source ? ['--interface', spec.source] : []),
-    `http://${spec.to.includes(':') ? `[${spec.to}]` : spec.to}:${spec.port}/`,
+    `http://${withPort(spec.to, spec.port)}/`,
   ];
 }
 

@@ -68,8 +68,12 @@ export function describeOutcome(outcome: Outcome): string {
   }
 }
 
+/** An address with a port, as a URL writes it: 172.31.8.154:5000, [2001:db8:31::8:154]:5000. */
+export const withPort = (address: string, port: number): string =>
+  `${address.includes(':') ? `[${address}]` : address}:${port}`;
+
 /** "ping netns1 → 8.8.8.8", "http internet[198.51.100.7] → 172.31.8.154:5000" */
 export function describeProbe(spec: ProbeSpec): string {
   const from = `${spec.fromLabel ?? spec.from ?? 'host'}${spec.source ? `[${spec.source}]` : ''}`;
-  return `${spec.kind} ${from} → ${spec.to}${spec.port ? `:${spec.port}` : ''}`;
+  return `${spec.kind} ${from} → ${spec.port ? withPort(spec.to, spec.port) : spec.to}`;
 }

@@ -1,14 +1,16 @@
-// The four properties of one implementation judged together: one set of responders, every table's probes side by
-// side (judgeTables). Every run calls it through src/run/judge.ts (judgeAll), with the diagnosis it wants.
+// The properties of one implementation judged together, in each family of its world: one set of responders,
+// every table's probes side by side (judgeTables). Every run calls it through src/run/judge.ts (judgeAll), with
+// the diagnosis it wants.
 import type { Host } from '../hosts/host.ts';
 import type { DiagnosisContext } from '../diagnosis/diagnose.ts';
 import type { Cell } from '../results/row.ts';
 import type { Roles } from '../roles/roles.ts';
-import type { World } from '../world/world.ts';
+import type { Family, World } from '../world/world.ts';
 import { judgeTables, type Judgement } from './judge.ts';
-import { PROPERTY_IDS, propertyTable, type Check, type PropertyId, type PropertyTable } from './properties.ts';
+import { propertiesIn, propertyTable, type Check, type PropertyId, type PropertyTable } from './properties.ts';
 
-export type PropertyJudgements = Partial<Record<PropertyId, { table: PropertyTable; judgements: Judgement[] }>>;
+/** Each table with its judgements (none for a table that says `skip`), properties first, then families. */
+export type PropertyJudgements = Array<{ table: PropertyTable; judgements: Judgement[] }>;
 
 export interface JudgeOptions {
   /** given: each failed check is run again with evidence armed, and its `why` names the cause */
@@ -19,7 +21,7 @@ export interface JudgeOptions {
   properties?: readonly PropertyId[];
 }
 
-/** Each property's table and its judgements; a table that says `skip` is returned unjudged (no judgements). */
+/** Each property's table in each of the world's families, and its judgements; a skipping table is not judged. */
 export async function judgeProperties(
   host: Host,
   roles: Roles,
@@ -27,16 +29,24 @@ export async function judgeProperties(
   cell: Cell,
   opts: JudgeOptions = {},
 ): Promise<PropertyJudgements> {
-  const tables = (opts.properties ?? PROPERTY_IDS).map((property) =>
-    propertyTable(property, roles, world, opts.ownChecks),
+  const tables = propertiesIn(world.families, opts.properties).map(({ property, family }) =>
+    propertyTable(property, roles, world, family, opts.ownChecks),
   );
   const judged = tables.filter((table) => !table.skip);
   const judgements = await judgeTables(host, judged, roles, cell, opts.diagnosis);
-  return Object.fromEntries(
-    tables.map((table) => [table.property, { table, judgements: judgements[judged.indexOf(table)] ?? [] }]),
-  );
+  return tables.map((table) => ({ table, judgements: judgements[judged.indexOf(table)] ?? [] }));
+}
+
+/** One property's table and judgements in one family. */
+export function judgedOf(
+  all: PropertyJudgements,
+  property: PropertyId,
+  family: Family,
+): { table: PropertyTable; judgements: Judgement[] } {
+  const found = all.find(({ table }) => table.property === property && table.family === family);
+  if (!found) throw new Error(`${property} was not judged in ${family}`);
+  return found;
 }
 
 /** Every judgement of every property, in the properties' order. */
-export const allJudgements = (judged: PropertyJudgements): Judgement[] =>
-  Object.values(judged).flatMap((each) => each.judgements);
+export const allJudgements = (judged: PropertyJudgements): Judgement[] => judged.flatMap((each) => each.judgements);

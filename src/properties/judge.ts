@@ -10,6 +10,7 @@ import { probeBatch } from '../probes/batch.ts';
 import { startResponder } from '../probes/responder.ts';
 import type { Cell, ResultRow } from '../results/row.ts';
 import type { Roles } from '../roles/roles.ts';
+import type { Family } from '../world/world.ts';
 import { diagnose, type DiagnosisContext } from '../diagnosis/diagnose.ts';
 import { explain } from './explain.ts';
 import { describeRule, rulePackets, type RuleRef } from '../evidence/counters.ts';
@@ -174,6 +175,7 @@ function row(check: Check, result: ProbeResult, roles: Roles, cell: Cell, matche
   return {
     ...cell,
     property: check.property,
+    family: check.family,
     probe: describeProbe(check.probe),
     expected: expectedText(check),
     observed: `${describeOutcome(outcome)}${evidence}`,
@@ -183,11 +185,20 @@ function row(check: Check, result: ProbeResult, roles: Roles, cell: Cell, matche
   };
 }
 
-/** The rows of a property that cannot be judged (its table says why, or the implementation failed to build). */
-export function skippedRow(cell: Cell, property: string, why: string, verdict: 'skip' | 'fail' = 'skip'): ResultRow {
+/**
+ * The row of a property that cannot be judged in a family (its table says why, or the implementation failed to
+ * build).
+ */
+export function skippedRow(
+  cell: Cell,
+  { property, family }: { property: string; family: Family },
+  why: string,
+  verdict: 'skip' | 'fail' = 'skip',
+): ResultRow {
   return {
     ...cell,
     property,
+    family,
     probe: '-',
     expected: '-',
     observed: verdict === 'skip' ? 'not judged' : 'not built',

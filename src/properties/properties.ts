@@ -1,10 +1,11 @@
-// The four properties as expectation tables computed from roles and the world alone: the same tables judge
-// the guide, a user's script, Docker's engine. "Must not reach" is an expected outcome like any other.
+// The four properties as expectation tables computed from roles and the world alone, one per address family:
+// the same tables judge the guide, a user's script, Docker's engine, in IPv4 and IPv6. "Must not reach" is an
+// expected outcome like any other.
 import { http, ping } from '../probes/probe.ts';
 import type { RuleRef } from '../evidence/counters.ts';
 import type { OutcomeKind, ProbeSpec } from '../probes/outcome.ts';
 import { workloadByLabel, type Roles, type Workload } from '../roles/roles.ts';
-import { uplinkAddress, type World } from '../world/world.ts';
+import { uplinkAddress, worldIn, type Family, type World } from '../world/world.ts';
 
 export const PROPERTIES = {
   '1-bridge': 'each workload reaches the gateway and every other workload',
@@ -19,6 +20,16 @@ export const PROPERTIES = {
 export type PropertyId = keyof typeof PROPERTIES;
 export const PROPERTY_IDS = Object.keys(PROPERTIES) as PropertyId[];
 
+/** How a property's name is followed in titles and messages: nothing in IPv4 (as before IPv6), " in IPv6". */
+export const inFamily = (family: Family): string => (family === 'ipv6' ? ' in IPv6' : '');
+
+/** Every property (of `properties`) in every family, in the order their tables are judged and reported. */
+export const propertiesIn = (
+  families: readonly Family[],
+  properties: readonly PropertyId[] = PROPERTY_IDS,
+): Array<{ property: PropertyId; family: Family }> =>
+  properties.flatMap((property) => families.map((family) => ({ property, family })));
+
 /** Where a responder must run for a check: the harness's own server, which reports the peer it saw. */
 export interface ResponderSpec {
   /** undefined: the host's own namespace */
@@ -28,6 +39,8 @@ export interface ResponderSpec {
 
 export interface Check {
   property: PropertyId;
+  /** the family its probe speaks: the family of the table it is judged in */
+  family: Family;
   probe: ProbeSpec;
   expect: OutcomeKind;
   /** the source address the far side must report (checks that probe a responder) */
@@ -40,6 +53,7 @@ export interface Check {
 
 export interface PropertyTable {
   property: PropertyId;
+  family: Family;
   checks: Check[];
   responders: ResponderSpec[];
   /** set when the roles give this property nothing to judge: it is skipped with this reason */
@@ -66,37 +80,52 @@ function peersOf(w: Workload, workloads: readonly Workload[]): Workload[] {
 /** Probes from a workload are named by its label in reports. */
 const from = (workload: Workload) => ({ fromLabel: workload.label });
 
+/** What a table in IPv6 needs of the roles, and why it skips without it. */
+function missingIpv6(roles: Roles): string | undefined {
+  const without = roles.workloads.filter((w) => !w.address6).map((w) => w.label);
+  if (without.length)
+    return `no IPv6 address for ${without.join(', ')} (the roles give no "address6"): nothing to judge in IPv6`;
+  if (!roles.gateway6) return 'the roles give no "gateway6": nothing to judge in IPv6';
+  return undefined;
+}
+
 /**
- * ownChecks: an implementation's own paths (Docker's per version), judged with the property they belong to and
- * served by its responders.
+ * The property's table in one family. ownChecks: an implementation's own paths (Docker's per version), judged
+ * with the property and family they belong to and served by its responders.
  */
 export function propertyTable(
   property: PropertyId,
   roles: Roles,
   world: World,
+  family: Family = 'ipv4',
   ownChecks: readonly Check[] = [],
 ): PropertyTable {
-  const uplink = uplinkAddress(world);
-  const { internet } = world;
-  const table = (checks: Omit<Check, 'property'>[], responders: ResponderSpec[] = []): PropertyTable => ({
+  const table = (checks: Omit<Check, 'property' | 'family'>[], responders: ResponderSpec[] = []): PropertyTable => ({
     property,
+    family,
     checks: [
-      ...checks.map((check) => ({ property, ...check })),
-      ...ownChecks.filter((check) => check.property === property),
+      ...checks.map((check) => ({ property, family, ...check })),
+      ...ownChecks.filter((check) => check.property === property && check.family === family),
     ],
     responders,
   });
+  const skip = family === 'ipv6' ? missingIpv6(roles) : undefined;
+  if (skip) return { ...table([]), checks: [], skip };
+  const uplink = uplinkAddress(world, family);
+  const internet = { ...worldIn(world, family), namespace: world.internet.namespace };
+  const gateway = family === 'ipv6' ? roles.gateway6! : roles.gateway;
+  const addressOf = (w: Workload) => (family === 'ipv6' ? w.address6! : w.address);
   switch (property) {
     case '1-bridge':
       return table(
         roles.workloads.flatMap((w) => [
           {
-            probe: ping(w.netns, roles.gateway, from(w)),
+            probe: ping(w.netns, gateway, from(w)),
             expect: 'reachable',
             because: `${w.label} is on the bridge whose address is the gateway`,
           },
           ...peersOf(w, roles.workloads).map((other) => ({
-            probe: ping(w.netns, other.address, from(w)),
+            probe: ping(w.netns, addressOf(other), from(w)),
             expect: 'reachable' as const,
             because: `${w.label} and ${other.label} share the bridge`,
           })),
@@ -111,7 +140,7 @@ export function propertyTable(
             because: `${w.label} routes to the host through the gateway`,
           },
           {
-            probe: ping(undefined, w.address),
+            probe: ping(undefined, addressOf(w)),
             expect: 'reachable',
             because: `the host has a connected route to ${w.label}'s network`,
           },
@@ -132,7 +161,7 @@ export function propertyTable(
             because: "source NAT replaces the workload's private address with the host's",
           },
           {
-            probe: ping(internet.namespace, w.address),
+            probe: ping(internet.namespace, addressOf(w)),
             expect: 'network-unreachable',
             because: 'the internet has no route to a private address; only NAT can bring replies back',
           },
@@ -155,7 +184,7 @@ export function propertyTable(
               `and DNAT keeps the client's address`,
           },
           {
-            probe: http(internet.namespace, server.address, published.targetPort, client),
+            probe: http(internet.namespace, addressOf(server), published.targetPort, client),
             expect: 'network-unreachable',
             because: "a workload's private address is not routable from outside; only the published port is",
           },

@@ -1,7 +1,8 @@
 // Rows as text: the checks of one property or of a walkthrough step (✓/✗, probe, expected, observed, and under a
 // failure its cause and a command to run it again), and the run's summary, properties as rows and cells
 // (implementation, and kernel and firewall where they vary) as columns.
-import { PROPERTY_IDS } from '../properties/properties.ts';
+import { inFamily, propertiesIn } from '../properties/properties.ts';
+import { FAMILIES } from '../world/world.ts';
 import { describeOutcome, describeProbe } from '../probes/outcome.ts';
 import type { Observation } from '../probes/reachability.ts';
 import type { ResultRow, Verdict } from '../results/row.ts';
@@ -67,6 +68,10 @@ function cellLabeller(rows: readonly ResultRow[]): (row: ResultRow) => string {
     [row.implementation, ...(kernels ? [row.kernel] : []), ...(firewalls ? [row.firewall] : [])].join(' · ');
 }
 
+/** A row's property as the table names it: "1-bridge", and "1-bridge in IPv6" for its IPv6 twin. */
+export const propertyOf = (row: Pick<ResultRow, 'property' | 'family'>): string =>
+  `${row.property}${inFamily(row.family)}`;
+
 /** beyond this many cells the table turns: cells as rows, properties as columns (a kernel matrix stays readable) */
 const MOST_COLUMNS = 4;
 
@@ -74,12 +79,11 @@ const MOST_COLUMNS = 4;
 export function verdictGrid(rows: readonly ResultRow[]): string[][] {
   const labelOf = cellLabeller(rows);
   const cells = [...new Set(rows.map(labelOf))];
-  const properties = [
-    ...PROPERTY_IDS,
-    ...new Set(rows.map((row) => row.property).filter((p) => !PROPERTY_IDS.includes(p as never))),
-  ];
+  // the four in each family the rows speak (IPv4 always: it is every run's), then any other the rows name
+  const families = FAMILIES.filter((family) => family === 'ipv4' || rows.some((row) => row.family === family));
+  const properties = [...new Set([...propertiesIn(families).map(propertyOf), ...rows.map(propertyOf)])];
   const verdict = (cell: string, property: string) =>
-    verdictOf(rows.filter((r) => labelOf(r) === cell && r.property === property)) ?? '';
+    verdictOf(rows.filter((r) => labelOf(r) === cell && propertyOf(r) === property)) ?? '';
   if (cells.length > MOST_COLUMNS)
     return [
       ['cell', ...properties],
@@ -94,7 +98,7 @@ export function verdictGrid(rows: readonly ResultRow[]): string[][] {
 /** "3-egress: ping a → 8.8.8.8: expected reachable, observed timeout — <why>" */
 export function causeLine(row: ResultRow): string {
   return (
-    `${row.property}: ` +
+    `${propertyOf(row)}: ` +
     `${row.probe === '-' ? '' : `${row.probe}: expected ${row.expected}, observed ${row.observed} — `}` +
     `${row.why ?? ''}`
   );

@@ -11,7 +11,7 @@ export interface Flake {
 }
 
 const keyOf = (row: ResultRow) =>
-  [row.implementation, row.host, row.kernel, row.firewall, row.property, row.probe].join(' · ');
+  [row.implementation, row.host, row.kernel, row.firewall, row.property, row.family, row.probe].join(' · ');
 
 /**
  * runs: each run's rows. A probe that failed in every run is a steady failure, not a flake; one that is missing

@@ -1,5 +1,7 @@
 // One judged probe, as reports/conformance.json holds it: the same data the terminal's truth table, the Allure
 // report and CI read.
+import type { Family } from '../world/world.ts';
+
 export type Verdict = 'pass' | 'fail' | 'skip';
 
 /** What all rows of one judged host share: which implementation, on what. */
@@ -10,16 +12,17 @@ export interface Cell {
   kernel: string;
   /** iptables-nft, iptables-legacy (nft later) */
   firewall: string;
-  family: 'ipv4';
 }
 
-/** The cell of the rows judged in one host: IPv4 until the world has both families. */
+/** The cell of the rows judged in one host. */
 export function resultCell(implementation: string, on: { host: string; kernel?: string; firewall: string }): Cell {
-  return { implementation, host: on.host, kernel: on.kernel ?? '', firewall: on.firewall, family: 'ipv4' };
+  return { implementation, host: on.host, kernel: on.kernel ?? '', firewall: on.firewall };
 }
 
 export interface ResultRow extends Cell {
   property: string;
+  /** the address family its probe spoke */
+  family: Family;
   /** "ping a → 192.168.0.1" */
   probe: string;
   /** "reachable, seen as 172.31.8.154" */

@@ -6,7 +6,7 @@ import type { HarnessConfig } from '../harness/config.ts';
 import type { Topology } from '../implementations/guide/topology.ts';
 import { skippedRow, type Judgement } from '../properties/judge.ts';
 import { judgeProperties, type PropertyJudgements } from '../properties/judge-properties.ts';
-import { PROPERTY_IDS, type PropertyId } from '../properties/properties.ts';
+import { PROPERTY_IDS, propertiesIn, type PropertyId } from '../properties/properties.ts';
 import type { ResultRow } from '../results/row.ts';
 import { buildImplementation, hostOf, type Judged } from './build.ts';
 import type { MatrixCell } from './cells.ts';
@@ -37,17 +37,13 @@ export async function judgeImplementation(
 ): Promise<ResultRow[]> {
   const built = await buildImplementation(cell, harness, topology);
   try {
-    if (built.state === 'unavailable')
-      return PROPERTY_IDS.map((property) => skippedRow(built.cell, property, built.reason));
-    if (built.state === 'failed')
-      return PROPERTY_IDS.map((property) => skippedRow(built.cell, property, built.reason, 'fail'));
-    const judged = await judgeAll(built.judged);
-    return PROPERTY_IDS.flatMap((property) => {
-      const { table, judgements } = judged[property]!;
-      return table.skip
-        ? [skippedRow(built.judged.cell, property, table.skip)]
-        : judgements.map((judgement) => judgement.row);
-    });
+    if (built.state !== 'built') {
+      const verdict = built.state === 'failed' ? 'fail' : 'skip';
+      return propertiesIn(harness.families).map((each) => skippedRow(built.cell, each, built.reason, verdict));
+    }
+    return (await judgeAll(built.judged)).flatMap(({ table, judgements }) =>
+      table.skip ? [skippedRow(built.judged.cell, table, table.skip)] : judgements.map((judgement) => judgement.row),
+    );
   } finally {
     await hostOf(built).stop();
   }

@@ -142,6 +142,7 @@ export function dockerChecks(version: DockerVersion, roles: Roles, world: World)
     return [
       {
         property: '4-inbound' as const,
+        family: 'ipv4' as const, // Docker's IPv6 paths come with its IPv6 networks
         probe: path.probe(server, world),
         expect,
         ...(seenAs ? { seenAs: parties[seenAs] } : {}),
