@@ -1,12 +1,12 @@
 // A malformed topology stops the run with one line that names the file, the field and the fix.
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadTopology, parseTopology, DEFAULT_TOPOLOGY } from '../src/implementations/guide/topology.ts';
 import { runTempDir } from '../src/run-temp.ts';
 
-const guide = JSON.parse(JSON.stringify(loadTopology())) as Record<string, unknown>;
-delete guide.source;
+// the guide's file as a user writes one
+const guide = JSON.parse(readFileSync(DEFAULT_TOPOLOGY, 'utf8')) as Record<string, unknown>;
 
 /** The guide's topology with one change, as a user's file would have it. */
 function variant(change: (data: any) => void): Record<string, unknown> {
@@ -18,8 +18,9 @@ function variant(change: (data: any) => void): Record<string, unknown> {
 describe('topology validation', () => {
   test('the guide topology loads, with the guide addresses', () => {
     const topology = loadTopology(DEFAULT_TOPOLOGY);
-    expect(topology.bridge).toEqual({ name: 'br0', address: '192.168.0.1/16' });
+    expect(topology.bridge).toEqual({ name: 'br0', address: '192.168.0.1/16', address6: 'fd00:192:168::1/64' });
     expect(topology.namespaces.map((ns) => ns.address)).toEqual(['192.168.0.2/16', '192.168.0.3/16']);
+    expect(topology.namespaces.map((ns) => ns.address6)).toEqual(['fd00:192:168::2/64', 'fd00:192:168::3/64']);
     expect(topology.uplink).toEqual({ name: 'eth0', address: '172.31.8.154/20', gateway: '172.31.0.1' });
     expect(topology.omitSteps).toEqual([]);
   });
@@ -117,6 +118,29 @@ describe('topology validation', () => {
       /namespaces\[1\]\.name "internet" is reserved/,
     ],
     ['a namespace named host', (d: any) => (d.namespaces[0].name = 'host'), /namespaces\[0\]\.name "host" is reserved/],
+    [
+      'an IPv6 address without a prefix',
+      (d: any) => (d.bridge.address6 = 'fd00:192:168::1'),
+      /bridge\.address6 "fd00:192:168::1" is not an IPv6 address with a prefix \(like fd00:192:168::1\/64\)/,
+    ],
+    [
+      "a namespace outside the bridge's IPv6 network",
+      (d: any) => (d.namespaces[1].address6 = 'fd00:192:169::3/64'),
+      /namespaces\[1\]\.address6 fd00:192:169::3 is outside the bridge's IPv6 network fd00:192:168::1\/64/,
+    ],
+    [
+      'a namespace without an IPv6 address on a dual-stack bridge',
+      (d: any) => delete d.namespaces[1].address6,
+      /namespaces\[1\]\.address6 is missing while bridge\.address6 is given; give every namespace one, or none/,
+    ],
+    [
+      'a namespace with an IPv6 address on an IPv4 bridge',
+      (d: any) => {
+        delete d.bridge.address6;
+        delete d.namespaces[1].address6;
+      },
+      /namespaces\[0\]\.address6 is given but bridge\.address6 is not/,
+    ],
   ])('rejects %s in one line', (_, change, message) => {
     const attempt = () => parseTopology(variant(change), 'user.json');
     expect(attempt).toThrow(message);

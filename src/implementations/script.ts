@@ -14,6 +14,7 @@ import {
   type ImplementationKind,
   type SetUpContext,
 } from './implementation.ts';
+import { ip6tablesOf } from '../net/firewall.ts';
 import { paced } from '../pace.ts';
 import { HarnessSetupError } from '../setup-error.ts';
 
@@ -43,6 +44,7 @@ export function scriptImplementation(id: string, path: string): Implementation {
         NC_OUTSIDE_CLIENT6: world.ipv6.outsideClient,
         NC_FAMILIES: world.families.join(','),
         NC_IPTABLES: iptables,
+        NC_IP6TABLES: ip6tablesOf(iptables),
         NC_FIREWALL: firewall,
         NC_ROLES: rolesFile,
       };

@@ -9,3 +9,8 @@ export const FIREWALLS: readonly Firewall[] = ['iptables-nft', 'iptables-legacy'
  * iptables-nft (it shows the xtables-compatible tables, and an implementation's own nft tables are read with nft).
  */
 export const iptablesOf = (firewall: Firewall): IptablesCommand => (firewall === 'nft' ? 'iptables-nft' : firewall);
+
+/** The IPv6 twin of an iptables command, on the same backend: ip6tables-nft, ip6tables-legacy. */
+export type Ip6tablesCommand = 'ip6tables-nft' | 'ip6tables-legacy';
+export const ip6tablesOf = (iptables: IptablesCommand): Ip6tablesCommand =>
+  iptables === 'iptables-nft' ? 'ip6tables-nft' : 'ip6tables-legacy';

@@ -9,7 +9,7 @@ import { addDnat } from './steps/inbound-access.ts';
 import { addMasquerade, ipForwardOn } from './steps/internet-egress.ts';
 import { addBridge, cableNamespace } from './steps/namespace-to-bridge.ts';
 import { addDefaultRoute } from './steps/namespace-to-root.ts';
-import { addressOf, type NamespaceSpec, type Topology } from './topology.ts';
+import { addressOf, dualStack, type NamespaceSpec, type Topology } from './topology.ts';
 
 /** Every step that builds the guide's final state, in the guide's order. */
 export function guideBuild(topology: Topology): Step<unknown>[] {
@@ -25,9 +25,16 @@ export function guideBuild(topology: Topology): Step<unknown>[] {
 /** Who is who in the guide's topology, for the namespaces built so far (a walkthrough may build fewer). */
 export function guideRoles(topology: Topology, namespaces: readonly NamespaceSpec[] = topology.namespaces): Roles {
   const { server } = topology;
+  const ipv6 = dualStack(topology);
   return {
-    workloads: namespaces.map((ns) => ({ label: ns.name, netns: ns.name, address: addressOf(ns.address) })),
+    workloads: namespaces.map((ns) => ({
+      label: ns.name,
+      netns: ns.name,
+      address: addressOf(ns.address),
+      ...(ipv6 ? { address6: addressOf(ns.address6!) } : {}),
+    })),
     gateway: addressOf(topology.bridge.address),
+    ...(ipv6 ? { gateway6: addressOf(topology.bridge.address6!) } : {}),
     ...(namespaces.some((ns) => ns.name === server.namespace)
       ? { published: { port: server.port, workload: server.namespace, targetPort: server.port } }
       : {}),
@@ -37,13 +44,14 @@ export function guideRoles(topology: Topology, namespaces: readonly NamespaceSpe
 export function guideImplementation(topology: Topology): Implementation {
   return {
     id: 'guide',
-    async setUp({ host, iptables, firewall }) {
+    async setUp({ host, world, iptables, firewall }) {
       // only the final state is judged here: every step's lines go to the host as one script
       const script = scriptShell(host);
-      const ctx = { host, $: script.$, topology, iptables, firewall };
-      for (const step of guideBuild(topology)) if (!topology.omitSteps.includes(step.id)) await step.run(ctx);
+      const built = { ...topology, families: world.families }; // dual stack when the run judges IPv6
+      const ctx = { host, $: script.$, topology: built, iptables, firewall };
+      for (const step of guideBuild(built)) if (!built.omitSteps.includes(step.id)) await step.run(ctx);
       await script.run();
-      return guideRoles(topology);
+      return guideRoles(built);
     },
   };
 }

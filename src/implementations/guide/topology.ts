@@ -2,7 +2,8 @@
 // resolves `extends`, and rejects a malformed one with a one-line error naming the field and the fix.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { contains, isIpv4, parseCidr } from '../../net/ipv4.ts';
+import { contains, isIpv4, parseCidr, type Cidr } from '../../net/ipv4.ts';
+import { contains6, parseCidr6 } from '../../net/ipv6.ts';
 import { WORLD_IPV6, type World } from '../../world/world.ts';
 import { STEP_IDS, type StepId } from './step-ids.ts';
 
@@ -14,13 +15,16 @@ export interface NamespaceSpec {
   link: string;
   /** address/prefix of `link` (192.168.0.2/16) */
   address: string;
+  /** its IPv6 address/prefix, in a dual-stack topology (fd00:192:168::2/64) */
+  address6?: string;
 }
 
 /** The guide's configuration (bridge, namespaces, server) and the world it sits in (uplink, internet). */
 export interface Topology extends World {
   /** where it was loaded from, for messages */
   source: string;
-  bridge: { name: string; address: string };
+  /** address6: the bridge's IPv6 address/prefix in a dual-stack topology, the namespaces' IPv6 gateway */
+  bridge: { name: string; address: string; address6?: string };
   namespaces: NamespaceSpec[];
   server: { namespace: string; port: number };
   omitSteps: StepId[];
@@ -70,11 +74,12 @@ function readJson(path: string, seen: Set<string>): Record<string, unknown> {
 export function parseTopology(data: Record<string, unknown>, source: string): Topology {
   const check = new Checker(source);
   check.keys(data, '', ['$comment', 'bridge', 'namespaces', 'uplink', 'internet', 'server', 'omitSteps']);
-  const bridge = check.object(data, 'bridge', ['name', 'address']);
+  const bridge = check.object(data, 'bridge', ['name', 'address'], ['address6']);
   const bridgeNet = check.cidr(bridge, 'bridge.address');
-  const namespaces = check.array(data, 'namespaces').map((item, index) => {
+  const bridgeNet6 = bridge.address6 === undefined ? undefined : check.cidr6(bridge, 'bridge.address6');
+  const namespaces = check.array(data, 'namespaces').map((item, index): NamespaceSpec => {
     const at = `namespaces[${index}]`;
-    const ns = check.objectValue(item, at, ['name', 'hostLink', 'link', 'address']);
+    const ns = check.objectValue(item, at, ['name', 'hostLink', 'link', 'address'], ['address6']);
     const address = check.cidr(ns, `${at}.address`);
     if (!contains(bridgeNet, address.address))
       check.fail(
@@ -85,6 +90,7 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
       hostLink: check.link(ns, `${at}.hostLink`),
       link: check.link(ns, `${at}.link`),
       address: `${address.address}/${address.prefix}`,
+      ...(bridgeNet6 || ns.address6 !== undefined ? { address6: address6Of(check, ns, at, bridgeNet6, bridge) } : {}),
     };
   });
   if (namespaces.length === 0) check.fail('namespaces is empty; list at least one namespace (the guide has netns1)');
@@ -160,7 +166,11 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
     check.fail(`link name "${duplicate}" is used twice in the host; every host-side link needs its own name`);
   return {
     source,
-    bridge: { name: check.link(bridge, 'bridge.name'), address: String(bridge.address) },
+    bridge: {
+      name: check.link(bridge, 'bridge.name'),
+      address: String(bridge.address),
+      ...(bridgeNet6 ? { address6: String(bridge.address6) } : {}),
+    },
     namespaces,
     uplink: { name: check.link(uplink, 'uplink.name'), address: String(uplink.address), gateway },
     internet: {
@@ -175,6 +185,27 @@ export function parseTopology(data: Record<string, unknown>, source: string): To
     server: { namespace: serverNs, port: port as number },
     omitSteps: omitSteps as StepId[],
   };
+}
+
+/** A namespace's IPv6 address: given exactly when the bridge has one, inside its network, not its address. */
+function address6Of(
+  check: Checker,
+  ns: Record<string, unknown>,
+  at: string,
+  bridgeNet6: Cidr | undefined,
+  bridge: Record<string, unknown>,
+): string {
+  if (!bridgeNet6)
+    check.fail(`${at}.address6 is given but bridge.address6 is not; give the bridge an IPv6 address too, or neither`);
+  if (ns.address6 === undefined)
+    check.fail(`${at}.address6 is missing while bridge.address6 is given; give every namespace one, or none`);
+  const address = check.cidr6(ns, `${at}.address6`);
+  if (!contains6(bridgeNet6, address.address) || address.address === bridgeNet6.address)
+    check.fail(
+      `${at}.address6 ${address.address} is outside the bridge's IPv6 network ${bridge.address6} ` +
+        `or is the bridge's own; pick another address in it`,
+    );
+  return `${address.address}/${address.prefix}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -197,16 +228,16 @@ class Checker {
     if (unknown) this.fail(`unknown field ${at ? `${at}.` : ''}${unknown}; allowed: ${allowed.join(', ')}`);
   }
 
-  objectValue(value: unknown, at: string, fields: string[]): Record<string, unknown> {
+  objectValue(value: unknown, at: string, fields: string[], optional: string[] = []): Record<string, unknown> {
     if (!isObject(value)) this.fail(`${at} must be an object with ${fields.join(', ')}`);
-    this.keys(value, at, fields);
+    this.keys(value, at, [...fields, ...optional]);
     const missing = fields.find((field) => value[field] === undefined);
     if (missing) this.fail(`${at}.${missing} is missing`);
     return value;
   }
 
-  object(data: Record<string, unknown>, key: string, fields: string[]): Record<string, unknown> {
-    return this.objectValue(data[key], key, fields);
+  object(data: Record<string, unknown>, key: string, fields: string[], optional: string[] = []) {
+    return this.objectValue(data[key], key, fields, optional);
   }
 
   array(data: Record<string, unknown>, key: string): unknown[] {
@@ -219,6 +250,14 @@ class Checker {
     const value = data[at.split('.').pop()!];
     const cidr = typeof value === 'string' ? parseCidr(value) : undefined;
     if (!cidr) this.fail(`${at} ${JSON.stringify(value)} is not an IPv4 address with a prefix (like 192.168.0.1/16)`);
+    return cidr;
+  }
+
+  cidr6(data: Record<string, unknown>, at: string): Cidr {
+    const value = data[at.split('.').pop()!];
+    const cidr = typeof value === 'string' ? parseCidr6(value) : undefined;
+    if (!cidr)
+      this.fail(`${at} ${JSON.stringify(value)} is not an IPv6 address with a prefix (like fd00:192:168::1/64)`);
     return cidr;
   }
 
@@ -244,6 +283,10 @@ class Checker {
     return value;
   }
 }
+
+/** True when the guide builds IPv6 too: its run judges IPv6 and its topology gives the bridge an IPv6 address. */
+export const dualStack = (topology: Topology): boolean =>
+  topology.families.includes('ipv6') && topology.bridge.address6 !== undefined;
 
 /** The address part of "192.168.0.2/16". */
 export function addressOf(cidr: string): string {

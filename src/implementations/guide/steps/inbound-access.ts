@@ -2,8 +2,10 @@
 import type { BackgroundProcess } from '../../../hosts/background.ts';
 import { startResponder } from '../../../probes/responder.ts';
 import type { Step } from '../step.ts';
-import { addressOf, namespaceOf, type Topology } from '../topology.ts';
-import { nftDnat } from '../nft-ruleset.ts';
+import { ip6tablesOf } from '../../../net/firewall.ts';
+import { uplinkAddress } from '../../../world/world.ts';
+import { addressOf, dualStack, namespaceOf, type Topology } from '../topology.ts';
+import { nftDnat, nftDnat6 } from '../nft-ruleset.ts';
 
 export const startHttpServer = (topology: Topology): Step<BackgroundProcess> => {
   const ns = namespaceOf(topology, topology.server.namespace);
@@ -37,13 +39,24 @@ export const dnatRule = (topology: Topology): string[] => {
   ];
 };
 
+/** The IPv6 twin: the uplink's IPv6 address and the same port to the server's IPv6 address. */
+export const dnatRule6 = (topology: Topology): string[] => {
+  const ns = namespaceOf(topology, topology.server.namespace);
+  const port = String(topology.server.port);
+  const to = `[${addressOf(ns.address6!)}]:${port}`;
+  return ['-d', uplinkAddress(topology, 'ipv6'), '-p', 'tcp', '--dport', port, '-j', 'DNAT', '--to-destination', to];
+};
+
 export const addDnat = (topology: Topology): Step => ({
   id: 'dnat',
   title:
     `DNAT ${addressOf(topology.uplink.address)}:${topology.server.port} ` +
     `to the server in ${topology.server.namespace}`,
-  run: async ({ $, iptables, firewall }) => {
+  run: async ({ $, iptables, firewall, topology: built }) => {
     if (firewall === 'nft') await $`nft -f - <<< ${nftDnat(topology)}`;
     else await $`${iptables} -t nat -A PREROUTING ${dnatRule(topology)}`;
+    if (!dualStack(built)) return;
+    if (firewall === 'nft') await $`nft -f - <<< ${nftDnat6(topology)}`;
+    else await $`${ip6tablesOf(iptables)} -t nat -A PREROUTING ${dnatRule6(topology)}`;
   },
 });
