@@ -11,6 +11,8 @@ import { readImplementation } from '../src/implementations/registry.ts';
 import type { Firewall } from '../src/net/firewall.ts';
 import { PROPERTY_IDS, type PropertyId } from '../src/properties/properties.ts';
 import type { ResultRow } from '../src/results/row.ts';
+import { propertyOf } from '../src/report/rows-table.ts';
+import type { Family } from '../src/world/world.ts';
 import { runTempDir } from '../src/run-temp.ts';
 import { judgeImplementation } from '../src/run/judge.ts';
 import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
@@ -84,9 +86,14 @@ async function judgeScriptsNested(paths: Record<string, string>): Promise<Record
  * several lanes run side by side, each judging its scripts one after the other.
  */
 const LANES = 8;
-async function judgeScripts(paths: Record<string, string>, firewall?: Firewall): Promise<Record<string, ResultRow[]>> {
+async function judgeScripts(
+  paths: Record<string, string>,
+  firewall?: Firewall,
+  families: readonly Family[] = ['ipv4'],
+): Promise<Record<string, ResultRow[]>> {
   const outer = inject('harness');
-  const harness = { ...outer, backend: (await machineAbilities()).root ? ('netns' as const) : outer.backend };
+  const backend = (await machineAbilities()).root ? ('netns' as const) : outer.backend;
+  const harness = { ...outer, backend, families: [...families] };
   const topology = loadTopology(harness.topologyPath);
   const entries = Object.entries(paths);
   const rows: Record<string, ResultRow[]> = {};
@@ -104,7 +111,7 @@ async function judgeScripts(paths: Record<string, string>, firewall?: Firewall):
 }
 
 const failing = (rows: ResultRow[]) => [
-  ...new Set(rows.filter((row) => row.verdict === 'fail').map((row) => row.property)),
+  ...new Set(rows.filter((row) => row.verdict === 'fail').map((row) => propertyOf(row))),
 ];
 
 /**
@@ -246,6 +253,56 @@ describe.concurrent('own setup scripts', () => {
       expect(failing(judged['a counted drop in forward']!)).toEqual(['3-egress']);
       for (const row of egress('a counted drop in forward').filter((r) => r.probe.includes('8.8.8.8'))) {
         expect(row.why).toMatch(/dropped in ip filter_example forward by rule 1 "ip daddr 8\.8\.8\.8 drop"/);
+      }
+    },
+    NESTED_RUN_TIMEOUT_MS,
+  );
+
+  test(
+    'in dual stack, an IPv6 breakage fails the IPv6 twin of the property it breaks, for the IPv6 cause',
+    async () => {
+      const NAT66 = /^ {4}"\$NC_IP6TABLES" -t nat -A POSTROUTING .*\n/m;
+      const DNAT66 = /^ {4}"\$NC_IP6TABLES" -t nat -A PREROUTING .*\n.*\n/m;
+      const dualStack = ['ipv4', 'ipv6'] as const;
+      const [judged, inNft] = await Promise.all([
+        judgeScripts(
+          {
+            'the example in dual stack': script('example-dual', EXAMPLE),
+            'no NAT66': variant('no-nat66', [NAT66, '']),
+            'no IPv6 DNAT': variant('no-dnat66', [DNAT66, '']),
+            'IPv6 forwarding left off': variant('no-forwarding6', [/^.*net\.ipv6\.conf\.all\.forwarding=1\n/m, '']),
+          },
+          undefined,
+          dualStack,
+        ),
+        // the IPv4 masquerade stays in its ip table: only an ip6 or inet table's rule could translate IPv6
+        judgeScripts(
+          { 'no NAT66 in nft': variant('nft-no-nat66', [/ip6 saddr .* counter masquerade;/, '']) },
+          'nft',
+          dualStack,
+        ),
+      ]);
+      const example = judged['the example in dual stack']!;
+      expect(failing(example)).toEqual([]);
+      expect(new Set(example.map((row) => row.family))).toEqual(new Set(['ipv4', 'ipv6']));
+      const cases: Array<[ResultRow[], string[], RegExp]> = [
+        [judged['no NAT66']!, ['3-egress in IPv6'], /no MASQUERADE or SNAT rule in ip6tables nat POSTROUTING/],
+        [judged['no IPv6 DNAT']!, ['4-inbound in IPv6'], /no DNAT rule in ip6tables nat PREROUTING/],
+        [
+          judged['IPv6 forwarding left off']!,
+          ['3-egress in IPv6', '4-inbound in IPv6'],
+          /forwarding is off in the host \(net\.ipv6\.conf\.all\.forwarding=0\)/,
+        ],
+        [
+          inNft['no NAT66 in nft']!,
+          ['3-egress in IPv6'],
+          /no counted masquerade or snat rule in the nft ruleset for IPv6/,
+        ],
+      ];
+      for (const [rows, fails, why] of cases) {
+        expect(failing(rows)).toEqual(fails);
+        const egressToInternet = rows.filter((row) => row.verdict === 'fail' && !row.probe.startsWith('ping internet'));
+        for (const row of egressToInternet) expect(row.why, row.probe).toMatch(why);
       }
     },
     NESTED_RUN_TIMEOUT_MS,

@@ -5,8 +5,8 @@
 import type { Host } from '../hosts/host.ts';
 import type { Firewall } from '../net/firewall.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
-import type { Roles } from '../roles/roles.ts';
-import { uplinkAddress, type World } from '../world/world.ts';
+import { rolesAs, type Roles } from '../roles/roles.ts';
+import { familyOf, uplinkAddress, worldAs, type World } from '../world/world.ts';
 import { dnatTargetCauses, snatTargetCauses } from './nat-targets.ts';
 import { addressBook, linkWithAddress, pathOf, type AddressBook } from './path.ts';
 import { describeSeen, rerun, type NatNeed, type Rerun } from './rerun.ts';
@@ -28,14 +28,19 @@ export interface Diagnosis {
 export async function diagnose(
   host: Host,
   spec: ProbeSpec,
-  roles: Roles,
-  { world, firewall }: DiagnosisContext,
+  givenRoles: Roles,
+  context: DiagnosisContext,
 ): Promise<Diagnosis> {
+  // the probe speaks one family: the roles and the world in it, their addresses where the IPv4 ones stand
+  const family = familyOf(spec.to);
+  const roles = rolesAs(givenRoles, family);
+  const world = worldAs(context.world, family);
+  const { firewall } = context;
   // each namespace's addresses are read once: the state causes and the path both need them
   const addresses = addressBook(host);
   // the bridge: the host's link that holds the gateway address
   const bridge = await linkWithAddress(addresses, undefined, roles.gateway);
-  const causes = await stateCauses(host, spec, roles, world, bridge, addresses);
+  const causes = await stateCauses(host, spec, roles, world, bridge, addresses, family);
   const path = await pathOf(host, spec, roles, world, bridge, addresses);
   const need = natNeed(spec, roles, world);
   const again = await rerun(host, spec, firewall, path, need);

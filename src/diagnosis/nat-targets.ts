@@ -1,6 +1,6 @@
 // A NAT rule that matched the probe but sends it where it cannot succeed: a DNAT to another address or port
 // than the published workload's, an SNAT to a source address that no link of the host has.
-import type { ProbeSpec } from '../probes/outcome.ts';
+import { withPort, type ProbeSpec } from '../probes/outcome.ts';
 import type { Roles } from '../roles/roles.ts';
 import type { Rerun, Translation } from './rerun.ts';
 
@@ -9,12 +9,12 @@ export function dnatTargetCauses(translated: Translation[], spec: ProbeSpec, rol
   const published = roles.published;
   const workload = published && roles.workloads.find((w) => w.label === published.workload);
   if (!published || !workload) return [];
-  const listener = `${workload.address}:${published.targetPort}`;
+  const listener = withPort(workload.address, published.targetPort);
   return translated.flatMap(({ rule, target, packets }) => {
     // a DNAT without a port keeps the one the probe went to
-    const sentTo = `${target.address}:${target.port ?? spec.port}`;
+    const sentTo = withPort(target.address, target.port ?? spec.port!);
     if (sentTo === listener) return [];
-    const sends = `${rule} sends ${spec.to}:${spec.port} to ${sentTo} (${packets} packet(s))`;
+    const sends = `${rule} sends ${withPort(spec.to, spec.port!)} to ${sentTo} (${packets} packet(s))`;
     return [`${sends}, but the published workload ${workload.label} listens on ${listener}`];
   });
 }

@@ -17,7 +17,7 @@ interface AddressOnLink {
   addr_info: Array<{ family: string; local: string; prefixlen: number }>;
 }
 
-/** The links of a namespace with their IPv4 addresses (`ip -j addr`), read once per namespace per diagnosis. */
+/** The links of a namespace with their addresses (`ip -j addr`), read once per namespace per diagnosis. */
 export type AddressBook = (ns: string | undefined) => Promise<AddressOnLink[]>;
 
 export function addressBook(host: Host): AddressBook {
@@ -27,9 +27,7 @@ export function addressBook(host: Host): AddressBook {
     if (!read.has(key))
       read.set(
         key,
-        host
-          .exec(['ip', '-j', '-4', 'addr'], { ns })
-          .then((result) => JSON.parse(result.stdout || '[]') as AddressOnLink[]),
+        host.exec(['ip', '-j', 'addr'], { ns }).then((result) => JSON.parse(result.stdout || '[]') as AddressOnLink[]),
       );
     return read.get(key)!;
   };

@@ -6,7 +6,14 @@ import { capture, pointKey, type Packet } from '../evidence/capture.ts';
 import { countedLines, type Counted, type NatTarget, type RuleMeaning } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
 import { nftCountedRules } from '../evidence/nft-counters.ts';
-import { iptablesOf, type Firewall, type IptablesCommand } from '../net/firewall.ts';
+import {
+  ip6tablesOf,
+  iptablesOf,
+  type Firewall,
+  type Ip6tablesCommand,
+  type IptablesCommand,
+} from '../net/firewall.ts';
+import { familyOf, type Family } from '../world/world.ts';
 import type { ProbeResult, ProbeSpec } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
 import { withForeignTrace } from './foreign-tables.ts';
@@ -25,7 +32,8 @@ interface RuleDialect {
 // iptables: Docker and others jump from the built-in chain to chains of their own, so a NAT rule of that kind in
 // any chain of the nat table counts.
 const IPTABLES_NAT = { MASQUERADE: 'source', SNAT: 'source', DNAT: 'destination' } as const;
-const TO = /--to-(?:destination|source) ([\d.]+)(?:-[\d.]+)?(?::(\d+))?/;
+// IPv4 10.88.0.2:5000; IPv6 [fd00:88::2]:5000, or fd00:88::2 without a port
+const TO = /--to-(?:destination|source) (?:\[([\da-f:]+)\]|([\d.]+|[\da-f:]+))(?:-[\d.]+)?(?::(\d+))?/;
 
 /** What an iptables-save line does, from its words: "-j DROP", "-j DNAT --to-destination 10.88.0.2:5000" … */
 function iptablesMeaning(line: Counted): RuleMeaning {
@@ -33,29 +41,45 @@ function iptablesMeaning(line: Counted): RuleMeaning {
   const jump = /-j (MASQUERADE|SNAT|DNAT)\b/.exec(line.text)?.[1] as keyof typeof IPTABLES_NAT | undefined;
   if (line.table !== 'nat' || !jump) return { drops };
   const to = TO.exec(line.text);
-  const target = to && { address: to[1]!, ...(to[2] ? { port: Number(to[2]) } : {}) };
+  const target = to && { address: (to[1] ?? to[2])!, ...(to[3] ? { port: Number(to[3]) } : {}) };
   return { drops, nat: { kind: IPTABLES_NAT[jump], ...(target ? { target } : {}) } };
 }
 
-const iptablesDialect = (iptables: IptablesCommand): RuleDialect => ({
-  read: async (host) => {
-    const saved = await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' });
-    return countedLines(saved.stdout).map((line) => ({ ...line, ...iptablesMeaning(line) }));
-  },
-  noNat: { source: 'no MASQUERADE or SNAT rule in nat POSTROUTING', destination: 'no DNAT rule in nat PREROUTING' },
-});
-
-// a native nft ruleset: any table may translate; only rules with a counter say what they matched
-const NFT_DIALECT: RuleDialect = {
-  read: nftCountedRules,
-  noNat: {
-    source: 'no counted masquerade or snat rule in the nft ruleset',
-    destination: 'no counted dnat rule in the nft ruleset',
-  },
+/** iptables' rules, or for an IPv6 probe ip6tables' (named so in what is missing) */
+const iptablesDialect = (iptables: IptablesCommand | Ip6tablesCommand): RuleDialect => {
+  const nat = iptables.startsWith('ip6') ? 'ip6tables nat' : 'nat';
+  return {
+    read: async (host) => {
+      const saved = await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' });
+      return countedLines(saved.stdout).map((line) => ({ ...line, ...iptablesMeaning(line) }));
+    },
+    noNat: {
+      source: `no MASQUERADE or SNAT rule in ${nat} POSTROUTING`,
+      destination: `no DNAT rule in ${nat} PREROUTING`,
+    },
+  };
 };
 
-const dialectOf = (firewall: Firewall): RuleDialect =>
-  firewall === 'nft' ? NFT_DIALECT : iptablesDialect(iptablesOf(firewall));
+/** The nft tables that can translate a probe of a family: its own family's, and inet's (both). */
+const NFT_FAMILIES: Record<Family, string[]> = { ipv4: ['ip', 'inet'], ipv6: ['ip6', 'inet'] };
+
+// a native nft ruleset: any table of the probe's family may translate; only rules with a counter say what they
+// matched
+const nftDialect = (family: Family): RuleDialect => ({
+  read: async (host) =>
+    (await nftCountedRules(host)).filter(
+      (rule) => !rule.nat || NFT_FAMILIES[family].includes(rule.table.split(' ')[0]!),
+    ),
+  noNat: {
+    source: `no counted masquerade or snat rule in the nft ruleset${family === 'ipv6' ? ' for IPv6' : ''}`,
+    destination: `no counted dnat rule in the nft ruleset${family === 'ipv6' ? ' for IPv6' : ''}`,
+  },
+});
+
+const dialectOf = (firewall: Firewall, family: Family): RuleDialect => {
+  if (firewall === 'nft') return nftDialect(family);
+  return iptablesDialect(family === 'ipv6' ? ip6tablesOf(iptablesOf(firewall)) : iptablesOf(firewall));
+};
 
 const RERUN_DEADLINE_MS = 1_000;
 
@@ -105,6 +129,13 @@ function translations(need: NatNeed, moved: Moved[]): Translation[] {
   });
 }
 
+/**
+ * The pcap filter for a probe's packets: TCP, or ICMP of the probe's family. In IPv6 only echoes and errors
+ * (types up to 129): neighbour discovery and multicast listener reports are ICMPv6 too, and not the probe's.
+ */
+const probeFilter = (kind: ProbeSpec['kind'], to: string): string[] =>
+  kind !== 'ping' ? ['tcp'] : to.includes(':') ? ['icmp6', 'and', 'ip6[40]', '<=', '129'] : ['icmp'];
+
 export async function rerun(
   host: Host,
   spec: ProbeSpec,
@@ -112,9 +143,9 @@ export async function rerun(
   path: readonly PathPoint[],
   nat: NatNeed,
 ): Promise<Rerun> {
-  const dialect = dialectOf(firewall);
+  const dialect = dialectOf(firewall, familyOf(spec.to));
   const before = await dialect.read(host);
-  const filter = spec.kind === 'ping' ? ['icmp'] : ['tcp'];
+  const filter = probeFilter(spec.kind, spec.to);
   // the first run already waited its full deadline; here a second is plenty for an answer on a virtual link
   const timeoutMs = Math.min(spec.timeoutMs ?? RERUN_DEADLINE_MS, RERUN_DEADLINE_MS);
   const probed = () => probe(host, { ...spec, timeoutMs });

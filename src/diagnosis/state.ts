@@ -3,11 +3,12 @@
 // for, an address outside the bridge's network, forwarding off globally or on one interface.
 import type { Host } from '../hosts/host.ts';
 import { contains } from '../net/ipv4.ts';
+import { contains6 } from '../net/ipv6.ts';
 import { neighbourState, routeGet, sysctl } from '../evidence/links.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import { ping, probe } from '../probes/probe.ts';
 import type { Roles, Workload } from '../roles/roles.ts';
-import { uplinkAddress, type World } from '../world/world.ts';
+import { uplinkAddress, type Family, type World } from '../world/world.ts';
 import type { AddressBook } from './path.ts';
 
 interface Link {
@@ -35,6 +36,7 @@ export async function stateCauses(
   world: World,
   bridge: string | undefined,
   addresses: AddressBook,
+  family: Family = 'ipv4',
 ): Promise<string[]> {
   const causes: string[] = [];
   const hostLinks = await linksIn(host, undefined);
@@ -48,7 +50,7 @@ export async function stateCauses(
   const source = roles.workloads.find((w) => w.netns === probe.from);
   const target = roles.workloads.find((w) => w.address === probe.to);
   for (const workload of [source, target]) {
-    if (workload) causes.push(...(await workloadCauses(host, workload, roles, hostLinks, bridge, addresses)));
+    if (workload) causes.push(...(await workloadCauses(host, workload, roles, hostLinks, bridge, addresses, family)));
   }
   if (source) causes.push(...(await routeCauses(host, source, probe.to, 'to')));
   // an inbound connection also needs the server's way back to the client
@@ -63,11 +65,13 @@ export async function stateCauses(
   const hostLocal = [roles.gateway, uplinkAddress(world)].includes(probe.to) || probe.from === undefined;
   const crossesHost = (source && !target && !hostLocal) || probe.from === world.internet.namespace;
   if (crossesHost) {
-    if ((await sysctl(host, undefined, 'net.ipv4.ip_forward')) === '0')
-      causes.push('forwarding is off in the host (net.ipv4.ip_forward=0)');
+    const forwarding = family === 'ipv6' ? 'net.ipv6.conf.all.forwarding' : 'net.ipv4.ip_forward';
+    if ((await sysctl(host, undefined, forwarding)) === '0')
+      causes.push(`forwarding is off in the host (${forwarding}=0)`);
+    const ip = family === 'ipv6' ? 'ipv6' : 'ipv4';
     for (const link of [bridge, world.uplink.name]) {
-      if (link && (await sysctl(host, undefined, `net.ipv4.conf.${link}.forwarding`)) === '0')
-        causes.push(`forwarding is off on ${link} (net.ipv4.conf.${link}.forwarding=0)`);
+      if (link && (await sysctl(host, undefined, `net.${ip}.conf.${link}.forwarding`)) === '0')
+        causes.push(`forwarding is off on ${link} (net.${ip}.conf.${link}.forwarding=0)`);
     }
   }
   return causes;
@@ -94,11 +98,13 @@ async function routeCauses(host: Host, workload: Workload, address: string, way:
     state = ownArpFailed ? ['FAILED'] : await neighbourState(host, workload.netns, hop);
   }
   if (!state.includes('FAILED') && !state.includes('INCOMPLETE')) return [];
-  const arp = `ARP ${state.join(' ')}`;
+  // IPv6 asks by neighbour discovery, IPv4 by ARP
+  const asks = address.includes(':') ? 'neighbour discovery' : 'ARP';
+  const arp = `${asks} ${state.join(' ')}`;
   return [
     route.gateway
       ? `${workload.label} routes ${address} via ${route.gateway}, which nobody answers for (${arp})`
-      : `${workload.label} gets no ARP answer for ${address} on ${route.dev} (${arp})`,
+      : `${workload.label} gets no ${asks} answer for ${address} on ${route.dev} (${arp})`,
   ];
 }
 
@@ -109,16 +115,19 @@ async function workloadCauses(
   hostLinks: Link[],
   bridge: string | undefined,
   addresses: AddressBook,
+  family: Family,
 ): Promise<string[]> {
+  const inet = family === 'ipv6' ? 'inet6' : 'inet';
   const own = (await addresses(workload.netns)).flatMap((link) =>
     link.addr_info
-      .filter((info) => info.family === 'inet' && info.local === workload.address)
+      .filter((info) => info.family === inet && info.local === workload.address)
       .map((info) => ({ link: link.ifname, ...info })),
   );
   if (own.length === 0) return [`${workload.label} has no interface with its address ${workload.address}`];
   const { link: ifname, prefixlen } = own[0]!;
   const causes: string[] = [];
-  if (!contains({ address: workload.address, prefix: prefixlen }, roles.gateway)) {
+  const network = { address: workload.address, prefix: prefixlen };
+  if (!(family === 'ipv6' ? contains6(network, roles.gateway) : contains(network, roles.gateway))) {
     causes.push(
       `${workload.label}'s address ${workload.address}/${prefixlen} is outside the gateway ${roles.gateway}'s network`,
     );

@@ -87,7 +87,8 @@ async function untilPrintedSoFar(host: Host, set: BackgroundProcess, files: stri
 
 // "1732546500.123456 IP 192.168.0.2 > 8.8.8.8: ICMP echo request, id 1, seq 1, length 64"
 // "1732546500.123456 IP 198.51.100.7.40312 > 172.31.8.154.5000: Flags [S], seq …"
-const LINE = /^\d+\.\d+ (?:IP|ARP,) (.*)$/;
+// "1732546500.123456 IP6 fd00:88::2 > 2001:4860:4860::8888: ICMP6, echo request, id 1, seq 1, length 64"
+const LINE = /^\d+\.\d+ (?:IP6?|ARP,) (.*)$/;
 const IP_LINE = /^(\S+) > (\S+): (.*)$/;
 
 export function parsePacket(line: string): Packet | undefined {
@@ -104,14 +105,16 @@ export function parsePacket(line: string): Packet | undefined {
   return { src, dst, srcPort, dstPort, info: ip[3]!, line };
 }
 
-/** tcpdump writes a port as a fifth dotted part: 172.31.8.154.5000 */
+/** tcpdump writes a port as a last dotted part: 172.31.8.154.5000, 2001:db8:31::8:154.5000 */
 function splitPort(text: string): [string, number | undefined] {
   const parts = text.split('.');
-  return parts.length === 5 ? [parts.slice(0, 4).join('.'), Number(parts[4])] : [text, undefined];
+  if (parts.length === 5) return [parts.slice(0, 4).join('.'), Number(parts[4])];
+  if (parts.length === 2 && text.includes(':')) return [parts[0]!, Number(parts[1])];
+  return [text, undefined];
 }
 
 /** Packets matching a predicate, for assertions that read like the guide. */
 export const echoRequests = (packets: Packet[] = []): Packet[] =>
-  packets.filter((p) => p.info.startsWith('ICMP echo request'));
+  packets.filter((p) => /^ICMP6?,? echo request/.test(p.info));
 export const echoReplies = (packets: Packet[] = []): Packet[] =>
-  packets.filter((p) => p.info.startsWith('ICMP echo reply'));
+  packets.filter((p) => /^ICMP6?,? echo reply/.test(p.info));

@@ -1,13 +1,15 @@
 // Why a check failed, in words, from what the probe itself observed (the diagnosis that re-runs a failing
 // probe with captures and traces comes on top of this).
-import { describeProbe, type Outcome } from '../probes/outcome.ts';
+import { describeProbe, withPort, type Outcome } from '../probes/outcome.ts';
 import type { Roles } from '../roles/roles.ts';
 import type { Check } from './properties.ts';
 
 export function explain(check: Check, outcome: Outcome, roles: Roles): string {
   const { probe } = check;
   const from = probe.from ?? 'the host';
-  const target = `${probe.to}${probe.port ? `:${probe.port}` : ''}`;
+  const target = probe.port ? withPort(probe.to, probe.port) : probe.to;
+  // IPv6 finds its neighbours by neighbour discovery, not ARP
+  const arp = probe.to.includes(':') ? 'neighbour advertisement' : 'ARP answer';
   switch (outcome.kind) {
     case 'error':
       return `the probe could not run: ${outcome.detail}`;
@@ -27,8 +29,8 @@ export function explain(check: Check, outcome: Outcome, roles: Roles): string {
         : `${from} has no route to ${probe.to}`;
     case 'host-unreachable':
       return outcome.from
-        ? `${outcome.from} got no ARP answer for ${probe.to} (or for the next hop to it)`
-        : `${from} cannot reach ${probe.to}: no ARP answer, or an ICMP host-unreachable`;
+        ? `${outcome.from} got no ${arp} for ${probe.to} (or for the next hop to it)`
+        : `${from} cannot reach ${probe.to}: no ${arp}, or an ICMP host-unreachable`;
     case 'refused':
       return `${target} answered with a TCP reset: nothing listens there, and nothing forwards it to a listener`;
     case 'filtered':

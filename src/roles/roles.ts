@@ -2,6 +2,7 @@
 // nothing about how it was built. The guide derives them from its topology, a user's script writes them as
 // JSON (parse-roles.ts), Docker's engine will read them from `docker inspect`.
 import type { NetnsRef } from '../hosts/host.ts';
+import type { Family } from '../world/world.ts';
 
 export interface Workload {
   /** a short name for reports: "a", "netns1", a container's name */
@@ -31,6 +32,19 @@ export interface Roles {
   gateway6?: string;
   /** absent: the implementation publishes nothing, and property 4 is skipped with that reason */
   published?: Published;
+}
+
+/**
+ * The roles as a probe of one family sees them: in IPv6 each workload's address6 and the gateway6 stand where
+ * the IPv4 addresses stand (empty where the roles give none), as worldAs does for the world.
+ */
+export function rolesAs(roles: Roles, family: Family): Roles {
+  if (family === 'ipv4') return roles;
+  return {
+    ...roles,
+    gateway: roles.gateway6 ?? '',
+    workloads: roles.workloads.map((w) => ({ ...w, address: w.address6 ?? '' })),
+  };
 }
 
 export function workloadByLabel(roles: Roles, label: string): Workload {

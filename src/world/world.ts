@@ -68,6 +68,23 @@ const pick = ({ publicHost, outsideClient, neighbour }: World['internet']) => ({
   neighbour,
 });
 
+/** The family an address is written in. */
+export const familyOf = (address: string): Family => (address.includes(':') ? 'ipv6' : 'ipv4');
+
+/**
+ * The world as a probe of one family sees it: its IPv4-named fields (uplink, internet) hold that family's
+ * addresses, so that what reasons about one probe (the diagnosis) reads the same in both families.
+ */
+export function worldAs(world: World, family: Family): World {
+  if (family === 'ipv4') return world;
+  const { uplinkAddress: address, gateway, publicHost, outsideClient, neighbour } = world.ipv6;
+  return {
+    ...world,
+    uplink: { ...world.uplink, address, gateway },
+    internet: { ...world.internet, publicHost, outsideClient, neighbour },
+  };
+}
+
 /** The host's public address, without its prefix: 172.31.8.154 (2001:db8:31::8:154 in IPv6). */
 export function uplinkAddress(world: World, family: Family = 'ipv4'): string {
   return worldIn(world, family).uplinkAddress.split('/')[0]!;
