@@ -40,7 +40,7 @@ export async function diagnose(
   const addresses = addressBook(host);
   // the bridge: the host's link that holds the gateway address
   const bridge = await linkWithAddress(addresses, undefined, roles.gateway);
-  const causes = await stateCauses(host, spec, roles, world, bridge, addresses, family);
+  const causes = await stateCauses(host, spec, roles, world, bridge, addresses);
   const path = await pathOf(host, spec, roles, world, bridge, addresses);
   const need = natNeed(spec, roles, world);
   const again = await rerun(host, spec, firewall, path, need);

@@ -6,13 +6,7 @@ import { capture, pointKey, type Packet } from '../evidence/capture.ts';
 import { countedLines, type Counted, type NatTarget, type RuleMeaning } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
 import { nftCountedRules } from '../evidence/nft-counters.ts';
-import {
-  ip6tablesOf,
-  iptablesOf,
-  type Firewall,
-  type Ip6tablesCommand,
-  type IptablesCommand,
-} from '../net/firewall.ts';
+import { iptablesIn, iptablesOf, type Firewall, type Ip6tablesCommand, type IptablesCommand } from '../net/firewall.ts';
 import { familyOf, type Family } from '../world/world.ts';
 import type { ProbeResult, ProbeSpec } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
@@ -78,7 +72,7 @@ const nftDialect = (family: Family): RuleDialect => ({
 
 const dialectOf = (firewall: Firewall, family: Family): RuleDialect => {
   if (firewall === 'nft') return nftDialect(family);
-  return iptablesDialect(family === 'ipv6' ? ip6tablesOf(iptablesOf(firewall)) : iptablesOf(firewall));
+  return iptablesDialect(iptablesIn(iptablesOf(firewall), family));
 };
 
 const RERUN_DEADLINE_MS = 1_000;
@@ -134,7 +128,7 @@ function translations(need: NatNeed, moved: Moved[]): Translation[] {
  * (types up to 129): neighbour discovery and multicast listener reports are ICMPv6 too, and not the probe's.
  */
 const probeFilter = (kind: ProbeSpec['kind'], to: string): string[] =>
-  kind !== 'ping' ? ['tcp'] : to.includes(':') ? ['icmp6', 'and', 'ip6[40]', '<=', '129'] : ['icmp'];
+  kind !== 'ping' ? ['tcp'] : familyOf(to) === 'ipv6' ? ['icmp6', 'and', 'ip6[40]', '<=', '129'] : ['icmp'];
 
 export async function rerun(
   host: Host,

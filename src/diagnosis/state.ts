@@ -8,7 +8,7 @@ import { neighbourState, routeGet, sysctl } from '../evidence/links.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import { ping, probe } from '../probes/probe.ts';
 import type { Roles, Workload } from '../roles/roles.ts';
-import { uplinkAddress, type Family, type World } from '../world/world.ts';
+import { familyOf, uplinkAddress, type Family, type World } from '../world/world.ts';
 import type { AddressBook } from './path.ts';
 
 interface Link {
@@ -36,8 +36,8 @@ export async function stateCauses(
   world: World,
   bridge: string | undefined,
   addresses: AddressBook,
-  family: Family = 'ipv4',
 ): Promise<string[]> {
+  const family = familyOf(probe.to);
   const causes: string[] = [];
   const hostLinks = await linksIn(host, undefined);
   const bridgeLink = hostLinks.find((link) => link.ifname === bridge);
@@ -68,10 +68,9 @@ export async function stateCauses(
     const forwarding = family === 'ipv6' ? 'net.ipv6.conf.all.forwarding' : 'net.ipv4.ip_forward';
     if ((await sysctl(host, undefined, forwarding)) === '0')
       causes.push(`forwarding is off in the host (${forwarding}=0)`);
-    const ip = family === 'ipv6' ? 'ipv6' : 'ipv4';
     for (const link of [bridge, world.uplink.name]) {
-      if (link && (await sysctl(host, undefined, `net.${ip}.conf.${link}.forwarding`)) === '0')
-        causes.push(`forwarding is off on ${link} (net.${ip}.conf.${link}.forwarding=0)`);
+      if (link && (await sysctl(host, undefined, `net.${family}.conf.${link}.forwarding`)) === '0')
+        causes.push(`forwarding is off on ${link} (net.${family}.conf.${link}.forwarding=0)`);
     }
   }
   return causes;
@@ -99,7 +98,7 @@ async function routeCauses(host: Host, workload: Workload, address: string, way:
   }
   if (!state.includes('FAILED') && !state.includes('INCOMPLETE')) return [];
   // IPv6 asks by neighbour discovery, IPv4 by ARP
-  const asks = address.includes(':') ? 'neighbour discovery' : 'ARP';
+  const asks = familyOf(address) === 'ipv6' ? 'neighbour discovery' : 'ARP';
   const arp = `${asks} ${state.join(' ')}`;
   return [
     route.gateway

@@ -14,3 +14,7 @@ export const iptablesOf = (firewall: Firewall): IptablesCommand => (firewall ===
 export type Ip6tablesCommand = 'ip6tables-nft' | 'ip6tables-legacy';
 export const ip6tablesOf = (iptables: IptablesCommand): Ip6tablesCommand =>
   iptables === 'iptables-nft' ? 'ip6tables-nft' : 'ip6tables-legacy';
+
+/** The iptables command for a family's rules: the command itself for IPv4, its twin for IPv6. */
+export const iptablesIn = (iptables: IptablesCommand, family: 'ipv4' | 'ipv6'): IptablesCommand | Ip6tablesCommand =>
+  family === 'ipv6' ? ip6tablesOf(iptables) : iptables;

@@ -2,6 +2,7 @@
 // probe with captures and traces comes on top of this).
 import { describeProbe, withPort, type Outcome } from '../probes/outcome.ts';
 import type { Roles } from '../roles/roles.ts';
+import { familyOf } from '../world/world.ts';
 import type { Check } from './properties.ts';
 
 export function explain(check: Check, outcome: Outcome, roles: Roles): string {
@@ -9,7 +10,7 @@ export function explain(check: Check, outcome: Outcome, roles: Roles): string {
   const from = probe.from ?? 'the host';
   const target = probe.port ? withPort(probe.to, probe.port) : probe.to;
   // IPv6 finds its neighbours by neighbour discovery, not ARP
-  const arp = probe.to.includes(':') ? 'neighbour advertisement' : 'ARP answer';
+  const arp = familyOf(probe.to) === 'ipv6' ? 'neighbour advertisement' : 'ARP answer';
   switch (outcome.kind) {
     case 'error':
       return `the probe could not run: ${outcome.detail}`;

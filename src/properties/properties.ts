@@ -4,8 +4,8 @@
 import { http, ping } from '../probes/probe.ts';
 import type { RuleRef } from '../evidence/counters.ts';
 import type { OutcomeKind, ProbeSpec } from '../probes/outcome.ts';
-import { workloadByLabel, type Roles, type Workload } from '../roles/roles.ts';
-import { uplinkAddress, worldIn, type Family, type World } from '../world/world.ts';
+import { rolesAs, workloadByLabel, type Roles, type Workload } from '../roles/roles.ts';
+import { uplinkAddress, worldAs, type Family, type World } from '../world/world.ts';
 
 export const PROPERTIES = {
   '1-bridge': 'each workload reaches the gateway and every other workload',
@@ -95,8 +95,8 @@ function missingIpv6(roles: Roles): string | undefined {
  */
 export function propertyTable(
   property: PropertyId,
-  roles: Roles,
-  world: World,
+  givenRoles: Roles,
+  givenWorld: World,
   family: Family = 'ipv4',
   ownChecks: readonly Check[] = [],
 ): PropertyTable {
@@ -109,23 +109,24 @@ export function propertyTable(
     ],
     responders,
   });
-  const skip = family === 'ipv6' ? missingIpv6(roles) : undefined;
+  const skip = family === 'ipv6' ? missingIpv6(givenRoles) : undefined;
   if (skip) return { ...table([]), checks: [], skip };
-  const uplink = uplinkAddress(world, family);
-  const internet = { ...worldIn(world, family), namespace: world.internet.namespace };
-  const gateway = family === 'ipv6' ? roles.gateway6! : roles.gateway;
-  const addressOf = (w: Workload) => (family === 'ipv6' ? w.address6! : w.address);
+  // the family's view, its addresses where the IPv4 ones stand: each table is written once for both
+  const roles = rolesAs(givenRoles, family);
+  const world = worldAs(givenWorld, family);
+  const uplink = uplinkAddress(world);
+  const { internet } = world;
   switch (property) {
     case '1-bridge':
       return table(
         roles.workloads.flatMap((w) => [
           {
-            probe: ping(w.netns, gateway, from(w)),
+            probe: ping(w.netns, roles.gateway, from(w)),
             expect: 'reachable',
             because: `${w.label} is on the bridge whose address is the gateway`,
           },
           ...peersOf(w, roles.workloads).map((other) => ({
-            probe: ping(w.netns, addressOf(other), from(w)),
+            probe: ping(w.netns, other.address, from(w)),
             expect: 'reachable' as const,
             because: `${w.label} and ${other.label} share the bridge`,
           })),
@@ -140,7 +141,7 @@ export function propertyTable(
             because: `${w.label} routes to the host through the gateway`,
           },
           {
-            probe: ping(undefined, addressOf(w)),
+            probe: ping(undefined, w.address),
             expect: 'reachable',
             because: `the host has a connected route to ${w.label}'s network`,
           },
@@ -161,7 +162,7 @@ export function propertyTable(
             because: "source NAT replaces the workload's private address with the host's",
           },
           {
-            probe: ping(internet.namespace, addressOf(w)),
+            probe: ping(internet.namespace, w.address),
             expect: 'network-unreachable',
             because: 'the internet has no route to a private address; only NAT can bring replies back',
           },
@@ -184,7 +185,7 @@ export function propertyTable(
               `and DNAT keeps the client's address`,
           },
           {
-            probe: http(internet.namespace, addressOf(server), published.targetPort, client),
+            probe: http(internet.namespace, server.address, published.targetPort, client),
             expect: 'network-unreachable',
             because: "a workload's private address is not routable from outside; only the published port is",
           },

@@ -1,47 +1,31 @@
-// The guide's two NAT rules written as a native nft ruleset (the firewall backend `nft`), in a table of its own,
-// and their IPv6 twins in the ip6 table of the same name.
-import { networkOf, parseCidr } from '../../net/ipv4.ts';
-import { networkOf6, parseCidr6 } from '../../net/ipv6.ts';
-import { nftDnatRule, nftMasqueradeRule, nftNatRule } from '../../net/nft-nat.ts';
-import { uplinkAddress } from '../../world/world.ts';
-import { addressOf, namespaceOf, type Topology } from './topology.ts';
+// The guide's two NAT rules written as a native nft ruleset (the firewall backend `nft`), in a table of its own:
+// IPv4's in the ip table, their IPv6 twins in the ip6 table of the same name.
+import { nftDnatRule, nftMasqueradeRule, nftNatRule, type NftFamily } from '../../net/nft-nat.ts';
+import { withPort } from '../../probes/outcome.ts';
+import { uplinkAddress, type Family } from '../../world/world.ts';
+import { bridgeNetwork, namespaceAddress, namespaceOf, type Topology } from './topology.ts';
 
 export const GUIDE_NFT_TABLE = 'netns_conformance_guide';
 
-/** Masquerade the bridge's network leaving the host anywhere but the bridge. */
-export const nftMasquerade = (topology: Topology): string =>
-  nftNatRule(
-    GUIDE_NFT_TABLE,
-    'postrouting',
-    nftMasqueradeRule(networkOf(parseCidr(topology.bridge.address)!), topology.bridge.name),
-  );
+const NFT: Record<Family, NftFamily> = { ipv4: 'ip', ipv6: 'ip6' };
 
-export const nftMasquerade6 = (topology: Topology): string =>
+/** Masquerade the bridge's network leaving the host anywhere but the bridge. */
+export const nftMasquerade = (topology: Topology, family: Family = 'ipv4'): string =>
   nftNatRule(
     GUIDE_NFT_TABLE,
     'postrouting',
-    nftMasqueradeRule(networkOf6(parseCidr6(topology.bridge.address6!)!), topology.bridge.name, 'ip6'),
-    'ip6',
+    nftMasqueradeRule(bridgeNetwork(topology, family), topology.bridge.name, NFT[family]),
+    NFT[family],
   );
 
 /** DNAT the host's public address and port to the server. */
-export const nftDnat = (topology: Topology): string => {
-  const server = addressOf(namespaceOf(topology, topology.server.namespace).address);
+export const nftDnat = (topology: Topology, family: Family = 'ipv4'): string => {
+  const server = namespaceAddress(namespaceOf(topology, topology.server.namespace), family);
   const { port } = topology.server;
   return nftNatRule(
     GUIDE_NFT_TABLE,
     'prerouting',
-    nftDnatRule(addressOf(topology.uplink.address), port, `${server}:${port}`),
-  );
-};
-
-export const nftDnat6 = (topology: Topology): string => {
-  const server = addressOf(namespaceOf(topology, topology.server.namespace).address6!);
-  const { port } = topology.server;
-  return nftNatRule(
-    GUIDE_NFT_TABLE,
-    'prerouting',
-    nftDnatRule(uplinkAddress(topology, 'ipv6'), port, `[${server}]:${port}`, 'ip6'),
-    'ip6',
+    nftDnatRule(uplinkAddress(topology, family), port, withPort(server, port), NFT[family]),
+    NFT[family],
   );
 };

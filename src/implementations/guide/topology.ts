@@ -2,9 +2,9 @@
 // resolves `extends`, and rejects a malformed one with a one-line error naming the field and the fix.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { contains, isIpv4, parseCidr, type Cidr } from '../../net/ipv4.ts';
-import { contains6, parseCidr6 } from '../../net/ipv6.ts';
-import { WORLD_IPV6, type World } from '../../world/world.ts';
+import { contains, isIpv4, networkOf, parseCidr, type Cidr } from '../../net/ipv4.ts';
+import { contains6, networkOf6, parseCidr6 } from '../../net/ipv6.ts';
+import { WORLD_IPV6, type Family, type World } from '../../world/world.ts';
 import { STEP_IDS, type StepId } from './step-ids.ts';
 
 export interface NamespaceSpec {
@@ -287,6 +287,17 @@ class Checker {
 /** True when the guide builds IPv6 too: its run judges IPv6 and its topology gives the bridge an IPv6 address. */
 export const dualStack = (topology: Topology): boolean =>
   topology.families.includes('ipv6') && topology.bridge.address6 !== undefined;
+
+/** The families the guide builds its NAT rules in: IPv4, and IPv6 in dual stack. */
+export const builtFamilies = (topology: Topology): Family[] => (dualStack(topology) ? ['ipv4', 'ipv6'] : ['ipv4']);
+
+/** The bridge's network in a family: 192.168.0.0/16, fd00:192:168::/64. */
+export const bridgeNetwork = ({ bridge }: Topology, family: Family): string =>
+  family === 'ipv6' ? networkOf6(parseCidr6(bridge.address6!)!) : networkOf(parseCidr(bridge.address)!);
+
+/** A namespace's address in a family, without its prefix. */
+export const namespaceAddress = (ns: NamespaceSpec, family: Family): string =>
+  addressOf(family === 'ipv6' ? ns.address6! : ns.address);
 
 /** The address part of "192.168.0.2/16". */
 export function addressOf(cidr: string): string {

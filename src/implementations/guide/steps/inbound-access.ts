@@ -2,10 +2,11 @@
 import type { BackgroundProcess } from '../../../hosts/background.ts';
 import { startResponder } from '../../../probes/responder.ts';
 import type { Step } from '../step.ts';
-import { ip6tablesOf } from '../../../net/firewall.ts';
-import { uplinkAddress } from '../../../world/world.ts';
-import { addressOf, dualStack, namespaceOf, type Topology } from '../topology.ts';
-import { nftDnat, nftDnat6 } from '../nft-ruleset.ts';
+import { iptablesIn } from '../../../net/firewall.ts';
+import { withPort } from '../../../probes/outcome.ts';
+import { uplinkAddress, type Family } from '../../../world/world.ts';
+import { addressOf, builtFamilies, namespaceAddress, namespaceOf, type Topology } from '../topology.ts';
+import { nftDnat } from '../nft-ruleset.ts';
 
 export const startHttpServer = (topology: Topology): Step<BackgroundProcess> => {
   const ns = namespaceOf(topology, topology.server.namespace);
@@ -21,30 +22,22 @@ export const startHttpServer = (topology: Topology): Step<BackgroundProcess> => 
   };
 };
 
-/** The rule's own words, also used to find its counter in `iptables-save -c`. */
-export const dnatRule = (topology: Topology): string[] => {
+/** The rule's own words (in a family: its addresses), also used to find its counter in `iptables-save -c`. */
+export const dnatRule = (topology: Topology, family: Family = 'ipv4'): string[] => {
   const ns = namespaceOf(topology, topology.server.namespace);
-  const port = String(topology.server.port);
+  const { port } = topology.server;
   return [
     '-d',
-    addressOf(topology.uplink.address),
+    uplinkAddress(topology, family),
     '-p',
     'tcp',
     '--dport',
-    port,
+    String(port),
     '-j',
     'DNAT',
     '--to-destination',
-    `${addressOf(ns.address)}:${port}`,
+    withPort(namespaceAddress(ns, family), port),
   ];
-};
-
-/** The IPv6 twin: the uplink's IPv6 address and the same port to the server's IPv6 address. */
-export const dnatRule6 = (topology: Topology): string[] => {
-  const ns = namespaceOf(topology, topology.server.namespace);
-  const port = String(topology.server.port);
-  const to = `[${addressOf(ns.address6!)}]:${port}`;
-  return ['-d', uplinkAddress(topology, 'ipv6'), '-p', 'tcp', '--dport', port, '-j', 'DNAT', '--to-destination', to];
 };
 
 export const addDnat = (topology: Topology): Step => ({
@@ -52,11 +45,11 @@ export const addDnat = (topology: Topology): Step => ({
   title:
     `DNAT ${addressOf(topology.uplink.address)}:${topology.server.port} ` +
     `to the server in ${topology.server.namespace}`,
+  // in dual stack its IPv6 twin too: the uplink's IPv6 address and the same port to the server's IPv6 address
   run: async ({ $, iptables, firewall, topology: built }) => {
-    if (firewall === 'nft') await $`nft -f - <<< ${nftDnat(topology)}`;
-    else await $`${iptables} -t nat -A PREROUTING ${dnatRule(topology)}`;
-    if (!dualStack(built)) return;
-    if (firewall === 'nft') await $`nft -f - <<< ${nftDnat6(topology)}`;
-    else await $`${ip6tablesOf(iptables)} -t nat -A PREROUTING ${dnatRule6(topology)}`;
+    for (const family of builtFamilies(built)) {
+      if (firewall === 'nft') await $`nft -f - <<< ${nftDnat(topology, family)}`;
+      else await $`${iptablesIn(iptables, family)} -t nat -A PREROUTING ${dnatRule(topology, family)}`;
+    }
   },
 });
