@@ -11,6 +11,7 @@ import { progress } from '../progress.ts';
 import { withinPaced } from '../wait.ts';
 import { chooseAcceleration, type Acceleration } from './vm/accel.ts';
 import { AgentChannel } from './agent/channel.ts';
+import { bootImageFor } from './vm/boot-image.ts';
 import { initramfsFor } from './vm/initramfs.ts';
 import type { Kernel } from './vm/kernels.ts';
 import { AGENT_FD, qemuArgv } from './vm/qemu-argv.ts';
@@ -61,7 +62,7 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
   const accel = opts.accel ?? chooseAcceleration();
   const task = `vm ${kernel.series}`;
   const argv = qemuArgv({
-    vmlinuz: kernel.vmlinuz,
+    kernelImage: await bootImageFor(kernel),
     initramfs: await initramfsFor(kernel),
     accel,
     agent: AGENT,

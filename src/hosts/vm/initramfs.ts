@@ -2,11 +2,12 @@
 // the machine's root (9p over virtio, overlay), with what they depend on. Built once per kernel, kept beside it.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { HarnessSetupError } from '../../setup-error.ts';
 import type { Kernel } from './kernels.ts';
+import { oncePerKernel, writeWhole } from './made-once.ts';
 
 const INIT = join(import.meta.dirname, 'init.sh');
 export const BUSYBOX = '/usr/bin/busybox';
@@ -60,21 +61,11 @@ async function bootModules(kernel: Kernel): Promise<Array<{ name: string; bytes:
   return ordered;
 }
 
-const made = new Map<string, Promise<string>>();
-
 /**
  * The initramfs for this kernel: built on first use, then taken from beside the kernel. A process finds it once
- * (every boot asks) and shares that; another process builds its own and the rename decides.
+ * (every boot asks) and shares that.
  */
-export function initramfsFor(kernel: Kernel): Promise<string> {
-  let found = made.get(kernel.vmlinuz);
-  if (!found) {
-    found = buildInitramfs(kernel);
-    made.set(kernel.vmlinuz, found);
-    found.catch(() => made.delete(kernel.vmlinuz)); // a failed build is tried again by the next caller
-  }
-  return found;
-}
+export const initramfsFor = oncePerKernel(buildInitramfs);
 
 async function buildInitramfs(kernel: Kernel): Promise<string> {
   if (!existsSync(BUSYBOX))
@@ -108,10 +99,7 @@ async function buildInitramfs(kernel: Kernel): Promise<string> {
       input: list.join('\n'),
       encoding: 'buffer',
     });
-    // two runs may build it at once: each writes its own file, and the rename makes either one the initramfs
-    const partial = join(staging, 'initramfs.cpio');
-    await writeFile(partial, stdout);
-    await rename(partial, target);
+    await writeWhole(target, stdout);
     return target;
   } finally {
     await rm(staging, { recursive: true, force: true });

@@ -13,7 +13,8 @@ export const AGENT_FD = 3;
 const QBOOT = '/usr/share/qemu/qboot.rom';
 
 export interface QemuPlan {
-  vmlinuz: string;
+  /** the kernel's image: its vmlinux (booted by its PVH entry) or its vmlinuz (boot-image.ts) */
+  kernelImage: string;
   initramfs: string;
   accel: Acceleration;
   /** handed to the guest's init: the agent to run (agent.py, with the machine's python3), the modules folder */
@@ -53,7 +54,7 @@ export function qemuArgv(plan: QemuPlan): string[] {
     '-nic',
     'none',
     '-kernel',
-    plan.vmlinuz,
+    plan.kernelImage,
     '-initrd',
     plan.initramfs,
     '-append',
