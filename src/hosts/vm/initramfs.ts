@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { HarnessSetupError } from '../../setup-error.ts';
 import type { Kernel } from './kernels.ts';
-import { oncePerKernel, writeWhole } from './made-once.ts';
+import { oncePerKernel, placeWhole } from './made-once.ts';
 
 const INIT = join(import.meta.dirname, 'init.sh');
 export const BUSYBOX = '/usr/bin/busybox';
@@ -94,12 +94,14 @@ async function buildInitramfs(kernel: Kernel): Promise<string> {
       'modules/order',
       ...modules.map(({ name }) => `modules/${name}.ko`),
     ];
-    const { stdout } = await execa(BUSYBOX, ['cpio', '-o', '-H', 'newc'], {
-      cwd: staging,
-      input: list.join('\n'),
-      encoding: 'buffer',
+    await placeWhole(target, async (path) => {
+      await execa(BUSYBOX, ['cpio', '-o', '-H', 'newc'], {
+        cwd: staging,
+        input: list.join('\n'),
+        stdout: { file: path },
+      });
+      return true;
     });
-    await writeWhole(target, stdout);
     return target;
   } finally {
     await rm(staging, { recursive: true, force: true });

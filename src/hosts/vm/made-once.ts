@@ -1,6 +1,6 @@
 // What a VM host makes from a kernel and keeps beside it (its initramfs, its decompressed image): made once per
 // process, whoever asks first, and written so that two runs making it at once never see half a file.
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Kernel } from './kernels.ts';
 
@@ -33,7 +33,3 @@ export async function placeWhole(target: string, write: (path: string) => Promis
     await rm(staging, { recursive: true, force: true });
   }
 }
-
-/** placeWhole with bytes already made */
-export const writeWhole = (target: string, bytes: Uint8Array) =>
-  placeWhole(target, async (path) => (await writeFile(path, bytes), true));
