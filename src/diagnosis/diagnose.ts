@@ -8,7 +8,8 @@ import type { ProbeSpec } from '../probes/outcome.ts';
 import { rolesAs, type Roles } from '../roles/roles.ts';
 import { familyOf, uplinkAddress, worldAs, type World } from '../world/world.ts';
 import { dnatTargetCauses, snatTargetCauses } from './nat-targets.ts';
-import { addressBook, linkWithAddress, pathOf, type AddressBook } from './path.ts';
+import { cellState, linkWithAddress, type CellState } from './cell-state.ts';
+import { pathOf } from './path.ts';
 import { describeSeen, rerun, type NatNeed, type Rerun } from './rerun.ts';
 import { stateCauses } from './state.ts';
 
@@ -30,18 +31,17 @@ export async function diagnose(
   spec: ProbeSpec,
   givenRoles: Roles,
   context: DiagnosisContext,
+  state: CellState = cellState(host),
 ): Promise<Diagnosis> {
   // the probe speaks one family: the roles and the world in it, their addresses where the IPv4 ones stand
   const family = familyOf(spec.to);
   const roles = rolesAs(givenRoles, family);
   const world = worldAs(context.world, family);
   const { firewall } = context;
-  // each namespace's addresses are read once: the state causes and the path both need them
-  const addresses = addressBook(host);
   // the bridge: the host's link that holds the gateway address
-  const bridge = await linkWithAddress(addresses, undefined, roles.gateway);
-  const causes = await stateCauses(host, spec, roles, world, bridge, addresses);
-  const path = await pathOf(host, spec, roles, world, bridge, addresses);
+  const bridge = await linkWithAddress(state, undefined, roles.gateway);
+  const causes = await stateCauses(host, spec, roles, world, bridge, state);
+  const path = await pathOf(spec, roles, world, bridge, state);
   const need = natNeed(spec, roles, world);
   const again = await rerun(host, spec, firewall, path, need);
   const seen = describeSeen(again.seen);
@@ -51,7 +51,7 @@ export async function diagnose(
     uplink && uplink.captured.length === 0
       ? again.nat.filter((finding) => !finding.endsWith('never matched'))
       : again.nat;
-  const targets = await natTargetCauses(need, again, spec, roles, world, addresses);
+  const targets = await natTargetCauses(need, again, spec, roles, world, state);
   return { causes: [...causes, ...again.drops, ...nat, ...targets], ...(seen ? { seen } : {}) };
 }
 
@@ -62,11 +62,11 @@ async function natTargetCauses(
   spec: ProbeSpec,
   roles: Roles,
   world: World,
-  addresses: AddressBook,
+  state: CellState,
 ): Promise<string[]> {
   if (need === 'destination') return dnatTargetCauses(again.translated, spec, roles);
   if (need !== 'source') return [];
-  const owned = (await addresses(undefined)).flatMap((link) => link.addr_info.map((info) => info.local));
+  const owned = (await state.links(undefined)).flatMap((link) => link.addr_info.map((info) => info.local));
   return snatTargetCauses(again.translated, owned, again.seen, world.uplink.name);
 }
 

@@ -2,48 +2,18 @@
 // (the host's link that holds the gateway address), the uplink and the internet's end of it — in the order a
 // request travels, so that "last seen on br0, never on eth0" can be said.
 import type { CapturePoint } from '../evidence/capture.ts';
-import type { Host } from '../hosts/host.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import type { Roles, Workload } from '../roles/roles.ts';
 import { uplinkAddress, type World } from '../world/world.ts';
+import { linkWithAddress, type CellState } from './cell-state.ts';
 
 export interface PathPoint extends CapturePoint {
   /** how reports name it: "netns1/ceth0", "br0", "eth0", "internet/isp0" */
   label: string;
 }
 
-interface AddressOnLink {
-  ifname: string;
-  addr_info: Array<{ family: string; local: string; prefixlen: number }>;
-}
-
-/** The links of a namespace with their addresses (`ip -j addr`), read once per namespace per diagnosis. */
-export type AddressBook = (ns: string | undefined) => Promise<AddressOnLink[]>;
-
-export function addressBook(host: Host): AddressBook {
-  const read = new Map<string, Promise<AddressOnLink[]>>();
-  return (ns) => {
-    const key = ns ?? '';
-    if (!read.has(key))
-      read.set(
-        key,
-        host.exec(['ip', '-j', 'addr'], { ns }).then((result) => JSON.parse(result.stdout || '[]') as AddressOnLink[]),
-      );
-    return read.get(key)!;
-  };
-}
-
-/** The link in a namespace that holds an address, if any. */
-export async function linkWithAddress(
-  addresses: AddressBook,
-  ns: string | undefined,
-  address: string,
-): Promise<string | undefined> {
-  return (await addresses(ns)).find((link) => link.addr_info.some((info) => info.local === address))?.ifname;
-}
-
-async function workloadPoint(addresses: AddressBook, workload: Workload): Promise<PathPoint[]> {
-  const iface = await linkWithAddress(addresses, workload.netns, workload.address);
+async function workloadPoint(state: CellState, workload: Workload): Promise<PathPoint[]> {
+  const iface = await linkWithAddress(state, workload.netns, workload.address);
   return iface ? [{ ns: workload.netns, iface, label: `${workload.label}/${iface}` }] : [];
 }
 
@@ -52,19 +22,16 @@ async function workloadPoint(addresses: AddressBook, workload: Workload): Promis
  * captured on, and is left out (the state causes name it).
  */
 export async function pathOf(
-  host: Host,
   probe: ProbeSpec,
   roles: Roles,
   world: World,
   bridge: string | undefined,
-  addresses: AddressBook,
+  state: CellState,
 ): Promise<PathPoint[]> {
-  const points = await pointsOf(probe, roles, world, bridge, addresses);
+  const points = await pointsOf(probe, roles, world, bridge, state);
   const up = await Promise.all(
     points.map(async (point) =>
-      (
-        await host.exec(['ip', '-j', 'link', 'show', 'dev', point.iface], { ns: point.ns, expectExit: 'any' })
-      ).stdout.includes('"UP"'),
+      (await state.links(point.ns)).some((link) => link.ifname === point.iface && link.flags.includes('UP')),
     ),
   );
   return points.filter((_, index) => up[index]);
@@ -75,7 +42,7 @@ async function pointsOf(
   roles: Roles,
   world: World,
   bridge: string | undefined,
-  addresses: AddressBook,
+  state: CellState,
 ): Promise<PathPoint[]> {
   const bridgePoint: PathPoint[] = bridge ? [{ iface: bridge, label: bridge }] : [];
   const uplink: PathPoint = { iface: world.uplink.name, label: world.uplink.name };
@@ -90,9 +57,9 @@ async function pointsOf(
     (probe.to === uplinkAddress(world) && roles.published
       ? roles.workloads.find((w) => w.label === roles.published!.workload)
       : undefined);
-  const towardsTarget = target ? [...bridgePoint, ...(await workloadPoint(addresses, target))] : [];
+  const towardsTarget = target ? [...bridgePoint, ...(await workloadPoint(state, target))] : [];
   if (source) {
-    const start = await workloadPoint(addresses, source);
+    const start = await workloadPoint(state, source);
     if (target && probe.to === target.address) return [...start, ...towardsTarget];
     const hostLocal = [roles.gateway, uplinkAddress(world)].includes(probe.to);
     return hostLocal ? [...start, ...bridgePoint] : [...start, ...bridgePoint, uplink, internet];

@@ -4,28 +4,14 @@
 import type { Host } from '../hosts/host.ts';
 import { contains } from '../net/ipv4.ts';
 import { contains6 } from '../net/ipv6.ts';
-import { neighbourState, routeGet, sysctl } from '../evidence/links.ts';
+import { neighbourState } from '../evidence/links.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import { ping, probe } from '../probes/probe.ts';
 import type { Roles, Workload } from '../roles/roles.ts';
 import { familyOf, uplinkAddress, type Family, type World } from '../world/world.ts';
-import type { AddressBook } from './path.ts';
+import type { AddressedLink, CellState } from './cell-state.ts';
 
-interface Link {
-  ifindex: number;
-  ifname: string;
-  flags: string[];
-  operstate: string;
-  master?: string;
-  /** a veth's peer, by its index in the peer's namespace */
-  link_index?: number;
-}
-
-async function linksIn(host: Host, ns: string | undefined): Promise<Link[]> {
-  return JSON.parse((await host.exec(['ip', '-j', 'link'], { ns })).stdout || '[]') as Link[];
-}
-
-const isDown = (link: Link) => !link.flags.includes('UP');
+const isDown = (link: AddressedLink) => !link.flags.includes('UP');
 
 /** What is wrong along the probe's path, in words; empty when the state looks right. */
 /** bridge: the host's link that holds the gateway address, if any. */
@@ -35,11 +21,11 @@ export async function stateCauses(
   roles: Roles,
   world: World,
   bridge: string | undefined,
-  addresses: AddressBook,
+  state: CellState,
 ): Promise<string[]> {
   const family = familyOf(probe.to);
   const causes: string[] = [];
-  const hostLinks = await linksIn(host, undefined);
+  const hostLinks = await state.links(undefined);
   const bridgeLink = hostLinks.find((link) => link.ifname === bridge);
   if (!bridgeLink) causes.push(`no link in the host has the gateway address ${roles.gateway}`);
   else if (isDown(bridgeLink)) causes.push(`bridge ${bridgeLink.ifname} is down`);
@@ -50,26 +36,25 @@ export async function stateCauses(
   const source = roles.workloads.find((w) => w.netns === probe.from);
   const target = roles.workloads.find((w) => w.address === probe.to);
   for (const workload of [source, target]) {
-    if (workload) causes.push(...(await workloadCauses(host, workload, roles, hostLinks, bridge, addresses, family)));
+    if (workload) causes.push(...(await workloadCauses(workload, roles, hostLinks, bridge, state, family)));
   }
-  if (source) causes.push(...(await routeCauses(host, source, probe.to, 'to')));
+  if (source) causes.push(...(await routeCauses(host, state, source, probe.to, 'to')));
   // an inbound connection also needs the server's way back to the client
   const server =
     probe.from === world.internet.namespace && probe.source && roles.published
       ? roles.workloads.find((w) => w.label === roles.published!.workload)
       : undefined;
   if (server && probe.to === uplinkAddress(world)) {
-    causes.push(...(await routeCauses(host, server, probe.source!, 'back to')));
+    causes.push(...(await routeCauses(host, state, server, probe.source!, 'back to')));
   }
   // forwarding matters to what crosses the host: a workload to the internet, the internet to a workload
   const hostLocal = [roles.gateway, uplinkAddress(world)].includes(probe.to) || probe.from === undefined;
   const crossesHost = (source && !target && !hostLocal) || probe.from === world.internet.namespace;
   if (crossesHost) {
     const forwarding = family === 'ipv6' ? 'net.ipv6.conf.all.forwarding' : 'net.ipv4.ip_forward';
-    if ((await sysctl(host, undefined, forwarding)) === '0')
-      causes.push(`forwarding is off in the host (${forwarding}=0)`);
+    if ((await state.sysctl(forwarding)) === '0') causes.push(`forwarding is off in the host (${forwarding}=0)`);
     for (const link of [bridge, world.uplink.name]) {
-      if (link && (await sysctl(host, undefined, `net.${family}.conf.${link}.forwarding`)) === '0')
+      if (link && (await state.sysctl(`net.${family}.conf.${link}.forwarding`)) === '0')
         causes.push(`forwarding is off on ${link} (net.${family}.conf.${link}.forwarding=0)`);
     }
   }
@@ -80,8 +65,14 @@ export async function stateCauses(
 const ARP_GIVES_UP_MS = 4_000;
 
 /** No route from a workload to an address, or one via a next hop that does not answer ARP. */
-async function routeCauses(host: Host, workload: Workload, address: string, way: 'to' | 'back to'): Promise<string[]> {
-  const route = await routeGet(host, workload.netns, address);
+async function routeCauses(
+  host: Host,
+  cell: CellState,
+  workload: Workload,
+  address: string,
+  way: 'to' | 'back to',
+): Promise<string[]> {
+  const route = await cell.route(workload.netns, address);
   if (!route.ok) return [`${workload.label} has no route ${way} ${address} (${route.error})`];
   // the next hop, or the address itself when it is on-link, must answer ARP
   const hop = route.gateway ?? address;
@@ -108,16 +99,16 @@ async function routeCauses(host: Host, workload: Workload, address: string, way:
 }
 
 async function workloadCauses(
-  host: Host,
   workload: Workload,
   roles: Roles,
-  hostLinks: Link[],
+  hostLinks: AddressedLink[],
   bridge: string | undefined,
-  addresses: AddressBook,
+  state: CellState,
   family: Family,
 ): Promise<string[]> {
   const inet = family === 'ipv6' ? 'inet6' : 'inet';
-  const own = (await addresses(workload.netns)).flatMap((link) =>
+  const links = await state.links(workload.netns);
+  const own = links.flatMap((link) =>
     link.addr_info
       .filter((info) => info.family === inet && info.local === workload.address)
       .map((info) => ({ link: link.ifname, ...info })),
@@ -131,7 +122,7 @@ async function workloadCauses(
       `${workload.label}'s address ${workload.address}/${prefixlen} is outside the gateway ${roles.gateway}'s network`,
     );
   }
-  const link = (await linksIn(host, workload.netns)).find((candidate) => candidate.ifname === ifname)!;
+  const link = links.find((candidate) => candidate.ifname === ifname)!;
   if (isDown(link)) causes.push(`${workload.label}'s ${ifname} is down`);
   const cable =
     link.link_index === undefined ? undefined : hostLinks.find((candidate) => candidate.ifindex === link.link_index);

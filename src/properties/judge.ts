@@ -11,6 +11,7 @@ import { startResponder } from '../probes/responder.ts';
 import type { Cell, ResultRow } from '../results/row.ts';
 import type { Roles } from '../roles/roles.ts';
 import type { Family } from '../world/world.ts';
+import { cellState, type CellState } from '../diagnosis/cell-state.ts';
 import { diagnose, type DiagnosisContext } from '../diagnosis/diagnose.ts';
 import { explain } from './explain.ts';
 import { describeRule, rulePackets, type RuleRef } from '../evidence/counters.ts';
@@ -90,11 +91,13 @@ export async function judgeTables(
       judgements.push(table.checks.map((check) => (check.droppedBy ? alone.shift()! : free[index]!.shift()!)));
     }
     if (diagnosis) {
+      // what set-up fixed is read once for all the failed checks of these tables
+      const state = cellState(host);
       for (const [index, table] of tables.entries()) {
         const failed = judgements[index]!.filter((judgement) => judgement.row.verdict === 'fail');
         if (failed.length) await respondersOf(table);
         for (const { check, row: failedRow } of failed.slice(0, MOST_DIAGNOSED))
-          failedRow.why = await diagnosed(host, check, roles, diagnosis, failedRow.why!);
+          failedRow.why = await diagnosed(host, check, roles, { ...diagnosis, state }, failedRow.why!);
         for (const { row: failedRow } of failed.slice(MOST_DIAGNOSED))
           failedRow.why = `${failedRow.why} (not diagnosed: only the first ${MOST_DIAGNOSED} failures of a table are)`;
       }
@@ -124,11 +127,11 @@ async function diagnosed(
   host: Host,
   check: Check,
   roles: Roles,
-  diagnosis: DiagnosisContext,
+  { state, ...diagnosis }: DiagnosisContext & { state: CellState },
   explained: string,
 ): Promise<string> {
   try {
-    const { causes, seen } = await diagnose(host, check.probe, roles, diagnosis);
+    const { causes, seen } = await diagnose(host, check.probe, roles, diagnosis, state);
     return [...(causes.length ? causes : [explained]), ...(seen ? [seen] : [])].join('; ');
   } catch (error) {
     return `${explained} (the diagnosis could not run: ${(error as Error).message.split('\n')[0]})`;
