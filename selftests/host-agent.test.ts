@@ -2,8 +2,8 @@
 // a deadline ends the command's whole process group (SIGTERM, then SIGKILL 2 s later for one that ignores it),
 // input that comes later reaches a command already started, exit statuses and signals read as a shell reads them,
 // a command for a namespace runs in it (the agent enters it), a command that cannot start says why, and a
-// background process's pid is the host's, its waits end when it says the text or when it ends first, and the agent
-// signals it (a signal to a process that has ended says so).
+// background process's pid is the host's, its waits end when it says the text or when it ends first (or, at the
+// hang guard, say what it was doing), and the agent signals it (a signal to a process that has ended says so).
 import { describe, expect } from 'vitest';
 import { test } from '../fixtures/guide-test.ts';
 
@@ -83,5 +83,11 @@ describe("a host's agent", () => {
       /^the quitter: it exited: no such port$/,
     );
     await quitter.stop();
+    // a wait whose hang guard ends it says what the process was doing then: sleeping in the kernel's nanosleep
+    const mute = await host.spawn(['sleep', '34']);
+    await expect(mute.waitForStderr('listening on', 'the mute one', 0.2)).rejects.toThrow(
+      new RegExp(`^the mute one: not within \\d+ s \\(pid ${mute.pid} in state S in \\w*nanosleep\\w*\\)$`),
+    );
+    await mute.stop();
   });
 });

@@ -1,9 +1,7 @@
 // Packet captures (tcpdump) on chosen interfaces while an action runs: the packet's path, as evidence that a
 // negative result fails where the guide says it does (seen on br0, not on eth0), not for some other reason.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { BackgroundProcess } from '../hosts/background.ts';
-import { HOST_SCRATCH, type Host, type InterfaceRef } from '../hosts/host.ts';
+import type { Host, InterfaceRef } from '../hosts/host.ts';
 
 /** an interface of the host to capture on, in a namespace of the host (undefined: the host's own) */
 export type CapturePoint = InterfaceRef;
@@ -26,62 +24,74 @@ export interface Captured<T> {
 
 export const pointKey = (point: CapturePoint): string => `${point.ns ?? 'host'}/${point.iface}`;
 
-const CAPTURE_SET = readFileSync(resolve(import.meta.dirname, 'capture-set.sh'), 'utf8');
 /** the end marker's ethertype (IEEE 802's "local experimental"), and how tcpdump prints it */
 const MARKER_ETHERTYPE = 0x88b5;
 const MARKER_PRINTED = '(0x88b5)';
 
-/** Runs `action` while tcpdump listens on every point (with a pcap filter, as argv words), then parses what it saw. */
+/**
+ * Runs `action` while tcpdump listens on every point (with a pcap filter, as argv words), then parses what it saw.
+ * Each point's tcpdump is a background process of the host's agent, started in the point's namespace by the agent
+ * itself: no shell or nsenter stands between, so a tcpdump that cannot start is seen ending at once.
+ */
 export async function capture<T>(
   host: Host,
   points: CapturePoint[],
   filter: string[],
   action: () => Promise<T>,
 ): Promise<Captured<T>> {
-  const files = `${HOST_SCRATCH}/capture-${++captureCount}`;
-  const pairs = points.flatMap((point) => [point.ns ?? '-', point.iface]);
   const withMarker = [
     ...(filter.length ? ['(', ...filter, ')', 'or'] : []),
     'ether',
     'proto',
     `0x${MARKER_ETHERTYPE.toString(16)}`,
   ];
-  const set = await host.spawn(['bash', '-c', CAPTURE_SET, 'capture-set', files, withMarker.join(' '), ...pairs]);
+  const started = await Promise.allSettled(
+    points.map((point) => host.spawn(dump(point, withMarker), { ns: point.ns })),
+  );
+  const dumps = started.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
   try {
+    const notStarted = started.find((start) => start.status === 'rejected');
+    if (notStarted) throw notStarted.reason;
     // every point armed: each tcpdump has said "listening on"
     const where = points.map(pointKey).join(', ');
-    const armed = (_: CapturePoint, index: number) =>
-      set.waitFor({ path: `${files}.${index + 1}.err`, contains: 'listening on' }, `tcpdump on ${where}`);
-    await Promise.all(points.map(armed));
+    await Promise.all(dumps.map((dumping) => dumping.waitForStderr('listening on', `tcpdump on ${where}`)));
     const result = await action();
-    await untilPrintedSoFar(host, set, files, points);
-    const stopped = await set.stop('INT');
-    const outputs = stopped.stdout.split('#end\n');
+    await untilPrintedSoFar(host, dumps, points);
+    const outputs = await Promise.all(dumps.map((dumping) => dumping.stop('TERM')));
     const packets: Record<string, Packet[]> = {};
     for (const [index, point] of points.entries()) {
-      const lines = (outputs[index] ?? '').split('\n');
-      packets[pointKey(point)] = lines.map(parsePacket).filter((packet): packet is Packet => packet !== undefined);
+      const lines = outputs[index]!.stdout.split('\n');
+      packets[pointKey(point)] = lines.map(parsePacket).filter((seen): seen is Packet => seen !== undefined);
     }
     return { result, packets };
   } finally {
-    await set.stop('INT');
+    await Promise.all(dumps.map((dumping) => dumping.stop('TERM')));
   }
 }
 
-let captureCount = 0;
+/** tcpdump on one point; -Z root: it stays root rather than switching to a user the host's image may not have */
+const dump = (point: CapturePoint, filter: string[]): string[] => [
+  'tcpdump',
+  '-Z',
+  'root',
+  '-i',
+  point.iface,
+  '-n',
+  '-l',
+  '--immediate-mode',
+  '-tt',
+  filter.join(' '),
+];
 
 /**
  * A tcpdump that is stopped leaves what the kernel queued for it unread (on a busy machine, the reply of a ping
  * that had already come back). So a marker frame goes out of every point's interface, and each tcpdump has
  * printed everything before it once it has printed the marker: the kernel queues a socket's packets in order.
  */
-async function untilPrintedSoFar(host: Host, set: BackgroundProcess, files: string, points: CapturePoint[]) {
+async function untilPrintedSoFar(host: Host, dumps: BackgroundProcess[], points: CapturePoint[]) {
   const sent = await host.sendMarkers(points, MARKER_ETHERTYPE);
   const printed = (index: number) =>
-    set.waitFor(
-      { path: `${files}.${index + 1}.out`, contains: MARKER_PRINTED },
-      `tcpdump on ${pointKey(points[index]!)} to print the capture's end marker`,
-    );
+    dumps[index]!.waitForStdout(MARKER_PRINTED, `tcpdump on ${pointKey(points[index]!)} to print the end marker`);
   await Promise.all(sent.map(printed));
 }
 

@@ -77,9 +77,10 @@ export class BackgroundProcess {
     const display = `wait until ${condition.path} shows ${holds}`;
     const waited = await this.#host.watch({ ...condition, whileAlive: this.pid }, { timeoutMs, display });
     if (waited.exitCode !== 0) {
-      const late = `not within ${Math.round(timeoutMs / 1000)} s`;
+      const late = `not within ${Math.round(timeoutMs / 1000)} s (${waited.stderr.trim()})`;
       const why = waited.exitCode === 3 ? 'it exited' : waited.exitCode === 124 ? late : waited.stderr.trim();
-      throw new Error(`${what}: ${why}: ${(await this.output()).stderr.trim()}`);
+      const said = (await this.output()).stderr.trim();
+      throw new Error(said ? `${what}: ${why}: ${said}` : `${what}: ${why}`);
     }
   }
 

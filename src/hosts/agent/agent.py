@@ -158,6 +158,16 @@ def alive(pid):
         return False
 
 
+def doing(pid):
+    """What a process is doing, for a watch that timed out: its state, and the kernel function it sleeps in."""
+    try:
+        with open(f'/proc/{pid}/stat') as stat, open(f'/proc/{pid}/wchan') as wchan:
+            state, where = stat.read().rsplit(')', 1)[1].split()[0], wchan.read().strip()
+    except OSError:
+        return ''
+    return f'pid {pid} in state {state}' + (f' in {where}' if where not in ('', '0') else '')
+
+
 def watch(request):
     spec = request['watch']
     watched = Watched(spec['path'])
@@ -175,7 +185,8 @@ def watch(request):
         else:
             time.sleep(POLL_S)
             continue
-        send({'id': request['id'], 'exitCode': code, 'timedOut': code == TIMED_OUT, 'stdout': '', 'stderr': ''})
+        why = doing(spec['whileAlive']) if code == TIMED_OUT else ''
+        send({'id': request['id'], 'exitCode': code, 'timedOut': code == TIMED_OUT, 'stdout': '', 'stderr': why})
         return
 
 
