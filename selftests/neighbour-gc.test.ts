@@ -7,12 +7,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect } from 'vitest';
 import { test } from '../fixtures/guide-test.ts';
 import { addBridge, cableNamespace } from '../src/implementations/guide/steps/namespace-to-bridge.ts';
-import { announcedNeighbourState, neighbourState } from '../src/evidence/links.ts';
+import { announcedNeighbourState, neighbourMonitor, neighbourState } from '../src/evidence/links.ts';
 import { ping, probe } from '../src/probes/probe.ts';
 import { runSteps } from '../fixtures/guide-steps.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
 
 const NOBODY = '192.168.77.77';
+/** an entry that only this file's monitor self-test adds */
+const CANARY = '192.168.77.78';
+const CANARY_MAC = '02:00:00:00:00:77';
 /** only the root namespace shows the threshold; above this many, filling the table would cost too much */
 const GC_THRESH1 = '/proc/sys/net/ipv4/neigh/default/gc_thresh1';
 const MOST_FILLER = 1_000;
@@ -39,13 +42,33 @@ describe('neighbour events', () => {
     const batch = filler.map((address) => `neigh add ${address} dev ${ns.link} lladdr 02:00:00:00:00:01 nud permanent`);
     await host.exec(['ip', '-batch', '-'], { ns: ns.name, stdin: `${batch.join('\n')}\n` });
 
-    const deletions = await host.spawn(['ip', 'monitor', 'neigh'], { ns: ns.name });
-    await deletions.waitForNetlinkSubscription(`ip monitor neigh in ${ns.name}`);
+    const deletions = await neighbourMonitor(host, ns.name);
     const { state } = await announcedNeighbourState(host, ns.name, NOBODY, () => probe(host, ping(ns.name, NOBODY)));
     expect(state).toEqual(['FAILED']);
     // the GC runs every base_reachable_time / 2 (15 s) and deletes it; read afterwards, there is nothing left
     await deletions.waitForStdout(`Deleted ${NOBODY} dev`, `the neighbour GC to delete ${NOBODY}`, 40);
     await deletions.stop();
     expect(await neighbourState(host, ns.name, NOBODY)).toEqual([]);
+  });
+
+  // `ip monitor neigh` joins the group and then dumps the links on that socket, dropping what arrives meanwhile: on
+  // a busy machine a ping's REACHABLE was lost there and the entry's later STALE heard first. This monitor dumps
+  // nothing, so an event that comes before it reads, here while it is stopped, is still printed.
+  test('hears an event that comes while it is not yet reading', async ({ guide }) => {
+    const { topology, host } = guide;
+    const ns = topology.namespaces[0]!;
+    const monitor = await neighbourMonitor(host, ns.name);
+    try {
+      await host.exec(['kill', '-STOP', String(monitor.pid)]);
+      await host.exec(['ip', 'neigh', 'add', CANARY, 'dev', ns.link, 'lladdr', CANARY_MAC, 'nud', 'permanent'], {
+        ns: ns.name,
+      });
+      await host.exec(['kill', '-CONT', String(monitor.pid)]);
+      await monitor.waitForStdout(`${CANARY} dev`, `the neighbour monitor to print ${CANARY}`);
+      expect((await monitor.stop()).stdout).toContain(`${CANARY} dev ${ns.link} lladdr ${CANARY_MAC} PERMANENT`);
+    } finally {
+      await monitor.stop();
+      await host.exec(['ip', 'neigh', 'del', CANARY, 'dev', ns.link], { ns: ns.name, expectExit: 'any' });
+    }
   });
 });

@@ -1,5 +1,10 @@
 // State the kernel reports, read as JSON (ip -j): link operstate, neighbour entries, route lookups, sysctls.
+import { readFileSync } from 'node:fs';
+import type { BackgroundProcess } from '../hosts/background.ts';
 import type { Host } from '../hosts/host.ts';
+import { PYTHON } from '../hosts/python.ts';
+
+const NEIGHBOUR_MONITOR = readFileSync(new URL('./neighbour-monitor.py', import.meta.url), 'utf8');
 
 export interface LinkState {
   ifname: string;
@@ -47,9 +52,8 @@ export async function announcedNeighbourState<T>(
   address: string,
   action: () => Promise<T>,
 ): Promise<{ result: T; state: string[] }> {
-  const monitor = await host.spawn(['ip', 'monitor', 'neigh'], { ns });
+  const monitor = await neighbourMonitor(host, ns);
   try {
-    await monitor.waitForNetlinkSubscription(`ip monitor neigh in ${ns}`);
     const result = await action();
     await monitor.waitForStdout(`${address} dev `, `a neighbour event for ${address} in ${ns}`);
     const { stdout } = await monitor.stop();
@@ -57,6 +61,22 @@ export async function announcedNeighbourState<T>(
   } finally {
     await monitor.stop();
   }
+}
+
+/**
+ * Prints the neighbour events of `ns` as `ip monitor neigh` does, from the moment this returns
+ * (neighbour-monitor.py says why not `ip monitor` itself). Its caller stops it.
+ */
+export async function neighbourMonitor(host: Host, ns: string): Promise<BackgroundProcess> {
+  const display = `${PYTHON} -c <neighbour-monitor.py>`;
+  const monitor = await host.spawn([PYTHON, '-c', NEIGHBOUR_MONITOR], { ns, display });
+  try {
+    await monitor.waitForNetlinkSubscription(`the neighbour monitor in ${ns}`);
+  } catch (error) {
+    await monitor.stop();
+    throw error;
+  }
+  return monitor;
 }
 
 /** "192.168.0.1 dev ceth0 FAILED", "Deleted 10.0.0.1 dev eth0 lladdr … STALE": the first line's states. */

@@ -155,13 +155,13 @@ export class Host implements AsyncDisposable {
   }
 
   /** Starts a long-running process (a server, a capture) inside the host; stop() ends it and returns its output. */
-  async spawn(argv: readonly string[], opts: { ns?: NetnsRef } = {}): Promise<BackgroundProcess> {
+  async spawn(argv: readonly string[], opts: { ns?: NetnsRef; display?: string } = {}): Promise<BackgroundProcess> {
     const files = `${HOST_SCRATCH}/bg-${++this.#backgroundCount}`;
     // The agent sends its output to files, so every backend can read it while it runs, and says its pid as soon
     // as it has started, so it can be signalled where it lives.
     let started: (pid: number) => void = () => {};
     const pid = new Promise<number>((resolve) => (started = resolve));
-    const display = displayArgv(argv);
+    const display = opts.display ?? displayArgv(argv);
     const launch = { ns: opts.ns, timeoutMs: 3_600_000, display, outputTo: files, onStarted: started };
     const done = this.#launch(argv, launch);
     const first = await Promise.race([pid, done]);
