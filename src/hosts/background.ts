@@ -77,7 +77,9 @@ export class BackgroundProcess {
     const display = `wait until ${condition.path} shows ${holds}`;
     const waited = await this.#host.watch({ ...condition, whileAlive: this.pid }, { timeoutMs, display });
     if (waited.exitCode !== 0) {
-      const late = `not within ${Math.round(timeoutMs / 1000)} s (${waited.stderr.trim()})`;
+      // the agent says what the process was doing at the guard; the harness's backstop has nothing to add
+      const doing = waited.stderr.trim();
+      const late = `not within ${Math.round(timeoutMs / 1000)} s${doing ? ` (${doing})` : ''}`;
       const why = waited.exitCode === 3 ? 'it exited' : waited.exitCode === 124 ? late : waited.stderr.trim();
       const said = (await this.output()).stderr.trim();
       throw new Error(said ? `${what}: ${why}: ${said}` : `${what}: ${why}`);
