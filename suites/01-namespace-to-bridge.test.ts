@@ -33,7 +33,7 @@ describe('Scenario 1: namespace to bridge', () => {
       addVethPair(ns),
       moveIntoNamespace(ns),
       attachToBridge(ns, topology),
-      configureNamespaceSide(ns),
+      configureNamespaceSide(ns, topology),
     ]);
 
     expect((await linkState(host, ns.name, ns.link)).operstate).toBe('LOWERLAYERDOWN');
@@ -81,7 +81,7 @@ describe('Scenario 1: namespace to bridge', () => {
       addNamespace(ns2),
       addVethPair(ns2),
       moveIntoNamespace(ns2),
-      configureNamespaceSide(ns2),
+      configureNamespaceSide(ns2, topology),
       bringUpHostSide(ns2),
     ]);
 
@@ -122,5 +122,11 @@ describe('Scenario 1: namespace to bridge', () => {
     expectGuideProperty,
   }) => {
     await expectGuideProperty('1-bridge');
+  });
+
+  test('its IPv6 twin: in dual stack the same steps built IPv6 too, and the state has 1-bridge in IPv6', async ({
+    expectGuideProperty,
+  }) => {
+    await expectGuideProperty('1-bridge', undefined, 'ipv6');
   });
 });

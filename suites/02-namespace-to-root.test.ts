@@ -77,4 +77,11 @@ describe('Scenario 2: namespace to the root namespace via the bridge', () => {
   }) => {
     await expectGuideProperty('2-host', [guide.topology.namespaces[0]!]);
   });
+
+  test('its IPv6 twin: in dual stack the same steps built IPv6 too, and the state has 2-host in IPv6', async ({
+    guide,
+    expectGuideProperty,
+  }) => {
+    await expectGuideProperty('2-host', [guide.topology.namespaces[0]!], 'ipv6');
+  });
 });

@@ -98,4 +98,11 @@ describe('Scenario 3: internet (ping 8.8.8.8)', () => {
   }) => {
     await expectGuideProperty('3-egress', [guide.topology.namespaces[0]!]);
   });
+
+  test('its IPv6 twin: in dual stack the same steps built IPv6 too, and the state has 3-egress in IPv6', async ({
+    guide,
+    expectGuideProperty,
+  }) => {
+    await expectGuideProperty('3-egress', [guide.topology.namespaces[0]!], 'ipv6');
+  });
 });

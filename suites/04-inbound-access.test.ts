@@ -108,4 +108,12 @@ describe('Scenario 4: access to the namespace from outside', () => {
     await server!.stop();
     await expectGuideProperty('4-inbound', [namespaceOf(guide.topology, guide.topology.server.namespace)]);
   });
+
+  test('its IPv6 twin: in dual stack the same steps built IPv6 too, and the state has 4-inbound in IPv6', async ({
+    guide,
+    expectGuideProperty,
+  }) => {
+    const server = namespaceOf(guide.topology, guide.topology.server.namespace);
+    await expectGuideProperty('4-inbound', [server], 'ipv6');
+  });
 });

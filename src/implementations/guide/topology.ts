@@ -288,6 +288,10 @@ class Checker {
 export const dualStack = (topology: Topology): boolean =>
   topology.families.includes('ipv6') && topology.bridge.address6 !== undefined;
 
+/** A step's words for its IPv6 twin, in dual stack only: " and fd00:192:168::1/64". */
+export const andIpv6 = (topology: Topology, words: () => string): string =>
+  dualStack(topology) ? ` and ${words()}` : '';
+
 /** The families the guide builds its NAT rules in: IPv4, and IPv6 in dual stack. */
 export const builtFamilies = (topology: Topology): Family[] => (dualStack(topology) ? ['ipv4', 'ipv6'] : ['ipv4']);
 

@@ -5,7 +5,7 @@ import type { Step } from '../step.ts';
 import { iptablesIn } from '../../../net/firewall.ts';
 import { withPort } from '../../../probes/outcome.ts';
 import { uplinkAddress, type Family } from '../../../world/world.ts';
-import { addressOf, builtFamilies, namespaceAddress, namespaceOf, type Topology } from '../topology.ts';
+import { addressOf, andIpv6, builtFamilies, namespaceAddress, namespaceOf, type Topology } from '../topology.ts';
 import { nftDnat } from '../nft-ruleset.ts';
 
 export const startHttpServer = (topology: Topology): Step<BackgroundProcess> => {
@@ -43,8 +43,9 @@ export const dnatRule = (topology: Topology, family: Family = 'ipv4'): string[] 
 export const addDnat = (topology: Topology): Step => ({
   id: 'dnat',
   title:
-    `DNAT ${addressOf(topology.uplink.address)}:${topology.server.port} ` +
-    `to the server in ${topology.server.namespace}`,
+    `DNAT ${addressOf(topology.uplink.address)}:${topology.server.port}` +
+    andIpv6(topology, () => withPort(uplinkAddress(topology, 'ipv6'), topology.server.port)) +
+    ` to the server in ${topology.server.namespace}`,
   // in dual stack its IPv6 twin too: the uplink's IPv6 address and the same port to the server's IPv6 address
   run: async ({ $, iptables, firewall, topology: built }) => {
     for (const family of builtFamilies(built)) {
