@@ -48,14 +48,14 @@ export async function sysctl(host: Host, ns: string | undefined, key: string): P
  */
 export async function announcedNeighbourState<T>(
   host: Host,
-  ns: string,
+  ns: string | undefined,
   address: string,
   action: () => Promise<T>,
 ): Promise<{ result: T; state: string[] }> {
   const monitor = await neighbourMonitor(host, ns);
   try {
     const result = await action();
-    await monitor.waitForStdout(`${address} dev `, `a neighbour event for ${address} in ${ns}`);
+    await monitor.waitForStdout(`${address} dev `, `a neighbour event for ${address} in ${ns ?? 'the host'}`);
     const { stdout } = await monitor.stop();
     return { result, state: announcedStates(stdout, address) };
   } finally {
@@ -67,11 +67,11 @@ export async function announcedNeighbourState<T>(
  * Prints the neighbour events of `ns` as `ip monitor neigh` does, from the moment this returns
  * (neighbour-monitor.py says why not `ip monitor` itself). Its caller stops it.
  */
-export async function neighbourMonitor(host: Host, ns: string): Promise<BackgroundProcess> {
+export async function neighbourMonitor(host: Host, ns: string | undefined): Promise<BackgroundProcess> {
   const display = `${PYTHON} -c <neighbour-monitor.py>`;
   const monitor = await host.spawn([PYTHON, '-c', NEIGHBOUR_MONITOR], { ns, display });
   try {
-    await monitor.waitForNetlinkSubscription(`the neighbour monitor in ${ns}`);
+    await monitor.waitForNetlinkSubscription(`the neighbour monitor in ${ns ?? 'the host'}`);
   } catch (error) {
     await monitor.stop();
     throw error;

@@ -16,12 +16,14 @@ interface RulesetItem {
   chain?: Partial<BaseChain> & { family: string; table: string; name: string };
 }
 
-// iptables-nft writes into nft tables of these names (ip family); they are the cell's own, read with iptables-save
+// iptables-nft writes into nft tables of these names (ip family), ip6tables-nft into their ip6 twins; they are the
+// cell's own, read with iptables-save and ip6tables-save
+const IPTABLES_NFT_FAMILIES = ['ip', 'ip6'];
 const IPTABLES_NFT_TABLES = ['filter', 'nat', 'mangle', 'raw', 'security'];
 
 /** Whether a table is the cell's own: its rules are read (and counted) through the cell's iptables already. */
 function isCellTable(firewall: Firewall, family: string, table: string): boolean {
-  return firewall === 'iptables-nft' && family === 'ip' && IPTABLES_NFT_TABLES.includes(table);
+  return firewall === 'iptables-nft' && IPTABLES_NFT_FAMILIES.includes(family) && IPTABLES_NFT_TABLES.includes(table);
 }
 
 /** `nft -j list ruleset` as it printed it; empty when nft cannot be read (no nft, no nf_tables). */

@@ -15,8 +15,13 @@ export interface TracedDrop {
   packets: number;
 }
 
-/** Runs `action` with every IPv4 packet to or from `addresses` traced; returns its result and the drops seen. */
+/**
+ * Runs `action` with every packet to or from `addresses` (one family's: a probe's) traced; returns its result and
+ * the drops seen.
+ */
 export async function traced<T>(host: Host, addresses: string[], action: () => Promise<T>): Promise<Traced<T>> {
+  // the table's family is the addresses': an ip table cannot match an IPv6 address, nor hook IPv6 packets
+  const family = addresses.every((address) => address.includes(':')) ? 'ip6' : 'ip';
   const monitor = await host.spawn(['nft', 'monitor']);
   let armed = false;
   try {
@@ -24,17 +29,17 @@ export async function traced<T>(host: Host, addresses: string[], action: () => P
     // "add table" never came); the event then also says the table is in place
     await monitor.waitForNetlinkSubscription('nft monitor');
     // one transaction, as one argument: `-f -` cannot open /dev/stdin when it is a socket
-    await host.exec(['nft', '-j', JSON.stringify(traceRuleset(addresses))]);
+    await host.exec(['nft', '-j', JSON.stringify(traceRuleset(family, addresses))]);
     armed = true;
-    await monitor.waitForStdout(`add table ip ${TRACE_TABLE}`, 'nft monitor');
+    await monitor.waitForStdout(`add table ${family} ${TRACE_TABLE}`, 'nft monitor');
     const result = await action();
     // trace events come before the table's deletion on the monitor's one socket: once that is printed, all are
-    await host.exec(['nft', 'delete', 'table', 'ip', TRACE_TABLE]);
+    await host.exec(['nft', 'delete', 'table', family, TRACE_TABLE]);
     armed = false;
-    await monitor.waitForStdout(`delete table ip ${TRACE_TABLE}`, 'nft monitor');
+    await monitor.waitForStdout(`delete table ${family} ${TRACE_TABLE}`, 'nft monitor');
     return { result, drops: tracedDrops((await monitor.stop('INT')).stdout) };
   } finally {
-    if (armed) await host.exec(['nft', 'delete', 'table', 'ip', TRACE_TABLE], { expectExit: 'any' });
+    if (armed) await host.exec(['nft', 'delete', 'table', family, TRACE_TABLE], { expectExit: 'any' });
     await monitor.stop('INT');
   }
 }
@@ -44,19 +49,19 @@ export interface Traced<T> {
   drops: TracedDrop[];
 }
 
-/** One chain per hook a packet enters the host's IPv4 stack by (from a link, or from the host itself). */
-function traceRuleset(addresses: string[]): object {
+/** One chain per hook a packet enters the host's stack of that family by (from a link, or from the host itself). */
+function traceRuleset(family: 'ip' | 'ip6', addresses: string[]): object {
   const table = TRACE_TABLE;
   const mark = (field: 'saddr' | 'daddr') => [
-    { match: { op: '==', left: { payload: { protocol: 'ip', field } }, right: { set: addresses } } },
+    { match: { op: '==', left: { payload: { protocol: family, field } }, right: { set: addresses } } },
     { mangle: { key: { meta: { key: 'nftrace' } }, value: 1 } },
   ];
   const chains = ['prerouting', 'output'].flatMap((hook) => [
-    { add: { chain: { family: 'ip', table, name: hook, type: 'filter', hook, prio: -500, policy: 'accept' } } },
-    { add: { rule: { family: 'ip', table, chain: hook, expr: mark('saddr') } } },
-    { add: { rule: { family: 'ip', table, chain: hook, expr: mark('daddr') } } },
+    { add: { chain: { family, table, name: hook, type: 'filter', hook, prio: -500, policy: 'accept' } } },
+    { add: { rule: { family, table, chain: hook, expr: mark('saddr') } } },
+    { add: { rule: { family, table, chain: hook, expr: mark('daddr') } } },
   ]);
-  return { nftables: [{ add: { table: { family: 'ip', name: table } } }, ...chains] };
+  return { nftables: [{ add: { table: { family, name: table } } }, ...chains] };
 }
 
 // "trace id 66958882 inet foreign forward policy drop"

@@ -387,7 +387,9 @@ class Connections:
                 detail = "from " + address_text(sock.getsockname())
                 self.close(sock, {"kind": "reachable", "rttMs": took * 1000, "detail": detail})
             else:
-                batch.acted_late(index, ago)
+                # `ago` counts in the kernel's ticks (4 ms at HZ=250): never more late than the handshake allows,
+                # or the request's round trip comes out shorter than the handshake's, even below zero
+                batch.acted_late(index, min(ago, max(0.0, batch.elapsed(index, None) - handshake)))
                 host = address_text((batch.probes[index]["to"], batch.probes[index]["port"]))
                 sock.send(f"GET / HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
                 self.open[sock][1] = "reading"
