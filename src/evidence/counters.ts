@@ -1,6 +1,9 @@
 // Rule counters from `iptables-save -c`: proof that a rule matched (or did not) the packets of a probe.
 import type { Host } from '../hosts/host.ts';
-import type { IptablesCommand } from '../net/firewall.ts';
+import type { Ip6tablesCommand, IptablesCommand } from '../net/firewall.ts';
+
+/** the iptables of either family: its rules and counters read alike */
+type AnyIptables = IptablesCommand | Ip6tablesCommand;
 
 /** One counted line of `iptables-save -c`: a rule, or a built-in chain's policy, with its position in its chain. */
 export interface Counted {
@@ -45,13 +48,13 @@ export function countedLines(saved: string): Counted[] {
   return lines;
 }
 
-async function countedTable(host: Host, iptables: IptablesCommand, table: string): Promise<Counted[]> {
+async function countedTable(host: Host, iptables: AnyIptables, table: string): Promise<Counted[]> {
   return countedLines((await host.exec([`${iptables}-save`, '-c', '-t', table])).stdout);
 }
 
 /** One iptables rule, as added (the words after "-A CHAIN"), in one table of one iptables. */
 export interface RuleRef {
-  iptables: IptablesCommand;
+  iptables: AnyIptables;
   table: string;
   chain: string;
   rule: string[];

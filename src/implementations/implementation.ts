@@ -32,9 +32,10 @@ export interface Implementation {
   setUp(ctx: SetUpContext): Promise<Roles>;
   /**
    * The rules it made, normalised (no counters, handles or comments), by name ('iptables-save', 'nft'): a run
-   * compares them with golden files, so that a change in what the implementation builds is seen as such.
+   * compares them with golden files, so that a change in what the implementation builds is seen as such. The
+   * world says which families it was built in.
    */
-  rulesets?(host: Host): Promise<Record<string, string>>;
+  rulesets?(host: Host, world: World): Promise<Record<string, string>>;
   /**
    * Paths of its own where its behaviour is defined differently (Docker's, per version), judged with the
    * property they name, next to the checks every implementation gets.

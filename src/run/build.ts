@@ -70,7 +70,7 @@ export async function setUpIn(
   const roles = await implementation.setUp({ host, world, firewall, iptables: iptablesOf(firewall) });
   const setUpLog = formatCommands(host.log.slice(first));
   // read before any probe: what the implementation built, not what judging it left
-  const rulesets = await implementation.rulesets?.(host);
+  const rulesets = await implementation.rulesets?.(host, world);
   const ownChecks = implementation.ownChecks?.(roles, world);
   return { roles, setUpLog, ...(rulesets ? { rulesets } : {}), ...(ownChecks ? { ownChecks } : {}) };
 }

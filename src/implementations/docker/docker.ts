@@ -1,7 +1,8 @@
 // Docker's own bridge networking as an implementation: a real dockerd of one Debian version inside a
 // Docker-in-Docker host, started with its own defaults (iptables on, docker0, userland-proxy on), two containers
 // on docker0, and port 8080 of the host published to the first one's port 5000 (and 8081 on 127.0.0.1 only);
-// roles from `docker inspect`; its own paths, per version, in paths.ts.
+// roles from `docker inspect`; its own paths, per version, in paths.ts. A run that judges IPv6 gives dockerd what
+// its version needs for an IPv6 docker0 (ipv6.ts), and the containers' IPv6 addresses join the roles.
 //
 //   [web] 172.17.0.2 (:5000 published as 8080, 127.0.0.1:8081)  [peer] 172.17.0.3
 //           \\                                   /
@@ -18,6 +19,7 @@ import {
   type ImplementationKind,
 } from '../implementation.ts';
 import { dockerChecks, LOOPBACK_PUBLISHED, PUBLISHED } from './paths.ts';
+import { DOCKER_IPV6 } from './ipv6.ts';
 import { dockerRulesets } from './rulesets.ts';
 import {
   DOCKER_IDS,
@@ -59,8 +61,9 @@ export function dockerImplementation(version: DockerVersion): Implementation {
         ? undefined
         : `${id} writes its rules with ${DOCKER_IPTABLES} (its image's iptables), not ${firewall}`;
     },
-    async setUp({ host }) {
-      await startDockerd(host, id);
+    async setUp({ host, world }) {
+      const ipv6 = world.families.includes('ipv6');
+      await startDockerd(host, id, ipv6 ? DOCKER_IPV6[version].flags : []);
       await host.exec(['sh', '-c', IMPORT_WORKLOAD, WORKLOAD_IMAGE]);
       const published = [
         `${PUBLISHED.port}:${PUBLISHED.targetPort}`,
@@ -76,17 +79,17 @@ export function dockerImplementation(version: DockerVersion): Implementation {
         WORKLOAD_IMAGE,
       ]);
       await host.exec(['docker', 'run', '--detach', '--name', 'peer', WORKLOAD_IMAGE]);
-      return rolesFromInspect(host, ['web', 'peer']);
+      return rolesFromInspect(host, ['web', 'peer'], ipv6);
     },
     rulesets: dockerRulesets,
     ownChecks: (roles, world) => dockerChecks(version, roles, world),
   };
 }
 
-/** dockerd with its own defaults, answering; id names it in errors. */
-export async function startDockerd(host: Host, id: string): Promise<void> {
+/** dockerd with its own defaults and these flags, answering; id names it in errors. */
+export async function startDockerd(host: Host, id: string, flags: readonly string[] = []): Promise<void> {
   await host.exec(['bash', '-s'], { stdin: WRITABLE_CGROUPS });
-  const engine = await host.spawn(['dockerd']);
+  const engine = await host.spawn(['dockerd', ...flags]);
   await waitUntil(
     async () => {
       if (engine.exited)
@@ -107,18 +110,24 @@ export async function startDockerd(host: Host, id: string): Promise<void> {
 interface Inspected {
   Name: string;
   State: { Pid: number };
-  NetworkSettings: { IPAddress: string; Gateway: string };
+  NetworkSettings: { IPAddress: string; Gateway: string; GlobalIPv6Address: string; IPv6Gateway: string };
 }
 
-async function rolesFromInspect(host: Host, names: string[]): Promise<Roles> {
+/** The roles as `docker inspect` gives them; with ipv6, each container's IPv6 address and the bridge's too. */
+async function rolesFromInspect(host: Host, names: string[], ipv6: boolean): Promise<Roles> {
   const inspected = JSON.parse((await host.exec(['docker', 'inspect', ...names])).stdout) as Inspected[];
+  // an empty string where Docker gave none: the IPv6 rows then skip, saying the workload has no IPv6 address
+  const given = (address: string) => (ipv6 && address ? { address6: address } : {});
+  const gateway6 = inspected[0]!.NetworkSettings.IPv6Gateway;
   return {
     workloads: inspected.map((container) => ({
       label: container.Name.replace(/^\//, ''),
       netns: `/proc/${container.State.Pid}/ns/net`,
       address: container.NetworkSettings.IPAddress,
+      ...given(container.NetworkSettings.GlobalIPv6Address),
     })),
     gateway: inspected[0]!.NetworkSettings.Gateway,
+    ...(ipv6 && gateway6 ? { gateway6 } : {}),
     published: { ...PUBLISHED, workload: names[0]! },
   };
 }
