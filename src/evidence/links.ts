@@ -1,7 +1,7 @@
 // State the kernel reports, read as JSON (ip -j): link operstate, neighbour entries, route lookups, sysctls.
 import { readFileSync } from 'node:fs';
 import type { BackgroundProcess } from '../hosts/background.ts';
-import type { Host } from '../hosts/host.ts';
+import type { Host, NetnsRef } from '../hosts/host.ts';
 import { PYTHON } from '../hosts/python.ts';
 
 const NEIGHBOUR_MONITOR = readFileSync(new URL('./neighbour-monitor.py', import.meta.url), 'utf8');
@@ -24,6 +24,29 @@ export async function neighbourState(host: Host, ns: string | undefined, address
   const { stdout } = await host.exec(['ip', '-j', 'neigh', 'show', 'to', address], { ns });
   const [entry] = JSON.parse(stdout || '[]') as Array<{ state?: string[] }>;
   return entry?.state ?? [];
+}
+
+interface AddressInfo {
+  family: string;
+  local: string;
+  tentative?: boolean;
+  dadfailed?: boolean;
+}
+
+/**
+ * IPv6 addresses of a namespace that cannot be used yet or ever: still in duplicate address detection
+ * ("fd00::1 on docker0 is tentative") or failed by it ("… failed duplicate address detection").
+ */
+export async function unsettledAddresses(host: Host, ns: NetnsRef | undefined): Promise<string[]> {
+  const { stdout } = await host.exec(['ip', '-j', '-6', 'addr', 'show'], { ns });
+  const links = JSON.parse(stdout || '[]') as Array<{ ifname: string; addr_info: AddressInfo[] }>;
+  return links.flatMap(({ ifname, addr_info }) =>
+    addr_info
+      .filter((address) => address.tentative || address.dadfailed)
+      .map(({ local, dadfailed }) =>
+        dadfailed ? `${local} on ${ifname} failed duplicate address detection` : `${local} on ${ifname} is tentative`,
+      ),
+  );
 }
 
 export type RouteLookup = { ok: true; dev: string; gateway?: string; prefsrc?: string } | { ok: false; error: string };

@@ -22,7 +22,8 @@ export async function dockerRulesets(host: Host, world: World): Promise<Record<s
     'iptables-save': saved(v4.stdout),
     ...(v6 ? { 'ip6tables-save': saved(v6.stdout) } : {}),
     nft: nft.stdout
-      .replace(/ counter packets \d+ bytes \d+/g, ' counter')
+      // a rule that starts with its counter has no space before it
+      .replace(/\bcounter packets \d+ bytes \d+/g, 'counter')
       .replace(/ # handle \d+/g, '')
       .trimEnd(),
   };
