@@ -16,14 +16,14 @@ export interface DockerIpv6 {
 
 const IPV6 = ['--ipv6', `--fixed-cidr-v6=${DOCKER_SUBNET6}`];
 
+/** before 27.0: ip6tables only when asked for, and only as an experiment */
+const BEFORE_27: DockerIpv6 = {
+  flags: [...IPV6, '--experimental', '--ip6tables'],
+  because: 'ip6tables is experimental before 27.0: without --experimental --ip6tables no NAT66 and no IPv6 DNAT',
+};
+
 export const DOCKER_IPV6: Record<DockerVersion, DockerIpv6> = {
-  '20.10': {
-    flags: [...IPV6, '--experimental', '--ip6tables'],
-    because: 'ip6tables is experimental before 27.0: without --experimental --ip6tables no NAT66 and no IPv6 DNAT',
-  },
-  '26.1': {
-    flags: [...IPV6, '--experimental', '--ip6tables'],
-    because: 'ip6tables is experimental before 27.0: without --experimental --ip6tables no NAT66 and no IPv6 DNAT',
-  },
+  '20.10': BEFORE_27,
+  '26.1': BEFORE_27,
   '28.5': { flags: IPV6, because: 'ip6tables is on by default from 27.0' },
 };
