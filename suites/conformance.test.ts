@@ -19,12 +19,16 @@ import { inFamily, PROPERTIES, PROPERTY_IDS, propertiesIn } from '../src/propert
 import { buildImplementation, hostOf, type Built } from '../src/run/build.ts';
 import { matrixCells } from '../src/run/cells.ts';
 import { judgeAll } from '../src/run/judge.ts';
+import { stopIdleVms } from '../src/hosts/vm-pool.ts';
 
 const harness = inject('harness');
 // the first property's test judges all four, and each failed check is diagnosed (state, counters, captures around a
 // re-run, up to 10 per table, about 5 s each through docker exec): a broken implementation takes minutes
 const PROPERTY_TIMEOUT_MS = 600_000;
 const topology = loadTopology(harness.topologyPath);
+
+// a kernel's VM stays up from one cell to the next; one kept for a cell that never started stops here
+afterAll(() => stopIdleVms());
 
 describe.each(matrixCells(harness))('$title', (cell) => {
   const id = cell.implementation.id;

@@ -7,27 +7,12 @@
 import { execa } from 'execa';
 import type { HostDriver } from './host.ts';
 import { startAgent } from './agent/start-agent.ts';
+import { enterHolder, PREPARE_HOST, UNSHARE_HOST } from './namespace-holder.ts';
 import { dieWithHarness } from './die-with-harness.ts';
 import { waitUntil, within } from '../wait.ts';
 
-// Inside the new mount namespace (propagation private, so nothing is seen outside): a tmpfs on /run keeps
-// `ip netns` mounts, the xtables lock and background files private; a fresh sysfs shows this namespace's links;
-// /proc/sys, read-only when the harness itself runs in a container, is remounted writable here only (its net/
-// keys are this namespace's own); resolv.conf points at lo so a stray lookup fails at once. Then it waits for
-// stdin to close: when the harness ends (even killed), the pipe closes, the holder exits and the namespaces go
-// with it.
-const HOLDER = `set -e
-mount -t tmpfs -o mode=0755 netns-conformance /run
-mount -t sysfs netns-conformance /sys
-[ -w /proc/sys/net/ipv4/ip_forward ] || mount -o remount,rw /proc/sys
-mkdir -p /run/netns-conformance
-target=$(readlink -m /etc/resolv.conf)
-case "$target" in
-  /run/*) mkdir -p "\${target%/*}"; echo 'nameserver 127.0.0.1' > "$target" ;;
-  *) echo 'nameserver 127.0.0.1' > /run/netns-conformance/resolv.conf
-     mount --bind /run/netns-conformance/resolv.conf /etc/resolv.conf ;;
-esac
-ip link set lo up
+// When the harness ends (even killed), the holder's stdin closes, it exits and the namespaces go with it.
+const HOLDER = `${PREPARE_HOST}
 echo ready
 read -r _ || true`;
 
@@ -36,21 +21,7 @@ export async function startNetnsDriver(): Promise<HostDriver> {
   const holder = execa(
     guard!,
     // --kill-child: the holder is unshare's child, and dies with it (and so the whole PID namespace does)
-    [
-      ...guardArgs,
-      'unshare',
-      '--net',
-      '--mount',
-      '--pid',
-      '--kill-child',
-      '--mount-proc',
-      '--propagation',
-      'private',
-      '--',
-      'sh',
-      '-c',
-      HOLDER,
-    ],
+    [...guardArgs, ...UNSHARE_HOST, 'sh', '-c', HOLDER],
     { stdin: 'pipe', reject: false, buffer: true },
   );
   let stdout = '';
@@ -70,8 +41,7 @@ export async function startNetnsDriver(): Promise<HostDriver> {
     { what: 'the namespace holder to print "ready"', deadlineMs: 10_000, intervalMs: 10 },
   );
   const pid = String(holder.pid);
-  // unshare itself stays in the machine's PID namespace; its children, the holder first, are in the host's
-  const enter = ['nsenter', '--target', pid, '--net', '--mount', `--pid=/proc/${pid}/ns/pid_for_children`, '--'];
+  const enter = enterHolder(pid);
   const name = `netns-${pid}`;
   const agent = await startAgent(enter, name).catch(async (error: Error) => {
     holder.stdin.end(); // nothing half-built: the namespaces go with their holder

@@ -19,6 +19,8 @@ export interface HostSpec {
   /** vm backend: the kernel it boots, and how qemu runs it */
   kernel?: Kernel;
   accel?: Acceleration;
+  /** vm backend: keep the VM up once this host stops, for the next host on the same kernel (vm-pool.ts) */
+  vmStaysUp?: boolean;
 }
 
 export async function startHost(spec: HostSpec): Promise<Host> {
@@ -47,8 +49,8 @@ export async function startHost(spec: HostSpec): Promise<Host> {
       throw new Error(
         'vm host: no kernel given (the global setup fetches them; run through `npm run matrix` or NETNS_HOST=vm)',
       );
-    const { startVmDriver } = await import('./vm-driver.ts');
-    return new Host(await startVmDriver({ kernel: spec.kernel, accel: spec.accel }));
+    const { startVmRoom } = await import('./vm-pool.ts');
+    return new Host(await startVmRoom({ kernel: spec.kernel, accel: spec.accel, vmStaysUp: spec.vmStaysUp }));
   }
   const { startNetnsDriver } = await import('./netns-driver.ts');
   return new Host(await startNetnsDriver());

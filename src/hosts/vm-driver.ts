@@ -2,7 +2,6 @@
 // overlay in guest memory), reached through an agent on a virtio-serial port. Killing qemu ends everything in it:
 // nothing the guest did outlives it, and qemu itself dies with the harness.
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Duplex } from 'node:stream';
 import type { HostDriver } from './host.ts';
@@ -11,12 +10,12 @@ import { progress } from '../progress.ts';
 import { withinPaced } from '../wait.ts';
 import { chooseAcceleration, type Acceleration } from './vm/accel.ts';
 import { AgentChannel } from './agent/channel.ts';
+import { AGENT_SCRIPT } from './agent/start-agent.ts';
 import { bootImageFor } from './vm/boot-image.ts';
 import { initramfsFor } from './vm/initramfs.ts';
 import type { Kernel } from './vm/kernels.ts';
 import { AGENT_FD, qemuArgv } from './vm/qemu-argv.ts';
 
-const AGENT = resolve(import.meta.dirname, 'agent/agent.py');
 /** what a boot may take on a quiet machine (4–6 s to the agent under TCG here): stretched with its load */
 const BOOT_DEADLINE_MS = { kvm: 30_000, tcg: 120_000 };
 const CONSOLE_LINES = 400;
@@ -40,6 +39,12 @@ export interface VmHostOptions {
   cpus?: number;
 }
 
+/** A booted VM: its agent's channel (rooms are nested agents on it) and its end, with the cause. */
+export interface VmDriver extends HostDriver {
+  readonly transport: AgentChannel;
+  readonly ended: Promise<string>;
+}
+
 /** A boot that ended before the agent answered: the guest's fault or the emulator's, not the implementation's. */
 class BootFailure extends Error {}
 
@@ -47,7 +52,7 @@ class BootFailure extends Error {}
  * Boots the VM; a boot that fails (once in ~60 boots of 7.3 under TCG here, a panic that did not reproduce in 32
  * more) is said, with its console, and tried once more: a host that never came up has judged nothing.
  */
-export async function startVmDriver(opts: VmHostOptions): Promise<HostDriver> {
+export async function startVmDriver(opts: VmHostOptions): Promise<VmDriver> {
   try {
     return await boot(opts);
   } catch (error) {
@@ -57,7 +62,7 @@ export async function startVmDriver(opts: VmHostOptions): Promise<HostDriver> {
   }
 }
 
-async function boot(opts: VmHostOptions): Promise<HostDriver> {
+async function boot(opts: VmHostOptions): Promise<VmDriver> {
   const { kernel } = opts;
   const accel = opts.accel ?? chooseAcceleration();
   const task = `vm ${kernel.series}`;
@@ -65,7 +70,7 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
     kernelImage: await bootImageFor(kernel),
     initramfs: await initramfsFor(kernel),
     accel,
-    agent: AGENT,
+    agent: AGENT_SCRIPT,
     modules: kernel.modules,
     memoryMb: opts.memoryMb ?? 1024,
     cpus: opts.cpus ?? 2,
@@ -128,5 +133,6 @@ async function boot(opts: VmHostOptions): Promise<HostDriver> {
     // no command on the machine reaches into the VM: the line is what runs inside it
     reproduce: (command) => command,
     destroy,
+    ended,
   };
 }

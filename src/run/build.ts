@@ -88,7 +88,8 @@ export async function buildImplementation(
   const implementation = implementationOf(ref, topology);
   const world = worldOnly(topology, harness.families);
   // a host kind that cannot give what the implementation needs gets the default host, and the reason to skip
-  const host = await startHarnessHost(harness, harness.backend === 'container' ? ref.host : undefined, cell.kernel);
+  const needs = harness.backend === 'container' ? ref.host : undefined;
+  const host = await startHarnessHost(harness, needs, cell.kernel, cell.vmStaysUp);
   try {
     const { kernel } = await describeHost(host, iptablesOf(firewall));
     const rowCell = resultCell(ref.id, { host: harness.backend, kernel, firewall });

@@ -10,6 +10,8 @@
 # returns those files: neither starts a process.
 # A mark sends one frame out of interfaces (a packet capture's end marker, evidence/capture.ts), also without a
 # process: starting python for it cost a third of a second of CPU each time on a 2-core machine.
+# A room (a VM's cell, in namespaces of its own) is a nested agent started by a `nest` request: its lines are
+# relayed both ways as {"via": id, "line": …}, and its end is the request's reply.
 # A command for a namespace of the host starts in it: the thread that starts it enters the namespace (a network
 # namespace belongs to a thread, and a child gets its parent thread's), so no `ip netns exec` runs per command.
 import ctypes
@@ -29,6 +31,7 @@ POLL_S = 0.01
 TIMED_OUT = 124  # coreutils timeout's exit status
 replies = threading.Lock()
 inputs = {}  # request id -> [event, text]: input that follows its request
+nested = {}  # nest request id -> the nested agent's process
 CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -250,8 +253,45 @@ def signal_group(pid, number):
         pass  # the group ended meanwhile
 
 
+def nest(request):
+    """Starts a nested agent (argv) and relays its lines until it ends; its stderr's last line says why."""
+    ident = request['id']
+    try:
+        process = subprocess.Popen(request['nest'], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as error:
+        send({'id': ident, 'exitCode': -1, 'stdout': '', 'stderr': f"{request['nest'][0]}: {error.strerror}"})
+        return
+    nested[ident] = process
+    send({'id': ident, 'started': process.pid})
+    errors = {}
+    drainer = threading.Thread(target=drain, args=(process.stderr, errors, 'stderr'))
+    drainer.start()
+    for line in process.stdout:
+        send({'via': ident, 'line': line.decode('utf-8', 'replace').rstrip('\n')})
+    code = process.wait()
+    drainer.join()
+    nested.pop(ident, None)
+    send({'id': ident, 'exitCode': code if code >= 0 else 128 - code, 'stdout': '', 'stderr': errors['stderr']})
+
+
+def relay(message):
+    """A line for a nested agent, or the end of its input (it exits, and its room with it)."""
+    process = nested.get(message['via'])
+    if not process:
+        return  # it has ended: its reply says so
+    try:
+        if message.get('end'):
+            process.stdin.close()
+        else:
+            process.stdin.write((message['line'] + '\n').encode())
+            process.stdin.flush()
+    except (OSError, ValueError):
+        pass  # it ended meanwhile
+
+
 # a request other than a command names its kind by the key it carries
-REQUESTS = {'watch': watch, 'read': read, 'kill': kill, 'mark': mark}
+REQUESTS = {'watch': watch, 'read': read, 'kill': kill, 'mark': mark, 'nest': nest}
 
 
 def serve():
@@ -260,6 +300,9 @@ def serve():
         if not line.strip():
             continue
         message = json.loads(line)
+        if 'via' in message:  # in order, here: a nested agent's requests must not overtake each other
+            relay(message)
+            continue
         if 'input' in message:
             event, holder = inputs.pop(message['id'])
             holder.append(message['input'])

@@ -2,13 +2,23 @@
 // socket qemu hands to a VM's virtio-serial port, a netns agent's pipes). When the host ends, every request still
 // waiting is answered with exit -1 and why.
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, Writable, type Readable } from 'node:stream';
 import type { FileWatch, HostSignal } from '../command.ts';
 import type { HostTransport, InterfaceRef, RawResult, RunOptions } from '../host.ts';
-import type { AgentInput, AgentMessage, AgentRequest, CommandRequest } from './protocol.ts';
+import type { AgentInput, AgentMessage, AgentRequest, CommandRequest, Relayed } from './protocol.ts';
 
 /** a read of two small files or a signal takes milliseconds: this only catches an agent that no longer answers */
 const AGENT_BACKSTOP_MS = 30_000;
+
+/** A nested agent's two streams, as a child process's pipes would be, and its start and end. */
+export interface NestedAgent {
+  output: Readable;
+  input: Writable;
+  /** its process in the host, once started */
+  started: Promise<number>;
+  /** it ended (exit status, its stderr): its room is gone */
+  ended: Promise<RawResult>;
+}
 
 interface Waiting {
   answer: (result: RawResult) => void;
@@ -18,6 +28,8 @@ interface Waiting {
 export class AgentChannel implements HostTransport {
   readonly #output: Writable;
   readonly #waiting = new Map<number, Waiting>();
+  /** nested agents' lines, by their nest request's id */
+  readonly #nested = new Map<number, PassThrough>();
   #nextId = 0;
   #ended: string | undefined;
   /** resolves with the host's kernel release once the agent has said it is ready */
@@ -33,6 +45,7 @@ export class AgentChannel implements HostTransport {
       if (!line.startsWith('{')) return; // only the agent writes here: anything else is no reply
       const message = JSON.parse(line) as AgentMessage;
       if ('ready' in message) return becameReady(message.release);
+      if ('via' in message) return void this.#nested.get(message.via)?.write(`${message.line}\n`);
       if ('started' in message) return this.#waiting.get(message.id)?.started?.(message.started);
       const { id, ...result } = message;
       this.#waiting.get(id)?.answer(result);
@@ -75,6 +88,38 @@ export class AgentChannel implements HostTransport {
     return this.#request((id) => ({ id, mark, ethertype }), AGENT_BACKSTOP_MS).result;
   }
 
+  /** Starts a nested agent by argv (a room of this host): its lines are relayed over this channel. */
+  nest(argv: readonly string[]): NestedAgent {
+    const output = new PassThrough();
+    let started: (pid: number) => void = () => {};
+    const startedPromise = new Promise<number>((resolve) => (started = resolve));
+    // a room lives as long as it is used: no backstop
+    const { id, result } = this.#request(
+      (id) => ({ id, nest: [...argv] }),
+      Infinity,
+      (pid) => started(pid),
+    );
+    if (id !== undefined) this.#nested.set(id, output);
+    const ended = result.then((end) => {
+      if (id !== undefined) this.#nested.delete(id);
+      output.end();
+      return end;
+    });
+    const send = (message: Relayed) => this.#send(message);
+    const input = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        // the nested channel writes one message per line
+        for (const line of chunk.toString().split('\n').filter(Boolean)) if (id !== undefined) send({ via: id, line });
+        done();
+      },
+      final(done) {
+        if (id !== undefined) send({ via: id, end: true });
+        done();
+      },
+    });
+    return { output, input, started: startedPromise, ended };
+  }
+
   /** The host is gone: every request still waiting, and every later one, gets exit -1 with this cause. */
   end(cause: string): void {
     this.#ended ??= cause;
@@ -90,7 +135,7 @@ export class AgentChannel implements HostTransport {
     const id = ++this.#nextId;
     const result = new Promise<RawResult>((resolve) => {
       const cause = `the host's agent gave no answer in ${backstopMs / 1000} s`;
-      const backstop = setTimeout(() => this.#answer(id, cause), backstopMs);
+      const backstop = Number.isFinite(backstopMs) ? setTimeout(() => this.#answer(id, cause), backstopMs) : undefined;
       const answer = (result: RawResult) => {
         clearTimeout(backstop);
         resolve(result);
@@ -101,7 +146,7 @@ export class AgentChannel implements HostTransport {
     return { id, result };
   }
 
-  #send(message: AgentRequest | AgentInput): void {
+  #send(message: AgentRequest | AgentInput | Relayed): void {
     if (!this.#ended) this.#output.write(`${JSON.stringify(message)}\n`);
   }
 

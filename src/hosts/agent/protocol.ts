@@ -44,7 +44,16 @@ export interface MarkRequest {
   ethertype: number;
 }
 
-export type AgentRequest = CommandRequest | WatchRequest | ReadRequest | SignalRequest | MarkRequest;
+/** a nested agent (a room of a VM) started by argv; its lines are relayed as Relayed, its end is the reply */
+export interface NestRequest {
+  id: number;
+  nest: string[];
+}
+
+export type AgentRequest = CommandRequest | WatchRequest | ReadRequest | SignalRequest | MarkRequest | NestRequest;
+
+/** a line to or from a nested agent, by its nest request's id; `end`: its input ends (it exits) */
+export type Relayed = { via: number; line: string } | { via: number; end: true };
 
 /** the input of a request sent with stdinFollows, once the harness knows it */
 export interface AgentInput {
@@ -53,4 +62,7 @@ export interface AgentInput {
 }
 
 export type AgentMessage =
-  { ready: true; release: string } | { id: number; started: number } | ({ id: number } & RawResult);
+  | { ready: true; release: string }
+  | { id: number; started: number }
+  | ({ id: number } & RawResult)
+  | { via: number; line: string };

@@ -9,7 +9,9 @@ import { dieWithHarness } from '../die-with-harness.ts';
 import { PYTHON } from '../python.ts';
 import { AgentChannel } from './channel.ts';
 
-const AGENT_SOURCE = readFileSync(resolve(import.meta.dirname, 'agent.py'), 'utf8');
+/** the agent, by its path on the machine (a VM's guest sees the machine's root) */
+export const AGENT_SCRIPT = resolve(import.meta.dirname, 'agent.py');
+const AGENT_SOURCE = readFileSync(AGENT_SCRIPT, 'utf8');
 /** what the agent's start may take on a quiet machine (python3 and its modules: ~30 ms; a docker exec more) */
 const AGENT_DEADLINE_MS = 10_000;
 

@@ -23,7 +23,8 @@ export function oncePerKernel<T>(make: (kernel: Kernel) => Promise<T>): (kernel:
  * of two writers at once, the rename makes either one the target, and nobody reads half a file.
  */
 export async function placeWhole(target: string, write: (path: string) => Promise<boolean>): Promise<boolean> {
-  const staging = await mkdtemp(join(dirname(target), '.staging-'));
+  // named by this process: a test that compares the cache can tell another live run's from a leftover
+  const staging = await mkdtemp(join(dirname(target), `.staging-${process.pid}-`));
   try {
     const path = join(staging, 'file');
     if (!(await write(path))) return false;
