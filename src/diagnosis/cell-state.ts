@@ -1,7 +1,7 @@
 // The state a diagnosis reads that set-up fixed and probes do not change: each namespace's links with their
 // addresses (one `ip -j addr` gives both), its routes, the host's sysctls. Read once per judgement of a cell,
 // however many of its checks fail; what a probe does change (neighbour entries, counters) is read fresh each time.
-import { routeGet, sysctl, type RouteLookup } from '../evidence/links.ts';
+import { routeGet, sysctl, type AddressInfo, type RouteLookup } from '../evidence/links.ts';
 import type { Host } from '../hosts/host.ts';
 
 /** A link as `ip -j addr` reports it: its state and its addresses. */
@@ -13,7 +13,7 @@ export interface AddressedLink {
   master?: string;
   /** a veth's peer, by its index in the peer's namespace */
   link_index?: number;
-  addr_info: Array<{ family: string; local: string; prefixlen: number }>;
+  addr_info: AddressInfo[];
 }
 
 export interface CellState {

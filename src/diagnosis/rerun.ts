@@ -39,13 +39,18 @@ function iptablesMeaning(line: Counted): RuleMeaning {
   return { drops, nat: { kind: IPTABLES_NAT[jump], ...(target ? { target } : {}) } };
 }
 
-/** iptables' rules, or for an IPv6 probe ip6tables' (named so in what is missing) */
+/** iptables' rules, or for an IPv6 probe ip6tables' (their tables named so: "ip6tables filter FORWARD") */
 const iptablesDialect = (iptables: IptablesCommand | Ip6tablesCommand): RuleDialect => {
-  const nat = iptables.startsWith('ip6') ? 'ip6tables nat' : 'nat';
+  const tool = iptables.startsWith('ip6') ? 'ip6tables ' : '';
+  const nat = `${tool}nat`;
   return {
     read: async (host) => {
       const saved = await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' });
-      return countedLines(saved.stdout).map((line) => ({ ...line, ...iptablesMeaning(line) }));
+      return countedLines(saved.stdout).map((line) => ({
+        ...line,
+        ...iptablesMeaning(line),
+        table: `${tool}${line.table}`,
+      }));
     },
     noNat: {
       source: `no MASQUERADE or SNAT rule in ${nat} POSTROUTING`,

@@ -1,10 +1,11 @@
 // The plain-state causes of a failed probe, read from the kernel (ip -j, sysctl) along its path: a link or
 // bridge down, a cable that is not a port of the bridge, no route or a route via an address nobody answers
-// for, an address outside the bridge's network, forwarding off globally or on one interface.
+// for, an address outside the bridge's network, an IPv6 address still tentative or failed by duplicate address
+// detection, forwarding off globally or on one interface.
 import type { Host } from '../hosts/host.ts';
 import { contains } from '../net/ipv4.ts';
 import { contains6 } from '../net/ipv6.ts';
-import { neighbourState } from '../evidence/links.ts';
+import { neighbourState, unusableAddress } from '../evidence/links.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import { ping, probe } from '../probes/probe.ts';
 import type { Roles, Workload } from '../roles/roles.ts';
@@ -30,6 +31,9 @@ export async function stateCauses(
   if (!bridgeLink) causes.push(`no link in the host has the gateway address ${roles.gateway}`);
   else if (isDown(bridgeLink)) causes.push(`bridge ${bridgeLink.ifname} is down`);
   else if (bridgeLink.operstate === 'DOWN') causes.push(`bridge ${bridgeLink.ifname} has no port that is up`);
+  const gatewayAddress = bridgeLink?.addr_info.find((info) => info.local === roles.gateway);
+  const gatewayUnusable = gatewayAddress && unusableAddress(gatewayAddress, bridgeLink!.ifname);
+  if (gatewayUnusable) causes.push(`the gateway ${gatewayUnusable}`);
   const uplink = hostLinks.find((link) => link.ifname === world.uplink.name);
   if (uplink && isDown(uplink)) causes.push(`uplink ${uplink.ifname} is down`);
 
@@ -53,9 +57,11 @@ export async function stateCauses(
   if (crossesHost) {
     const forwarding = family === 'ipv6' ? 'net.ipv6.conf.all.forwarding' : 'net.ipv4.ip_forward';
     if ((await state.sysctl(forwarding)) === '0') causes.push(`forwarding is off in the host (${forwarding}=0)`);
-    for (const link of [bridge, world.uplink.name]) {
-      if (link && (await state.sysctl(`net.${family}.conf.${link}.forwarding`)) === '0')
-        causes.push(`forwarding is off on ${link} (net.${family}.conf.${link}.forwarding=0)`);
+    // IPv6 has no forwarding switch per interface: conf.<link>.forwarding=0 makes the link a host's (it would take
+    // router advertisements) and the kernel still forwards (a breakage in own-setup-scripts.test.ts shows it)
+    for (const link of family === 'ipv4' ? [bridge, world.uplink.name] : []) {
+      if (link && (await state.sysctl(`net.ipv4.conf.${link}.forwarding`)) === '0')
+        causes.push(`forwarding is off on ${link} (net.ipv4.conf.${link}.forwarding=0)`);
     }
   }
   return causes;
@@ -116,6 +122,8 @@ async function workloadCauses(
   if (own.length === 0) return [`${workload.label} has no interface with its address ${workload.address}`];
   const { link: ifname, prefixlen } = own[0]!;
   const causes: string[] = [];
+  const ownUnusable = unusableAddress(own[0]!, ifname);
+  if (ownUnusable) causes.push(`${workload.label}'s address ${ownUnusable}`);
   const network = { address: workload.address, prefix: prefixlen };
   if (!(family === 'ipv6' ? contains6(network, roles.gateway) : contains(network, roles.gateway))) {
     causes.push(

@@ -26,26 +26,29 @@ export async function neighbourState(host: Host, ns: string | undefined, address
   return entry?.state ?? [];
 }
 
-interface AddressInfo {
+/** An address as `ip -j addr` reports it; an IPv6 one may still be in, or have failed, duplicate address detection. */
+export interface AddressInfo {
   family: string;
   local: string;
+  prefixlen: number;
   tentative?: boolean;
   dadfailed?: boolean;
 }
 
-/**
- * IPv6 addresses of a namespace that cannot be used yet or ever: still in duplicate address detection
- * ("fd00::1 on docker0 is tentative") or failed by it ("… failed duplicate address detection").
- */
+/** Why the kernel does not use an IPv6 address (yet): "fd00::1 on docker0 is tentative: …"; undefined if it does. */
+export function unusableAddress(address: AddressInfo, ifname: string): string | undefined {
+  const it = `${address.local} on ${ifname}`;
+  if (address.dadfailed) return `${it} failed duplicate address detection (another node on the link has it)`;
+  if (address.tentative) return `${it} is tentative (duplicate address detection has not finished: not in use yet)`;
+  return undefined;
+}
+
+/** IPv6 addresses of a namespace that cannot be used yet (tentative) or ever (failed DAD), each said as why. */
 export async function unsettledAddresses(host: Host, ns: NetnsRef | undefined): Promise<string[]> {
   const { stdout } = await host.exec(['ip', '-j', '-6', 'addr', 'show'], { ns });
   const links = JSON.parse(stdout || '[]') as Array<{ ifname: string; addr_info: AddressInfo[] }>;
   return links.flatMap(({ ifname, addr_info }) =>
-    addr_info
-      .filter((address) => address.tentative || address.dadfailed)
-      .map(({ local, dadfailed }) =>
-        dadfailed ? `${local} on ${ifname} failed duplicate address detection` : `${local} on ${ifname} is tentative`,
-      ),
+    addr_info.flatMap((address) => unusableAddress(address, ifname) ?? []),
   );
 }
 

@@ -98,10 +98,16 @@ export function dockerImplementation(version: DockerVersion): Implementation {
  */
 async function ipv6Settled(host: Host, id: string, roles: Roles): Promise<void> {
   const namespaces = [undefined, ...roles.workloads.map((workload) => workload.netns)];
-  const unsettled = async () => (await Promise.all(namespaces.map((ns) => unsettledAddresses(host, ns)))).flat();
-  const tentative = (now: string[]) => now.filter((address) => address.endsWith(' is tentative'));
-  const first = await unsettled();
-  if (tentative(first).length) progress(id, `waiting for ${tentative(first).join(', ')}`);
+  // "fd00::1 on docker0": what is still tentative
+  const tentative = (now: string[]) =>
+    now.flatMap((why) => (why.includes(' is tentative') ? why.split(' is ')[0]! : []));
+  let said = false;
+  const unsettled = async () => {
+    const now = (await Promise.all(namespaces.map((ns) => unsettledAddresses(host, ns)))).flat();
+    if (!said && tentative(now).length) progress(id, `waiting for DAD of ${tentative(now).join(', ')}`);
+    said = true;
+    return now;
+  };
   const left = await waitUntil(unsettled, (now) => tentative(now).length === 0, {
     what: `${id}'s IPv6 addresses to finish duplicate address detection`,
     deadlineMs: 10_000,
