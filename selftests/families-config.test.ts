@@ -6,8 +6,9 @@ import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { worldIn, worldOnly } from '../src/world/world.ts';
 
 describe('NETNS_FAMILIES', () => {
-  test('defaults to IPv4; both come in one order, whatever the list says', () => {
-    expect(familiesOf({})).toEqual(['ipv4']);
+  test('defaults to both; they come in one order, whatever the list says', () => {
+    expect(familiesOf({})).toEqual(['ipv4', 'ipv6']);
+    expect(familiesOf({ NETNS_FAMILIES: 'ipv4' })).toEqual(['ipv4']);
     expect(familiesOf({ NETNS_FAMILIES: 'ipv6, ipv4' })).toEqual(['ipv4', 'ipv6']);
     expect(familiesOf({ NETNS_FAMILIES: 'ipv6' })).toEqual(['ipv6']);
   });

@@ -2,7 +2,8 @@
 // Ctrl-C or SIGKILL to it mid-suite. Needs a kernel in the cache; without one it skips, saying so.
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
+import { propertiesIn } from '../src/properties/properties.ts';
 import { KERNEL_CACHE } from '../src/hosts/vm/kernels.ts';
 import { runTempDir } from '../src/run-temp.ts';
 import { waitUntil } from '../src/wait.ts';
@@ -10,6 +11,8 @@ import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 import { descendants, processTable, stillRunning, type Proc } from './process-tree.ts';
 import { cannotBoot as cannot, vmBootImage, vmKernel as kernel } from './vm-kernel.ts';
 
+/** the nested run judges the families this one does (NETNS_FAMILIES, or its default): four properties in each */
+const checks = propertiesIn(inject('harness').families).length;
 const qemuOf = (pid: number) => descendants(pid).filter((proc) => proc.cmdline.startsWith('qemu-system'));
 const cacheListing = () => readdirSync(KERNEL_CACHE, { recursive: true }).map(String).sort();
 /** a file being made (made-once.ts names its staging folder by its pid) by a live process outside the run */
@@ -57,7 +60,7 @@ describe('a run with VM hosts', () => {
                 .filter((t) => t.status === 'failed')
                 .map((t) => t.message),
               result.all,
-            ).toEqual(Array(4).fill(expect.stringContaining('exited 7: no bridge today')));
+            ).toEqual(Array(checks).fill(expect.stringContaining('exited 7: no bridge today')));
           await waitUntil(
             async () => stillRunning(tree),
             (left) => left.length === 0,

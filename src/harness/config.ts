@@ -81,9 +81,9 @@ export function firewallsOf(env = process.env): Firewall[] {
   return [...new Set(knownNames('NETNS_FIREWALLS', env.NETNS_FIREWALLS, FIREWALLS, 'a firewall backend'))];
 }
 
-/** NETNS_FAMILIES, a comma list of ipv4, ipv6; default ipv4 (both, once every implementation judges IPv6). */
+/** NETNS_FAMILIES, a comma list of ipv4, ipv6; default both (ipv4 alone judges as before IPv6 came). */
 export function familiesOf(env = process.env): Family[] {
-  if (!env.NETNS_FAMILIES) return ['ipv4'];
+  if (!env.NETNS_FAMILIES) return [...FAMILIES];
   const names = knownNames('NETNS_FAMILIES', env.NETNS_FAMILIES, FAMILIES, 'an address family');
   return FAMILIES.filter((family) => names.includes(family)); // in one order, whatever the list's
 }
