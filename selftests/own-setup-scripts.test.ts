@@ -235,6 +235,9 @@ const FORWARDING6 = /^\[ -n "\$ipv6" \] && sysctl -qw net\.ipv6\.conf\.all\.forw
 /** The example with commands added once it has turned IPv6 forwarding on. */
 const withAfterwards6 = (name: string, ...commands: string[]) =>
   variant(name, [FORWARDING6, ['[ -n "$ipv6" ] && sysctl -qw net.ipv6.conf.all.forwarding=1', ...commands].join('\n')]);
+/** An ip6tables rule in a chain (and its match) that drops echo requests, once IPv6 forwarding is on. */
+const echoDrop6 = (name: string, chain: string) =>
+  withAfterwards6(name, `"$NC_IP6TABLES" -A ${chain} -p ipv6-icmp --icmpv6-type echo-request -j DROP`);
 /** Duplicate address detection for an hour: an address added without nodad stays tentative for the whole run. */
 const SLOW_DAD = 'sysctl -qw net.ipv6.conf.%s.dad_transmits=3600';
 /** The cause a DNAT66 rule to another address or port than the published workload's must be named by. */
@@ -294,20 +297,12 @@ const BREAKAGES6: Record<string, { path: () => string; firewall?: Firewall; fail
     why: /^$/,
   },
   'an ip6tables FORWARD rule that drops echo requests': {
-    path: () =>
-      withAfterwards6(
-        'forward6-drops-echo',
-        '"$NC_IP6TABLES" -A FORWARD -p ipv6-icmp --icmpv6-type echo-request -j DROP',
-      ),
+    path: () => echoDrop6('forward6-drops-echo', 'FORWARD'),
     fails: ['1-bridge in IPv6', '3-egress in IPv6'],
     why: /dropped in ip6tables filter FORWARD by rule 1 "-p ipv6-icmp -m icmp6 --icmpv6-type 128 -j DROP"/,
   },
   "an ip6tables INPUT rule that drops the workloads' echo requests": {
-    path: () =>
-      withAfterwards6(
-        'input6-drops-echo',
-        '"$NC_IP6TABLES" -A INPUT -i nc0 -p ipv6-icmp --icmpv6-type echo-request -j DROP',
-      ),
+    path: () => echoDrop6('input6-drops-echo', 'INPUT -i nc0'),
     fails: ['1-bridge in IPv6', '2-host in IPv6'],
     why: /dropped in ip6tables filter INPUT by rule 1 "-i nc0 -p ipv6-icmp -m icmp6 --icmpv6-type 128 -j DROP"/,
   },

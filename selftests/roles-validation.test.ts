@@ -167,7 +167,8 @@ describe('NETNS_IMPL', () => {
       'docker-99',
       new RegExp(
         String.raw`^NETNS_IMPL has unknown implementation "docker-99"; ` +
-          String.raw`known: guide, docker-20\.10, docker-26\.1, docker-28\.5, script:PATH, scale:N$`,
+          String.raw`known: guide, docker-20\.10, docker-26\.1, docker-28\.5, ` +
+          String.raw`podman-4\.3, podman-5\.4, podman-5\.8, script:PATH, scale:N$`,
       ),
     ],
     [

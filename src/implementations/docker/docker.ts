@@ -7,10 +7,10 @@
 //   [web] 172.17.0.2 (:5000 published as 8080, 127.0.0.1:8081)  [peer] 172.17.0.3
 //           \\                                   /
 //   [Docker-in-Docker host] docker0 172.17.0.1, dockerd's rules; eth0 172.31.8.154 --- [internet]
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Host } from '../../hosts/host.ts';
 import type { Roles } from '../../roles/roles.ts';
+import { importWorkload, rolesFromInspect, runWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
 import { unsettledAddresses } from '../../evidence/links.ts';
 import { progress } from '../../progress.ts';
 import { waitUntil } from '../../wait.ts';
@@ -20,7 +20,7 @@ import {
   type Implementation,
   type ImplementationKind,
 } from '../implementation.ts';
-import { dockerChecks, LOOPBACK_PUBLISHED, PUBLISHED } from './paths.ts';
+import { dockerChecks } from './paths.ts';
 import { DOCKER_IPV6 } from './ipv6.ts';
 import { dockerRulesets } from './rulesets.ts';
 import {
@@ -33,14 +33,6 @@ import {
 } from './versions.ts';
 
 const IMAGES = resolve(import.meta.dirname, '../../../fixtures/images');
-/** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
-const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../../../scripts/writable-cgroups'), 'utf8');
-const WORKLOAD_IMAGE = 'netns-conformance-workload';
-// A workload needs nothing but to exist (the harness probes from its namespace and runs the responder there):
-// its image is the host's own sleep and the libraries it loads, imported (no registry answers here).
-const IMPORT_WORKLOAD = `set -e
-files="usr/bin/sleep $(ldd /usr/bin/sleep | grep -o '/[^ ]*' | sed 's|^/||' | sort -u | tr '\\n' ' ')"
-tar -C / -ch $files | docker import --change 'CMD ["/usr/bin/sleep", "infinity"]' - "$0" >/dev/null`;
 
 /** A Docker-in-Docker host of the version's Debian suite, its engine's state on a tmpfs. */
 export function dockerHost(version: DockerVersion): HostNeeds {
@@ -66,22 +58,8 @@ export function dockerImplementation(version: DockerVersion): Implementation {
     async setUp({ host, world }) {
       const ipv6 = world.families.includes('ipv6');
       await startDockerd(host, id, ipv6 ? DOCKER_IPV6[version].flags : []);
-      await host.exec(['sh', '-c', IMPORT_WORKLOAD, WORKLOAD_IMAGE]);
-      const published = [
-        `${PUBLISHED.port}:${PUBLISHED.targetPort}`,
-        `${LOOPBACK_PUBLISHED.address}:${LOOPBACK_PUBLISHED.port}:${PUBLISHED.targetPort}`,
-      ];
-      await host.exec([
-        'docker',
-        'run',
-        '--detach',
-        '--name',
-        'web',
-        ...published.flatMap((mapping) => ['--publish', mapping]),
-        WORKLOAD_IMAGE,
-      ]);
-      await host.exec(['docker', 'run', '--detach', '--name', 'peer', WORKLOAD_IMAGE]);
-      const roles = await rolesFromInspect(host, ['web', 'peer'], ipv6);
+      await importWorkload(host, 'docker');
+      const roles = await rolesFromInspect(host, 'docker', await runWorkloads(host, 'docker'), ipv6);
       if (ipv6) await ipv6Settled(host, id, roles);
       return roles;
     },
@@ -134,31 +112,6 @@ export async function startDockerd(host: Host, id: string, flags: readonly strin
     (version) => version !== '',
     { what: `dockerd to answer in host ${host.name}`, deadlineMs: 60_000, intervalMs: 100 },
   );
-}
-
-interface Inspected {
-  Name: string;
-  State: { Pid: number };
-  NetworkSettings: { IPAddress: string; Gateway: string; GlobalIPv6Address: string; IPv6Gateway: string };
-}
-
-/** The roles as `docker inspect` gives them; with ipv6, each container's IPv6 address and the bridge's too. */
-async function rolesFromInspect(host: Host, names: string[], ipv6: boolean): Promise<Roles> {
-  const inspected = JSON.parse((await host.exec(['docker', 'inspect', ...names])).stdout) as Inspected[];
-  // an empty string where Docker gave none: the IPv6 rows then skip, saying the workload has no IPv6 address
-  const given = (address: string) => (ipv6 && address ? { address6: address } : {});
-  const gateway6 = inspected[0]!.NetworkSettings.IPv6Gateway;
-  return {
-    workloads: inspected.map((container) => ({
-      label: container.Name.replace(/^\//, ''),
-      netns: `/proc/${container.State.Pid}/ns/net`,
-      address: container.NetworkSettings.IPAddress,
-      ...given(container.NetworkSettings.GlobalIPv6Address),
-    })),
-    gateway: inspected[0]!.NetworkSettings.Gateway,
-    ...(ipv6 && gateway6 ? { gateway6 } : {}),
-    published: { ...PUBLISHED, workload: names[0]! },
-  };
 }
 
 /** NETNS_IMPL=docker-20.10, docker-26.1, docker-28.5 */

@@ -14,12 +14,8 @@ import { http } from '../../probes/probe.ts';
 import type { Check } from '../../properties/properties.ts';
 import { rolesAs, workloadByLabel, type Roles, type Workload } from '../../roles/roles.ts';
 import { familyOf, uplinkAddress, worldAs, type Family, type World } from '../../world/world.ts';
+import { LOOPBACK_PUBLISHED, PUBLISHED } from '../container-engine.ts';
 import { DOCKER_IPTABLES, type DockerVersion } from './versions.ts';
-
-/** What Docker publishes, and where the harness's responder answers. */
-export const PUBLISHED = { port: 8080, targetPort: 5000 };
-/** The same server, published on the host's loopback only: `-p 127.0.0.1:8081:5000`. */
-export const LOOPBACK_PUBLISHED = { address: '127.0.0.1', port: 8081 };
 
 type Party = 'gateway' | 'neighbour' | 'uplink';
 

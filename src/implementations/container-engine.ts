@@ -1,0 +1,69 @@
+// What a container engine judged inside a container host needs, whichever it is (Docker, Podman): writable
+// cgroups, a workload image made from the host's own files, two containers of which the first is published on
+// 8080 and on 127.0.0.1:8081, and the roles read from the engine's `inspect` (both answer in Docker's fields).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Host } from '../hosts/host.ts';
+import type { Roles } from '../roles/roles.ts';
+
+/** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
+export const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../../scripts/writable-cgroups'), 'utf8');
+/** the engine's published port: `-p 8080:5000` */
+export const PUBLISHED = { port: 8080, targetPort: 5000 };
+/** The same server, published on the host's loopback only: `-p 127.0.0.1:8081:5000`. */
+export const LOOPBACK_PUBLISHED = { address: '127.0.0.1', port: 8081 };
+/** how the engine is asked to publish them */
+export const PUBLISH_FLAGS = [
+  `${PUBLISHED.port}:${PUBLISHED.targetPort}`,
+  `${LOOPBACK_PUBLISHED.address}:${LOOPBACK_PUBLISHED.port}:${PUBLISHED.targetPort}`,
+].flatMap((mapping) => ['--publish', mapping]);
+
+export const WORKLOAD_IMAGE = 'netns-conformance-workload';
+// A workload needs nothing but to exist (the harness probes from its namespace and runs the responder there):
+// its image is the host's own sleep and the libraries it loads, imported (no registry answers here). $0: the
+// engine's command, $1: the image's name.
+const IMPORT_WORKLOAD = `set -e
+files="usr/bin/sleep $(ldd /usr/bin/sleep | grep -o '/[^ ]*' | sed 's|^/||' | sort -u | tr '\\n' ' ')"
+tar -C / -ch $files | "$0" import --change 'CMD ["/usr/bin/sleep", "infinity"]' - "$1" >/dev/null`;
+
+/** The workload image, in the engine's own store. */
+export async function importWorkload(host: Host, engine: 'docker' | 'podman'): Promise<void> {
+  await host.exec(['sh', '-c', IMPORT_WORKLOAD, engine, WORKLOAD_IMAGE]);
+}
+
+/** `web`, published, and `peer`, both on the engine's default network. */
+export async function runWorkloads(host: Host, engine: 'docker' | 'podman'): Promise<string[]> {
+  await host.exec([engine, 'run', '--detach', '--name', 'web', ...PUBLISH_FLAGS, WORKLOAD_IMAGE]);
+  await host.exec([engine, 'run', '--detach', '--name', 'peer', WORKLOAD_IMAGE]);
+  return ['web', 'peer'];
+}
+
+interface Inspected {
+  Name: string;
+  State: { Pid: number };
+  NetworkSettings: { IPAddress: string; Gateway: string; GlobalIPv6Address?: string; IPv6Gateway?: string };
+}
+
+/** The roles as the engine's `inspect` gives them; with ipv6, each container's IPv6 address and the bridge's too. */
+export async function rolesFromInspect(
+  host: Host,
+  engine: 'docker' | 'podman',
+  names: string[],
+  ipv6: boolean,
+): Promise<Roles> {
+  const inspected = JSON.parse((await host.exec([engine, 'inspect', ...names])).stdout) as Inspected[];
+  // none given (an empty string, or no field): the IPv6 rows then skip, saying the workload has no IPv6 address
+  const given = (address: string | undefined) => (ipv6 && address ? { address6: address } : {});
+  const gateway6 = inspected[0]!.NetworkSettings.IPv6Gateway;
+  return {
+    workloads: inspected.map((container) => ({
+      label: container.Name.replace(/^\//, ''), // Docker's names start with a slash
+      netns: `/proc/${container.State.Pid}/ns/net`,
+      address: container.NetworkSettings.IPAddress,
+      ...given(container.NetworkSettings.GlobalIPv6Address),
+    })),
+    gateway: inspected[0]!.NetworkSettings.Gateway,
+    ...(ipv6 && gateway6 ? { gateway6 } : {}),
+    published: { ...PUBLISHED, workload: names[0]! },
+  };
+}

@@ -1,0 +1,31 @@
+// The rules an engine leaves after its containers start, normalised so that two runs of one version print the same
+// text: no comments, counters or handles. iptables-save, ip6tables-save when asked, and nft's view of everything.
+import type { Host } from '../hosts/host.ts';
+
+const saved = (text: string) =>
+  text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => line.replace(/ \[\d+:\d+\]$/, ''))
+    .join('\n');
+
+export async function engineRulesets(host: Host, ip6tables: boolean): Promise<Record<string, string>> {
+  const [v4, v6, nft] = await Promise.all([
+    host.exec(['iptables-save']),
+    ip6tables ? host.exec(['ip6tables-save']) : undefined,
+    host.exec(['nft', 'list', 'ruleset']),
+  ]);
+  return {
+    'iptables-save': saved(v4.stdout),
+    ...(v6 ? { 'ip6tables-save': saved(v6.stdout) } : {}),
+    nft: nft.stdout
+      // a rule that starts with its counter has no space before it
+      .replace(/\bcounter packets \d+ bytes \d+/g, 'counter')
+      .replace(/ # handle \d+/g, '')
+      .trimEnd(),
+  };
+}
+
+/** The rulesets under names that say what they were made with: 'dual-stack.nft', 'nftables.nft' */
+export const named = (prefix: string, rulesets: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(rulesets).map(([name, text]) => [`${prefix}${name}`, text]));

@@ -1,0 +1,31 @@
+// Podman's rules after its containers start (engine-rulesets.ts), named by the netavark driver that wrote them
+// (podman-5.4.nftables.nft). netavark's iptables driver varies two things from run to run that say nothing about
+// what it built: the container's id in its comments, and which published port's rules come first in its port
+// chains (NETAVARK-DN-…, NETAVARK-HOSTPORT-DNAT; nv_…_dnat of its nftables driver). The id is replaced and those
+// chains' rules are sorted.
+import type { Host } from '../../hosts/host.ts';
+import { engineRulesets, named } from '../engine-rulesets.ts';
+
+const PORT_CHAIN = /^(NETAVARK-(DN-[0-9A-F]+|HOSTPORT-DNAT)|nv_\w+_dnat)$/;
+const withoutIds = (text: string) => text.replace(/\b[0-9a-f]{64}\b/g, '<container id>');
+
+/** iptables-save: the -A lines of a port chain, sorted where they stand */
+function sortedSave(text: string): string {
+  const lines = text.split('\n');
+  const inPortChain = (line: string) => line.startsWith('-A ') && PORT_CHAIN.test(line.split(' ')[1]!);
+  const sorted = lines.filter(inPortChain).sort();
+  return lines.map((line) => (inPortChain(line) ? sorted.shift()! : line)).join('\n');
+}
+
+/** nft list ruleset: the rules inside a port chain's block, sorted */
+function sortedNft(text: string): string {
+  return text.replace(/(chain (\S+) \{\n)([^}]*)(\n\t\})/g, (block, head: string, name: string, body: string, end) =>
+    PORT_CHAIN.test(name) ? `${head}${body.split('\n').sort().join('\n')}${end}` : block,
+  );
+}
+
+export async function podmanRulesets(host: Host, driver: string): Promise<Record<string, string>> {
+  // its default network has no IPv6: no ip6tables rules to keep
+  const { 'iptables-save': save, nft } = await engineRulesets(host, false);
+  return named(`${driver}.`, { 'iptables-save': sortedSave(withoutIds(save!)), nft: sortedNft(withoutIds(nft!)) });
+}
