@@ -24,8 +24,13 @@ function sortedNft(text: string): string {
   );
 }
 
+/** The two views of netavark's rules with what varies between runs taken out. */
+export function normalisedRules(save: string, nft: string): { 'iptables-save': string; nft: string } {
+  return { 'iptables-save': sortedSave(withoutIds(save)), nft: sortedNft(withoutIds(nft)) };
+}
+
 export async function podmanRulesets(host: Host, driver: string): Promise<Record<string, string>> {
   // its default network has no IPv6: no ip6tables rules to keep
   const { 'iptables-save': save, nft } = await engineRulesets(host, false);
-  return named(`${driver}.`, { 'iptables-save': sortedSave(withoutIds(save!)), nft: sortedNft(withoutIds(nft!)) });
+  return named(`${driver}.`, normalisedRules(save!, nft!));
 }
