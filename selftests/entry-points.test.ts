@@ -76,4 +76,18 @@ describe('bad input at the command line', () => {
       /sweep cannot ask Docker for leftover containers \(.*\); no Docker engine answers: start dockerd/,
     );
   });
+
+  test.each(['soak', 'bench', 'soak-tests'])(
+    '%s --help says how it is used and exits 0 before it starts; an argument it does not take is exit 2',
+    async (command) => {
+      const script = `src/cli/${command}.ts`;
+      const help = await execa(NODE, [script, '--help'], { cwd: ROOT, reject: false });
+      expect(help.exitCode, help.all).toBe(0);
+      expect(help.stdout).toMatch(new RegExp(`^usage: npm run ${command}`));
+      const wrong = await execa(NODE, [script, '--bogus'], { cwd: ROOT, reject: false });
+      expect(wrong.exitCode).toBe(2);
+      expect(wrong.stderr).toMatch(ONE_LINE);
+      expect(wrong.stderr).toContain('--bogus');
+    },
+  );
 });

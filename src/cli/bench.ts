@@ -23,6 +23,11 @@ import { setUpIn } from '../run/build.ts';
 import { failedOf, judgeAll } from '../run/judge.ts';
 import { scaleImplementation } from '../implementations/scale.ts';
 import { cachedKernel, KERNEL_SERIES } from '../hosts/vm/kernels.ts';
+import { noArguments } from './usage.ts';
+
+noArguments(`usage: npm run bench (no arguments)
+Prints figures, not verdicts: the guide as a bash script beside the harness judging it (NETNS_BENCH_RUNS times,
+default 5), how long each negative takes, host start and teardown per host kind, and 10, 100 and 1,000 namespaces.`);
 
 const RUNS = Number(process.env.NETNS_BENCH_RUNS ?? 5);
 const SCALE_SIZES = [10, 100, 1000];

@@ -3,14 +3,16 @@
 // One vitest run: one reports/conformance.json, one table (cells as rows), Allure parameters per cell.
 import { spawn } from 'node:child_process';
 import { FIREWALLS } from '../net/firewall.ts';
+import { CHECKOUT, VITEST } from './usage.ts';
 
 const env = {
   ...process.env,
   NETNS_HOST: 'vm',
   NETNS_FIREWALLS: process.env.NETNS_FIREWALLS || FIREWALLS.join(','),
 };
-const vitest = spawn('vitest', ['run', 'suites/conformance.test.ts', ...process.argv.slice(2)], {
+const vitest = spawn(VITEST, ['run', 'suites/conformance.test.ts', ...process.argv.slice(2)], {
   stdio: 'inherit',
+  cwd: CHECKOUT,
   env,
 });
 // Ctrl-C reaches vitest from the terminal; a SIGTERM to this process is passed on, so its cleanup runs

@@ -25,17 +25,29 @@ function stop(problem: string): never {
   process.exit(2);
 }
 
+const USAGE = 'usage: npm run soak-tests -- [--runs N] [--stress] [FILE…]';
+
 function options(): { runs: number; stress: boolean; files: string[] } {
   try {
     const { values, positionals } = parseArgs({
-      options: { runs: { type: 'string', default: '10' }, stress: { type: 'boolean', default: false } },
+      options: {
+        runs: { type: 'string', default: '10' },
+        stress: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
       allowPositionals: true,
     });
+    if (values.help) {
+      console.log(`${USAGE}
+Runs npm test (or the files named) N times, with --stress one busy loop per core beside it, and says which tests
+failed in which runs.`);
+      process.exit(0);
+    }
     const runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1) stop(`--runs ${values.runs} is not a number of runs; give 1 or more`);
     return { runs, stress: values.stress, files: positionals };
   } catch (error) {
-    return stop(`${(error as Error).message}; usage: npm run soak-tests -- [--runs N] [--stress] [FILE…]`);
+    return stop(`${(error as Error).message}; ${USAGE}`);
   }
 }
 

@@ -6,6 +6,11 @@ import { readFileSync, rmSync } from 'node:fs';
 import { CONFORMANCE_JSON } from '../report/conformance-reporter.ts';
 import { flakesOf } from '../results/flakes.ts';
 import type { ResultRow } from '../results/row.ts';
+import { CHECKOUT, noArguments, VITEST } from './usage.ts';
+
+noArguments(`usage: npm run soak (no arguments)
+Runs the property suite NETNS_SOAK_RUNS times (default 10) and prints one line per run, then every probe whose
+verdict changed between runs. NETNS_HOST, NETNS_IMPL, NETNS_FIREWALLS, NETNS_KERNELS choose what is judged.`);
 
 const RUNS = Number(process.env.NETNS_SOAK_RUNS ?? 10);
 if (!Number.isInteger(RUNS) || RUNS < 2) {
@@ -19,7 +24,10 @@ if (!Number.isInteger(RUNS) || RUNS < 2) {
 function runOnce(): Promise<{ rows: ResultRow[]; exitCode: number; output: string; ms: number }> {
   rmSync(CONFORMANCE_JSON, { force: true });
   const started = performance.now();
-  const vitest = spawn('vitest', ['run', 'suites/conformance.test.ts'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const vitest = spawn(VITEST, ['run', 'suites/conformance.test.ts'], {
+    cwd: CHECKOUT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   vitest.stdout.on('data', (chunk: Buffer) => (output += chunk));
   vitest.stderr.on('data', (chunk: Buffer) => (output += chunk));
