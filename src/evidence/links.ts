@@ -43,12 +43,23 @@ export function unusableAddress(address: AddressInfo, ifname: string): string | 
   return undefined;
 }
 
-/** IPv6 addresses of a namespace that cannot be used yet (tentative) or ever (failed DAD), each said as why. */
-export async function unsettledAddresses(host: Host, ns: NetnsRef | undefined): Promise<string[]> {
+/** An IPv6 address the kernel does not use: "fd00::1 on docker0", still tentative or not, and why in words. */
+export interface UnsettledAddress {
+  where: string;
+  tentative: boolean;
+  why: string;
+}
+
+/** IPv6 addresses of a namespace that cannot be used yet (tentative) or ever (failed DAD). */
+export async function unsettledAddresses(host: Host, ns: NetnsRef | undefined): Promise<UnsettledAddress[]> {
   const { stdout } = await host.exec(['ip', '-j', '-6', 'addr', 'show'], { ns });
   const links = JSON.parse(stdout || '[]') as Array<{ ifname: string; addr_info: AddressInfo[] }>;
   return links.flatMap(({ ifname, addr_info }) =>
-    addr_info.flatMap((address) => unusableAddress(address, ifname) ?? []),
+    addr_info.flatMap((address) => {
+      const why = unusableAddress(address, ifname);
+      const tentative = !address.dadfailed && Boolean(address.tentative);
+      return why ? [{ where: `${address.local} on ${ifname}`, tentative, why }] : [];
+    }),
   );
 }
 

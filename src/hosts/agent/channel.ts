@@ -91,33 +91,31 @@ export class AgentChannel implements HostTransport {
   /** Starts a nested agent by argv (a room of this host): its lines are relayed over this channel. */
   nest(argv: readonly string[]): NestedAgent {
     const output = new PassThrough();
-    let started: (pid: number) => void = () => {};
-    const startedPromise = new Promise<number>((resolve) => (started = resolve));
+    const started = Promise.withResolvers<number>();
     // a room lives as long as it is used: no backstop
-    const { id, result } = this.#request(
-      (id) => ({ id, nest: [...argv] }),
-      Infinity,
-      (pid) => started(pid),
-    );
+    const { id, result } = this.#request((id) => ({ id, nest: [...argv] }), Infinity, started.resolve);
+    // no id: this channel has ended, the request was answered at once and nothing is relayed
+    const relay = (message: { line: string } | { end: true }) => {
+      if (id !== undefined) this.#send({ via: id, ...message });
+    };
     if (id !== undefined) this.#nested.set(id, output);
     const ended = result.then((end) => {
       if (id !== undefined) this.#nested.delete(id);
       output.end();
       return end;
     });
-    const send = (message: Relayed) => this.#send(message);
     const input = new Writable({
       write(chunk: Buffer, _encoding, done) {
         // the nested channel writes one message per line
-        for (const line of chunk.toString().split('\n').filter(Boolean)) if (id !== undefined) send({ via: id, line });
+        for (const line of chunk.toString().split('\n').filter(Boolean)) relay({ line });
         done();
       },
       final(done) {
-        if (id !== undefined) send({ via: id, end: true });
+        relay({ end: true });
         done();
       },
     });
-    return { output, input, started: startedPromise, ended };
+    return { output, input, started: started.promise, ended };
   }
 
   /** The host is gone: every request still waiting, and every later one, gets exit -1 with this cause. */

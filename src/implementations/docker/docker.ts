@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Host } from '../../hosts/host.ts';
 import type { Roles } from '../../roles/roles.ts';
 import { importWorkload, rolesFromInspect, runWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
-import { unsettledAddresses } from '../../evidence/links.ts';
+import { unsettledAddresses, type UnsettledAddress } from '../../evidence/links.ts';
 import { progress } from '../../progress.ts';
 import { waitUntil } from '../../wait.ts';
 import {
@@ -77,8 +77,7 @@ export function dockerImplementation(version: DockerVersion): Implementation {
 async function ipv6Settled(host: Host, id: string, roles: Roles): Promise<void> {
   const namespaces = [undefined, ...roles.workloads.map((workload) => workload.netns)];
   // "fd00::1 on docker0": what is still tentative
-  const tentative = (now: string[]) =>
-    now.flatMap((why) => (why.includes(' is tentative') ? why.split(' is ')[0]! : []));
+  const tentative = (now: UnsettledAddress[]) => now.flatMap((address) => (address.tentative ? address.where : []));
   let said = false;
   const unsettled = async () => {
     const now = (await Promise.all(namespaces.map((ns) => unsettledAddresses(host, ns)))).flat();
@@ -90,7 +89,7 @@ async function ipv6Settled(host: Host, id: string, roles: Roles): Promise<void> 
     what: `${id}'s IPv6 addresses to finish duplicate address detection`,
     deadlineMs: 10_000,
   });
-  if (left.length) throw new ImplementationError(id, left.join('; '));
+  if (left.length) throw new ImplementationError(id, left.map((address) => address.why).join('; '));
 }
 
 /** dockerd with its own defaults and these flags, answering; id names it in errors. */

@@ -53,8 +53,7 @@ export function podmanImplementation(version: string): Implementation {
       await host.exec(['bash', '-s'], { stdin: WRITABLE_CGROUPS });
       driver = it.drivers[firewall];
       await host.exec(['mkdir', '-p', '/etc/containers']);
-      // 4.3 knows no firewall_driver: netavark 1.4 has one driver
-      const conf = containersConf(version === '4.3' ? undefined : driver);
+      const conf = containersConf(it.choosesDriver ? driver : undefined);
       await host.exec(['tee', '/etc/containers/containers.conf'], { stdin: conf });
       await host.exec(['tee', '/etc/containers/storage.conf'], { stdin: STORAGE_CONF });
       await importWorkload(host, 'podman');

@@ -7,8 +7,10 @@ type Driver = 'iptables' | 'nftables';
 interface PodmanVersion {
   suite: 'bookworm' | 'trixie' | 'sid';
   netavark: string;
-  /** the netavark driver a cell's firewall backend asks for (containers.conf firewall_driver) */
+  /** the netavark driver a cell's firewall backend asks for */
   drivers: Partial<Record<Firewall, Driver>>;
+  /** its containers.conf takes firewall_driver (a netavark with one driver has no choice to make) */
+  choosesDriver: boolean;
   /** why a backend has no driver here */
   without: string;
 }
@@ -21,6 +23,7 @@ export const PODMAN_VERSIONS: Record<string, PodmanVersion> = {
     suite: 'bookworm',
     netavark: '1.4',
     drivers: { 'iptables-nft': 'iptables' },
+    choosesDriver: false,
     without: `netavark 1.4 has only its iptables driver, and ${LEGACY}`,
   },
   // Debian's netavark 1.14 and 1.17 write a native nft table (inet netavark) unless told iptables
@@ -28,12 +31,14 @@ export const PODMAN_VERSIONS: Record<string, PodmanVersion> = {
     suite: 'trixie',
     netavark: '1.14',
     drivers: { 'iptables-nft': 'iptables', nft: 'nftables' },
+    choosesDriver: true,
     without: LEGACY,
   },
   '5.8': {
     suite: 'sid',
     netavark: '1.17',
     drivers: { 'iptables-nft': 'iptables', nft: 'nftables' },
+    choosesDriver: true,
     without: LEGACY,
   },
 };
