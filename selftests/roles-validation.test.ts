@@ -143,13 +143,17 @@ describe('NETNS_IMPL', () => {
 
   test('an id is read once into data a worker can receive, and that data makes what it says', () => {
     const topology = loadTopology();
-    const env = { NETNS_IMPL: 'guide,docker-28.5,script:examples/bridge.sh,scale:12', INIT_CWD: process.cwd() };
+    const env = {
+      NETNS_IMPL: 'guide,docker-28.5,script:examples/bridge.sh,scale:12,cni-1.9:examples/cni/bridge.conflist',
+      INIT_CWD: process.cwd(),
+    };
     const refs = implementationRefs(env);
     expect(refs.map(({ kind, argument }) => `${kind} ${argument}`)).toEqual([
       'guide ',
       'docker 28.5',
       `script ${resolve('examples/bridge.sh')}`,
       'scale 12',
+      `cni ${resolve('examples/cni/bridge.conflist')}`,
     ]);
     expect(JSON.parse(JSON.stringify(refs))).toEqual(refs); // project.provide hands it to workers as JSON
     for (const ref of refs) {
@@ -168,7 +172,8 @@ describe('NETNS_IMPL', () => {
       new RegExp(
         String.raw`^NETNS_IMPL has unknown implementation "docker-99"; ` +
           String.raw`known: guide, docker-20\.10, docker-26\.1, docker-28\.5, ` +
-          String.raw`podman-4\.3, podman-5\.4, podman-5\.8, script:PATH, scale:N$`,
+          String.raw`podman-4\.3, podman-5\.4, podman-5\.8, cni:PATH, cni-1\.1:PATH, cni-1\.9:PATH, ` +
+          String.raw`script:PATH, scale:N$`,
       ),
     ],
     [
@@ -185,6 +190,26 @@ describe('NETNS_IMPL', () => {
       ),
     ],
     ['a script without a path', 'script:', /^NETNS_IMPL=script:: no path after "script:"/],
+    [
+      'CNI plugins of a version Debian has not',
+      'cni-0.8:examples/cni/bridge.conflist',
+      /^NETNS_IMPL=cni-0\.8:examples\/cni\/bridge\.conflist: no CNI plugins 0\.8 here; known: 1\.1, 1\.9$/,
+    ],
+    [
+      'a conflist that is not there',
+      'cni:no/such.conflist',
+      /^NETNS_IMPL=cni:no\/such\.conflist: no such file .*; give the path of a conflist, like cni:examples\/cni/,
+    ],
+    [
+      'a conflist that is not JSON',
+      'cni:examples/bridge.sh',
+      /^NETNS_IMPL=cni:examples\/bridge\.sh: .*bridge\.sh is not JSON \(.*\); see examples\/cni\/bridge\.conflist$/,
+    ],
+    [
+      'a conflist without a bridge',
+      'cni:package.json',
+      /^NETNS_IMPL=cni:package\.json: .*package\.json has no "cniVersion"; see examples\/cni\/bridge\.conflist$/,
+    ],
     ['nothing at all', ' , ', /^NETNS_IMPL is empty; name at least one implementation/],
   ])('rejects %s in one line', (_, value, message) => {
     expect(() => implementationRefs({ NETNS_IMPL: value })).toThrow(message);

@@ -9,6 +9,7 @@
 import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import { expectGolden } from '../fixtures/expect-golden.ts';
+import { expectCleanRemoval, expectSelfCheck } from '../fixtures/expect-lifecycle.ts';
 import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
 import { expectProperty, PropertyFailure, recordRows } from '../fixtures/expect-property.ts';
 import type { PropertyJudgements } from '../src/properties/judge-properties.ts';
@@ -78,6 +79,23 @@ describe.each(matrixCells(harness))('$title', (cell) => {
       const it = built!;
       if (it.state !== 'built') return skip(`not built: ${it.reason}`);
       await expectGolden(id, it.rulesets!);
+    });
+  }
+
+  // after judging, as a runtime's life goes on: its own CHECK (CNI), then the removal of its workloads (CNI DEL)
+  const lifecycle = cell.implementation.lifecycle ?? [];
+  if (lifecycle.includes('check')) {
+    test('its own CHECK agrees with what it built', async ({ skip }) => {
+      const it = built!;
+      if (it.state !== 'built') return skip(`not built: ${it.reason}`);
+      await expectSelfCheck(id, await it.implementation.selfCheck!(it.judged.host));
+    });
+  }
+  if (lifecycle.includes('remove')) {
+    test('removing its workloads leaves nothing but what its network shares', async ({ skip }) => {
+      const it = built!;
+      if (it.state !== 'built') return skip(`not built: ${it.reason}`);
+      await expectCleanRemoval(id, it.implementation, it.judged.host, it.judged.firewall, it.stateBefore!);
     });
   }
 });

@@ -2,8 +2,10 @@
 // and hands back roles; the properties then judge it, knowing nothing of how it was built.
 import type { ImageRecipe } from '../hosts/host-image.ts';
 import type { Host } from '../hosts/host.ts';
+import type { DebianPackage } from '../hosts/debian-unpacked.ts';
 import type { Firewall, IptablesCommand } from '../net/firewall.ts';
 import type { Check } from '../properties/properties.ts';
+import type { KeptByDesign } from '../results/leftovers.ts';
 import type { Roles } from '../roles/roles.ts';
 import type { World } from '../world/world.ts';
 import type { Topology } from './guide/topology.ts';
@@ -41,6 +43,24 @@ export interface Implementation {
    * property they name, next to the checks every implementation gets.
    */
   ownChecks?(roles: Roles, world: World): Check[];
+  /** its own word on whether what it built is still what it built (CNI's CHECK), asked after judging */
+  selfCheck?(host: Host): Promise<SelfCheck>;
+  /**
+   * Removes its workloads as its users do (CNI's DEL); the run compares the host's state with the state before
+   * set-up: nothing may be left but keptAfterRemove, and nothing that was there may be gone.
+   */
+  remove?(host: Host): Promise<void>;
+  /** what its removal leaves by design (state its network shares), each with the reason */
+  keptAfterRemove?: readonly KeptByDesign[];
+  /** folders it keeps state in, compared before and after too (host-local's /var/lib/cni) */
+  stateFolders?: readonly string[];
+}
+
+export interface SelfCheck {
+  /** what it said when it disagreed; undefined when it agreed */
+  said?: string;
+  /** a disagreement this version is known for, with the reason (data: the run expects it, and says so) */
+  knownFailure?: { plugin: string; says: RegExp; why: string };
 }
 
 /** An implementation that did not build: one line that says what went wrong, shown as the properties' cause. */
@@ -67,6 +87,10 @@ export interface ImplementationRef {
   host?: HostNeeds;
   /** it names the rules it made (Implementation.rulesets), and a run holds them to golden files */
   golden: boolean;
+  /** Debian packages netns and VM hosts run from the cache (unpacked, never installed), fetched before any host */
+  machinePackages?: readonly DebianPackage[];
+  /** what a run asks of it after judging: its own CHECK, and that removing its workloads leaves nothing */
+  lifecycle?: ReadonlyArray<'check' | 'remove'>;
 }
 
 /**

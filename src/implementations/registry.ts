@@ -1,9 +1,10 @@
 // Which implementations a run judges: NETNS_IMPL, a comma list of ids ('guide', 'script:PATH', 'docker-28.5',
-// 'scale:N'); default guide. Each kind of implementation is one row of KINDS, from its own folder: adding one is
-// a folder and a row. An id is read once, into an ImplementationRef that the run carries; a wrong entry is one
-// line that names it and the ids known.
+// 'podman-5.4', 'cni:PATH', 'scale:N'); default guide. Each kind of implementation is one row of KINDS, from its
+// own folder: adding one is a folder and a row. An id is read once, into an ImplementationRef that the run
+// carries; a wrong entry is one line that names it and the ids known.
 import { HarnessSetupError } from '../setup-error.ts';
 import { commaList } from '../env-list.ts';
+import { cniKind } from './cni/cni.ts';
 import { dockerKind } from './docker/docker.ts';
 import { guideKind } from './guide/guide.ts';
 import { podmanKind } from './podman/podman.ts';
@@ -12,7 +13,7 @@ import type { Implementation, ImplementationKind, ImplementationRef } from './im
 import { scaleKind } from './scale.ts';
 import { scriptKind } from './script.ts';
 
-const KINDS: readonly ImplementationKind[] = [guideKind, dockerKind, podmanKind, scriptKind, scaleKind];
+const KINDS: readonly ImplementationKind[] = [guideKind, dockerKind, podmanKind, cniKind, scriptKind, scaleKind];
 export const KNOWN_IMPLEMENTATIONS = KINDS.flatMap((kind) => kind.names);
 
 /** What an id names; a HarnessSetupError when it names none, or names one wrongly. */

@@ -2,6 +2,7 @@
 // implementation's set-up. What comes out is what the properties judge — roles — or why there are none:
 // unavailable (its properties skip, with the reason) or a set-up that failed (they fail, with its one line).
 // The suites, the benchmark and the self-tests that judge setups all build this way.
+import { hostStateLines } from '../evidence/host-state.ts';
 import { CommandError } from '../hosts/command.ts';
 import type { HarnessConfig } from '../harness/config.ts';
 import type { Host } from '../hosts/host.ts';
@@ -34,7 +35,14 @@ export interface Judged {
 
 type NotBuilt = { host: Host; reason: string; cell: Cell };
 export type Built =
-  | { state: 'built'; judged: Judged; setUpLog: string; rulesets?: Record<string, string> }
+  | {
+      state: 'built';
+      judged: Judged;
+      implementation: Implementation;
+      setUpLog: string;
+      rulesets?: Record<string, string>;
+      stateBefore?: string[];
+    }
   | ({ state: 'unavailable' } & NotBuilt)
   | ({ state: 'failed' } & NotBuilt);
 
@@ -56,6 +64,8 @@ export interface SetUp {
   setUpLog: string;
   rulesets?: Record<string, string>;
   ownChecks?: Check[];
+  /** the host's state before set-up, for an implementation whose removal is judged (host-state.ts) */
+  stateBefore?: string[];
 }
 
 /** The world, then the implementation's set-up in it; throws what the set-up throws. */
@@ -66,13 +76,22 @@ export async function setUpIn(
   firewall: Firewall,
 ): Promise<SetUp> {
   await buildWorld(host, world);
+  const stateBefore = implementation.remove
+    ? await hostStateLines(host, firewall, implementation.stateFolders)
+    : undefined;
   const first = host.log.length;
   const roles = await implementation.setUp({ host, world, firewall, iptables: iptablesOf(firewall) });
   const setUpLog = formatCommands(host.log.slice(first));
   // read before any probe: what the implementation built, not what judging it left
   const rulesets = await implementation.rulesets?.(host, world);
   const ownChecks = implementation.ownChecks?.(roles, world);
-  return { roles, setUpLog, ...(rulesets ? { rulesets } : {}), ...(ownChecks ? { ownChecks } : {}) };
+  return {
+    roles,
+    setUpLog,
+    ...(rulesets ? { rulesets } : {}),
+    ...(ownChecks ? { ownChecks } : {}),
+    ...(stateBefore ? { stateBefore } : {}),
+  };
 }
 
 /**
@@ -101,6 +120,7 @@ export async function buildImplementation(
       return {
         state: 'built',
         judged: { host, roles, world, cell: rowCell, firewall, ...(ownChecks ? { ownChecks } : {}) },
+        implementation,
         ...made,
       };
     } catch (error) {

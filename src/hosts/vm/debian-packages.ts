@@ -22,12 +22,12 @@ export function checkTools(): void {
   for (const [name, pkg] of Object.entries(TOOLS)) {
     if (!path.some((dir) => existsSync(join(dir, name))))
       throw new HarnessSetupError(
-        `fetching Debian kernels needs ${name}, which is missing; install it: apt-get install ${pkg}`,
+        `fetching Debian packages needs ${name}, which is missing; install it: apt-get install ${pkg}`,
       );
   }
   if (!existsSync(KEYRING))
     throw new HarnessSetupError(
-      `fetching Debian kernels needs ${KEYRING} to check the archive's signatures; ` +
+      `fetching Debian packages needs ${KEYRING} to check the archive's signatures; ` +
         `install it: apt-get install debian-archive-keyring`,
     );
 }
@@ -37,7 +37,7 @@ export async function tool(name: Tool, args: string[], opts: Options, problem: s
   const result = await execa(name, args, { ...opts, reject: false, all: true, timeout: 600_000 });
   if (result.code === 'ENOENT')
     throw new HarnessSetupError(
-      `fetching Debian kernels needs ${name}, which is missing; install it: apt-get install ${TOOLS[name]}`,
+      `fetching Debian packages needs ${name}, which is missing; install it: apt-get install ${TOOLS[name]}`,
     );
   if (result.exitCode !== 0 || result.failed)
     throw new HarnessSetupError(`${problem}: ${lastWords(String(result.all ?? '')) || result.shortMessage}; ${fix}`);

@@ -195,7 +195,7 @@ async function moveIntoPlace(series: KernelSeries, build: string, dir: string): 
 }
 
 /** Build folders whose process is gone (killed mid-download) or that are older than a day. */
-async function removeAbandonedBuilds(cacheDir: string): Promise<void> {
+export async function removeAbandonedBuilds(cacheDir: string): Promise<void> {
   for (const name of await readdir(cacheDir)) {
     const pid = Number(/^\.building-[^-]+-(\d+)-/.exec(name)?.[1]);
     if (!pid || (processAlive(pid) && Date.now() - (await stat(join(cacheDir, name))).mtimeMs < 86_400_000)) continue;

@@ -9,10 +9,8 @@
 //   [Docker-in-Docker host] docker0 172.17.0.1, dockerd's rules; eth0 172.31.8.154 --- [internet]
 import { join, resolve } from 'node:path';
 import type { Host } from '../../hosts/host.ts';
-import type { Roles } from '../../roles/roles.ts';
 import { importWorkload, rolesFromInspect, runWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
-import { unsettledAddresses, type UnsettledAddress } from '../../evidence/links.ts';
-import { progress } from '../../progress.ts';
+import { ipv6Settled } from '../ipv6-settled.ts';
 import { waitUntil } from '../../wait.ts';
 import {
   ImplementationError,
@@ -66,30 +64,6 @@ export function dockerImplementation(version: DockerVersion): Implementation {
     rulesets: dockerRulesets,
     ownChecks: (roles, world) => dockerChecks(version, roles, world),
   };
-}
-
-/**
- * Docker gives docker0 and each container's eth0 their IPv6 addresses with duplicate address detection: docker0's
- * begins once its first port is up and takes a second or two, longer on a busy machine, and until it ends nothing
- * reaches the gateway (in CI every IPv6 row of 26.1 timed out, and 20.10's docker-proxy took the uplink's address
- * as its source). A user sees the same for a moment after `docker run`; what is judged is the state it settles in.
- */
-async function ipv6Settled(host: Host, id: string, roles: Roles): Promise<void> {
-  const namespaces = [undefined, ...roles.workloads.map((workload) => workload.netns)];
-  // "fd00::1 on docker0": what is still tentative
-  const tentative = (now: UnsettledAddress[]) => now.flatMap((address) => (address.tentative ? address.where : []));
-  let said = false;
-  const unsettled = async () => {
-    const now = (await Promise.all(namespaces.map((ns) => unsettledAddresses(host, ns)))).flat();
-    if (!said && tentative(now).length) progress(id, `waiting for DAD of ${tentative(now).join(', ')}`);
-    said = true;
-    return now;
-  };
-  const left = await waitUntil(unsettled, (now) => tentative(now).length === 0, {
-    what: `${id}'s IPv6 addresses to finish duplicate address detection`,
-    deadlineMs: 10_000,
-  });
-  if (left.length) throw new ImplementationError(id, left.map((address) => address.why).join('; '));
 }
 
 /** dockerd with its own defaults and these flags, answering; id names it in errors. */

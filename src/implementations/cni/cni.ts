@@ -1,0 +1,188 @@
+// A CNI network configuration list as an implementation (NETNS_IMPL=cni:PATH, cni-1.9:PATH): Debian's real
+// plugins of one version, run by the harness as a runtime runs them (chain.ts). Two workloads, each in a
+// namespace of its own: `web`, whose attachment carries the portMappings capability (8080 and 127.0.0.1:8081 to
+// its 5000, as `-p` asks of Docker and Podman), and `peer`. Roles come from the ADD results. After judging,
+// CHECK must agree with what ADD made, and DEL must leave nothing but what the network shares (kept.ts).
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { HOST_SCRATCH, type Host } from '../../hosts/host.ts';
+import { ensureUnpacked } from '../../hosts/debian-unpacked.ts';
+import type { Roles, Workload } from '../../roles/roles.ts';
+import { HarnessSetupError } from '../../setup-error.ts';
+import { LOOPBACK_PUBLISHED, PUBLISHED } from '../container-engine.ts';
+import {
+  ImplementationError,
+  type HostNeeds,
+  type Implementation,
+  type ImplementationKind,
+} from '../implementation.ts';
+import { ipv6Settled } from '../ipv6-settled.ts';
+import { add, check, CniError, del, type Attachment, type CniResult, type Runtime } from './chain.ts';
+import { readConflist, type Conflist } from './conflist.ts';
+import { keptAfterDel } from './kept.ts';
+import { CNI_NAMES, CNI_PACKAGE, CNI_VERSIONS, cniIdParts, PLUGIN_DIR } from './versions.ts';
+
+const IMAGES = resolve(import.meta.dirname, '../../../fixtures/images');
+const PORT_MAPPINGS = [
+  { hostPort: PUBLISHED.port, containerPort: PUBLISHED.targetPort, protocol: 'tcp' },
+  { hostPort: LOOPBACK_PUBLISHED.port, containerPort: PUBLISHED.targetPort, protocol: 'tcp', hostIP: '127.0.0.1' },
+];
+const WORKLOADS = [
+  { label: 'web', capabilityArgs: { portMappings: PORT_MAPPINGS } },
+  { label: 'peer', capabilityArgs: {} },
+];
+// a runtime brings each workload's loopback up with the loopback plugin, outside the network's own list (CRI-O)
+const LOOPBACK: Conflist = { cniVersion: '1.0.0', name: 'cni-loopback', plugins: [{ type: 'loopback' }] };
+/** where host-local keeps its addresses: a tmpfs on /var/lib inside the host, so the machine's is never touched */
+const STATE = '/var/lib/cni';
+// the cell's iptables as `iptables` on the plugins' PATH: xtables' multi binaries act by the name they are run as
+const LINK_IPTABLES = `set -e
+mkdir -p "$0"
+multi=$(readlink -f "$(command -v "$1")")
+for name in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
+  ln -sf "$multi" "$0/$name"
+done`;
+
+/** A container host of the version's Debian suite with the package installed, as Docker's and Podman's are. */
+function cniHost(version: string): HostNeeds {
+  const name = `cni-${version}`;
+  return { recipe: { name, suite: CNI_VERSIONS[version]!.suite, dir: join(IMAGES, name) } };
+}
+
+interface Attached {
+  label: string;
+  attachment: Attachment;
+  result?: CniResult;
+  loopback: Attachment;
+}
+
+/** The workload's addresses in the ADD result: those on its own interface (the one with a sandbox). */
+function workloadOf(label: string, result: CniResult, id: string): Workload {
+  const { interfaces = [], ips = [] } = result as {
+    interfaces?: Array<{ sandbox?: string }>;
+    ips?: Array<{ address: string; interface?: number }>;
+  };
+  const own = ips
+    .filter((ip) => ip.interface === undefined || interfaces[ip.interface]?.sandbox)
+    .map((ip) => ip.address.split('/')[0]!);
+  const address = own.find((ip) => !ip.includes(':'));
+  const address6 = own.find((ip) => ip.includes(':'));
+  if (!address)
+    throw new ImplementationError(id, `the chain's ADD gave ${label} no IPv4 address (${JSON.stringify(ips)})`);
+  return { label, netns: label, address, ...(address6 ? { address6 } : {}) };
+}
+
+function gatewayOf(result: CniResult, family: 'ipv4' | 'ipv6'): string | undefined {
+  const { ips = [] } = result as { ips?: Array<{ address: string; gateway?: string }> };
+  return ips.find((ip) => ip.gateway && ip.address.includes(':') === (family === 'ipv6'))?.gateway;
+}
+
+/** A plugin's refusal is the implementation's failure, in its own words. */
+async function asImplementation<T>(id: string, step: Promise<T>): Promise<T> {
+  return step.catch((error: unknown) => {
+    throw error instanceof CniError ? new ImplementationError(id, error.message) : error;
+  });
+}
+
+export function cniImplementation(id: string, version: string, path: string): Implementation {
+  const conflist = readConflist(path, id);
+  const it = CNI_VERSIONS[version]!;
+  const attached: Attached[] = [];
+  let runtime: Runtime | undefined;
+  const publishes = conflist.plugins.some((plugin) => plugin.capabilities?.portMappings);
+  // a version's known CHECK failure is its plugin's: a chain without that plugin must agree
+  const knownCheckFailure = conflist.plugins.some((plugin) => plugin.type === it.knownCheckFailure?.plugin)
+    ? it.knownCheckFailure
+    : undefined;
+
+  async function pluginDir(host: Host): Promise<string> {
+    if (host.backend === 'container') return `/${PLUGIN_DIR}`;
+    return join((await ensureUnpacked({ name: CNI_PACKAGE, suite: it.suite })).root, PLUGIN_DIR);
+  }
+
+  return {
+    id,
+    async setUp({ host, world, iptables }) {
+      await host.exec(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'netns-conformance-cni', '/var/lib']);
+      const bin = `${HOST_SCRATCH}/cni/bin`;
+      await host.exec(['sh', '-c', LINK_IPTABLES, bin, iptables]);
+      runtime = { host, pluginDir: await pluginDir(host), path: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin` };
+      for (const { label, capabilityArgs } of WORKLOADS) {
+        await host.exec(['ip', 'netns', 'add', label]);
+        const netns = `/run/netns/${label}`;
+        const one = {
+          label,
+          attachment: { containerId: `netns-conformance-${label}`, netns, ifname: 'eth0', capabilityArgs },
+          loopback: { containerId: `netns-conformance-${label}`, netns, ifname: 'lo', capabilityArgs: {} },
+        };
+        attached.push(one);
+        await asImplementation(id, add(runtime, LOOPBACK, one.loopback));
+        (one as Attached).result = await asImplementation(id, add(runtime, conflist, one.attachment));
+      }
+      const results = attached.map((one) => one.result!);
+      const gateway = gatewayOf(results[0]!, 'ipv4');
+      if (!gateway) throw new ImplementationError(id, "the chain's ADD named no IPv4 gateway for web");
+      const gateway6 = world.families.includes('ipv6') ? gatewayOf(results[0]!, 'ipv6') : undefined;
+      const workloads = attached.map((one) => workloadOf(one.label, one.result!, id));
+      const roles: Roles = {
+        workloads: gateway6 ? workloads : workloads.map(({ address6: _, ...workload }) => workload),
+        gateway,
+        ...(gateway6 ? { gateway6 } : {}),
+        ...(publishes ? { published: { ...PUBLISHED, workload: 'web' } } : {}),
+      };
+      if (gateway6) await ipv6Settled(host, id, roles);
+      return roles;
+    },
+    async selfCheck() {
+      const said: string[] = [];
+      for (const one of attached.filter((each) => each.result))
+        await check(runtime!, conflist, one.attachment, one.result!).catch((error: unknown) => {
+          if (!(error instanceof CniError)) throw error;
+          said.push(`${one.label}: ${error.message}`);
+        });
+      return {
+        ...(said.length ? { said: said.join('; ') } : {}),
+        ...(knownCheckFailure ? { knownFailure: knownCheckFailure } : {}),
+      };
+    },
+    async remove(host) {
+      for (const one of [...attached].reverse()) {
+        await asImplementation(id, del(runtime!, conflist, one.attachment, one.result));
+        await asImplementation(id, del(runtime!, LOOPBACK, one.loopback, undefined));
+        await host.exec(['ip', 'netns', 'delete', one.label]);
+      }
+      attached.length = 0;
+    },
+    keptAfterRemove: keptAfterDel(conflist),
+    stateFolders: [STATE],
+  };
+}
+
+/** NETNS_IMPL=cni:PATH (Debian stable's plugins, 1.1), cni-1.1:PATH, cni-1.9:PATH */
+export const cniKind: ImplementationKind = {
+  kind: 'cni',
+  names: CNI_NAMES,
+  read: (id, env) => {
+    const parts = cniIdParts(id);
+    if (!parts) return undefined;
+    if (!Object.hasOwn(CNI_VERSIONS, parts.version))
+      throw new HarnessSetupError(
+        `NETNS_IMPL=${id}: no CNI plugins ${parts.version} here; known: ${Object.keys(CNI_VERSIONS).join(', ')}`,
+      );
+    const path = resolve(env.INIT_CWD ?? process.cwd(), parts.path);
+    if (!parts.path || !existsSync(path) || !statSync(path).isFile())
+      throw new HarnessSetupError(
+        `NETNS_IMPL=${id}: ${parts.path ? `no such file ${path}` : 'no path after the colon'}; ` +
+          'give the path of a conflist, like cni:examples/cni/bridge.conflist',
+      );
+    readConflist(path, id); // a wrong conflist is bad input: one line now, not a failed cell later
+    return {
+      argument: path,
+      golden: false,
+      host: cniHost(parts.version),
+      machinePackages: [{ name: CNI_PACKAGE, suite: CNI_VERSIONS[parts.version]!.suite }],
+      lifecycle: ['check', 'remove'],
+    };
+  },
+  make: (ref) => cniImplementation(ref.id, cniIdParts(ref.id)!.version, ref.argument),
+};
