@@ -173,7 +173,7 @@ describe('NETNS_IMPL', () => {
         String.raw`^NETNS_IMPL has unknown implementation "docker-99"; ` +
           String.raw`known: guide, docker-20\.10, docker-26\.1, docker-28\.5, ` +
           String.raw`podman-4\.3, podman-5\.4, podman-5\.8, cni:PATH, cni-1\.1:PATH, cni-1\.9:PATH, ` +
-          String.raw`script:PATH, scale:N$`,
+          String.raw`lxc-5\.0, lxc-6\.0, script:PATH, scale:N$`,
       ),
     ],
     [

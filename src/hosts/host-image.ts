@@ -27,7 +27,9 @@ export interface ImageRecipe {
 const IMAGES = resolve(import.meta.dirname, '../../fixtures/images');
 /** the one Dockerfile of every recipe, for machines where a registry answers */
 const DOCKERFILE = join(IMAGES, 'Dockerfile');
-export const HOST_RECIPE: ImageRecipe = { name: 'host', suite: 'bookworm', dir: join(IMAGES, 'host') };
+/** The recipe in fixtures/images/<name>, built from a Debian suite. */
+export const recipeOf = (name: string, suite: string): ImageRecipe => ({ name, suite, dir: join(IMAGES, name) });
+export const HOST_RECIPE = recipeOf('host', 'bookworm');
 export const LABEL_RECIPE = 'netns-conformance.recipe';
 const repository = (recipe: ImageRecipe) => `netns-conformance-${recipe.name}`;
 

@@ -1,6 +1,7 @@
 // The rules an engine leaves after its containers start, normalised so that two runs of one version print the same
 // text: no comments, counters or handles. iptables-save, ip6tables-save when asked, and nft's view of everything.
 import type { Host } from '../hosts/host.ts';
+import { ip6tablesOf, iptablesOf, type Firewall, type IptablesCommand } from '../net/firewall.ts';
 
 const saved = (text: string) =>
   text
@@ -9,10 +10,16 @@ const saved = (text: string) =>
     .map((line) => line.replace(/ \[\d+:\d+\]$/, ''))
     .join('\n');
 
-export async function engineRulesets(host: Host, ip6tables: boolean): Promise<Record<string, string>> {
+/** firewall: the cell's, whose iptables-save and ip6tables-save are read (default: the host's own) */
+export async function engineRulesets(
+  host: Host,
+  ip6tables: boolean,
+  firewall?: Firewall,
+): Promise<Record<string, string>> {
+  const iptables = firewall ? iptablesOf(firewall) : 'iptables';
   const [v4, v6, nft] = await Promise.all([
-    host.exec(['iptables-save']),
-    ip6tables ? host.exec(['ip6tables-save']) : undefined,
+    host.exec([`${iptables}-save`]),
+    ip6tables ? host.exec([`${firewall ? ip6tablesOf(iptables as IptablesCommand) : 'ip6tables'}-save`]) : undefined,
     host.exec(['nft', 'list', 'ruleset']),
   ]);
   return {

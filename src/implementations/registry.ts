@@ -7,13 +7,22 @@ import { commaList } from '../env-list.ts';
 import { cniKind } from './cni/cni.ts';
 import { dockerKind } from './docker/docker.ts';
 import { guideKind } from './guide/guide.ts';
+import { lxcKind } from './lxc/lxc.ts';
 import { podmanKind } from './podman/podman.ts';
 import type { Topology } from './guide/topology.ts';
 import type { Implementation, ImplementationKind, ImplementationRef } from './implementation.ts';
 import { scaleKind } from './scale.ts';
 import { scriptKind } from './script.ts';
 
-const KINDS: readonly ImplementationKind[] = [guideKind, dockerKind, podmanKind, cniKind, scriptKind, scaleKind];
+const KINDS: readonly ImplementationKind[] = [
+  guideKind,
+  dockerKind,
+  podmanKind,
+  cniKind,
+  lxcKind,
+  scriptKind,
+  scaleKind,
+];
 export const KNOWN_IMPLEMENTATIONS = KINDS.flatMap((kind) => kind.names);
 
 /** What an id names; a HarnessSetupError when it names none, or names one wrongly. */

@@ -5,7 +5,8 @@
 // CHECK must agree with what ADD made, and DEL must leave nothing but what the network shares (kept.ts).
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { HOST_SCRATCH, type Host } from '../../hosts/host.ts';
+import type { Host } from '../../hosts/host.ts';
+import { recipeOf } from '../../hosts/host-image.ts';
 import { ensureUnpacked } from '../../hosts/debian-unpacked.ts';
 import type { Roles, Workload } from '../../roles/roles.ts';
 import { HarnessSetupError } from '../../setup-error.ts';
@@ -17,12 +18,12 @@ import {
   type ImplementationKind,
 } from '../implementation.ts';
 import { ipv6Settled } from '../ipv6-settled.ts';
+import { pathWithIptables } from '../iptables-on-path.ts';
 import { add, check, CniError, del, type Attachment, type CniResult, type Runtime } from './chain.ts';
 import { readConflist, type Conflist } from './conflist.ts';
 import { keptAfterDel } from './kept.ts';
 import { CNI_NAMES, CNI_PACKAGE, CNI_VERSIONS, cniIdParts, PLUGIN_DIR } from './versions.ts';
 
-const IMAGES = resolve(import.meta.dirname, '../../../fixtures/images');
 const PORT_MAPPINGS = [
   { hostPort: PUBLISHED.port, containerPort: PUBLISHED.targetPort, protocol: 'tcp' },
   { hostPort: LOOPBACK_PUBLISHED.port, containerPort: PUBLISHED.targetPort, protocol: 'tcp', hostIP: '127.0.0.1' },
@@ -35,18 +36,10 @@ const WORKLOADS = [
 const LOOPBACK: Conflist = { cniVersion: '1.0.0', name: 'cni-loopback', plugins: [{ type: 'loopback' }] };
 /** where host-local keeps its addresses: a tmpfs on /var/lib inside the host, so the machine's is never touched */
 const STATE = '/var/lib/cni';
-// the cell's iptables as `iptables` on the plugins' PATH: xtables' multi binaries act by the name they are run as
-const LINK_IPTABLES = `set -e
-mkdir -p "$0"
-multi=$(readlink -f "$(command -v "$1")")
-for name in iptables iptables-save iptables-restore ip6tables ip6tables-save ip6tables-restore; do
-  ln -sf "$multi" "$0/$name"
-done`;
-
 /** A container host of the version's Debian suite with the package installed, as Docker's and Podman's are. */
 function cniHost(version: string): HostNeeds {
   const name = `cni-${version}`;
-  return { recipe: { name, suite: CNI_VERSIONS[version]!.suite, dir: join(IMAGES, name) } };
+  return { recipe: recipeOf(name, CNI_VERSIONS[version]!.suite) };
 }
 
 interface Attached {
@@ -104,9 +97,8 @@ export function cniImplementation(id: string, version: string, path: string): Im
     id,
     async setUp({ host, world, iptables }) {
       await host.exec(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'netns-conformance-cni', '/var/lib']);
-      const bin = `${HOST_SCRATCH}/cni/bin`;
-      await host.exec(['sh', '-c', LINK_IPTABLES, bin, iptables]);
-      runtime = { host, pluginDir: await pluginDir(host), path: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin` };
+      // the plugins write with the cell's iptables
+      runtime = { host, pluginDir: await pluginDir(host), path: await pathWithIptables(host, iptables) };
       for (const { label, capabilityArgs } of WORKLOADS) {
         await host.exec(['ip', 'netns', 'add', label]);
         const netns = `/run/netns/${label}`;

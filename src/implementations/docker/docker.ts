@@ -7,8 +7,8 @@
 //   [web] 172.17.0.2 (:5000 published as 8080, 127.0.0.1:8081)  [peer] 172.17.0.3
 //           \\                                   /
 //   [Docker-in-Docker host] docker0 172.17.0.1, dockerd's rules; eth0 172.31.8.154 --- [internet]
-import { join, resolve } from 'node:path';
 import type { Host } from '../../hosts/host.ts';
+import { recipeOf } from '../../hosts/host-image.ts';
 import { importWorkload, rolesFromInspect, runWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
 import { ipv6Settled } from '../ipv6-settled.ts';
 import { waitUntil } from '../../wait.ts';
@@ -30,13 +30,11 @@ import {
   type DockerVersion,
 } from './versions.ts';
 
-const IMAGES = resolve(import.meta.dirname, '../../../fixtures/images');
-
 /** A Docker-in-Docker host of the version's Debian suite, its engine's state on a tmpfs. */
 export function dockerHost(version: DockerVersion): HostNeeds {
   const id = `${DOCKER_PREFIX}${version}`;
   return {
-    recipe: { name: id, suite: DOCKER_VERSIONS[version], dir: join(IMAGES, id) },
+    recipe: recipeOf(id, DOCKER_VERSIONS[version]),
     // dockerd and runc need no more than the host's NET_ADMIN NET_RAW SYS_ADMIN and Docker's default set
     tmpfs: { '/var/lib/docker': 'rw,exec' },
   };

@@ -6,19 +6,17 @@
 //   [web] 10.88.0.2 (:5000 published as 8080, 127.0.0.1:8081)  [peer] 10.88.0.3
 //           \\                                     /
 //   [Podman host] podman0 10.88.0.1, netavark's rules; eth0 172.31.8.154 --- [internet]
-import { join, resolve } from 'node:path';
+import { recipeOf } from '../../hosts/host-image.ts';
 import type { HostNeeds, Implementation, ImplementationKind } from '../implementation.ts';
 import { importWorkload, rolesFromInspect, runWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
 import { podmanRulesets } from './rulesets.ts';
 import { PODMAN_IDS, PODMAN_PREFIX, PODMAN_VERSIONS, podmanVersionOf } from './versions.ts';
 
-const IMAGES = resolve(import.meta.dirname, '../../../fixtures/images');
-
 /** A container host of the version's Debian suite, Podman's storage on a tmpfs. */
 export function podmanHost(version: string): HostNeeds {
   const id = `${PODMAN_PREFIX}${version}`;
   return {
-    recipe: { name: id, suite: PODMAN_VERSIONS[version]!.suite, dir: join(IMAGES, id) },
+    recipe: recipeOf(id, PODMAN_VERSIONS[version]!.suite),
     tmpfs: { '/var/lib/containers': 'rw,exec' },
   };
 }
