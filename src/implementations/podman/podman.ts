@@ -9,6 +9,7 @@
 import { recipeOf } from '../../hosts/host-image.ts';
 import type { HostNeeds, Implementation, ImplementationKind } from '../implementation.ts';
 import { importWorkload, rolesFromInspect, runWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
+import { podmanChecks } from './paths.ts';
 import { podmanRulesets } from './rulesets.ts';
 import { PODMAN_IDS, PODMAN_PREFIX, PODMAN_VERSIONS, podmanVersionOf } from './versions.ts';
 
@@ -59,6 +60,7 @@ export function podmanImplementation(version: string): Implementation {
       return rolesFromInspect(host, 'podman', names, world.families.includes('ipv6'));
     },
     rulesets: (host) => podmanRulesets(host, driver!),
+    ownChecks: (roles, world) => podmanChecks(version, roles, world),
   };
 }
 

@@ -1,0 +1,71 @@
+// The engines judged for real in container hosts of their own, each broken once on purpose after it started, as
+// another program on the host would break it: only the properties that breakage breaks fail, each failed check
+// naming the cause. As the twin, the same engine untouched passes everything it is judged on first; and lxc-net,
+// its rule put back, still stops clean. Container hosts only (each engine's own image).
+import { describe, expect, inject, test } from 'vitest';
+import { expectCleanRemoval } from '../fixtures/expect-lifecycle.ts';
+import { ensureImage } from '../src/hosts/host-image.ts';
+import { loadTopology } from '../src/implementations/guide/topology.ts';
+import { readImplementation } from '../src/implementations/registry.ts';
+import type { PropertyId } from '../src/properties/properties.ts';
+import { propertyOf } from '../src/report/rows-table.ts';
+import { buildImplementation, hostOf } from '../src/run/build.ts';
+import { failedOf, judgeAll } from '../src/run/judge.ts';
+
+const outer = inject('harness');
+const MASQUERADE = ['-t', 'nat', 'POSTROUTING', '-s', '10.0.3.0/24', '!', '-d', '10.0.3.0/24', '-j', 'MASQUERADE'];
+
+interface Breakage {
+  id: string;
+  /** what another program does on the host after the engine started */
+  breaks: string[];
+  fails: PropertyId[];
+  why: RegExp;
+  /** puts it back, for a removal that must still leave the host clean */
+  mends?: string[];
+}
+
+const BREAKAGES: Record<string, Breakage> = {
+  "lxc-net's MASQUERADE deleted after it starts": {
+    id: 'lxc-5.0',
+    breaks: ['iptables-nft', ...MASQUERADE.toSpliced(2, 0, '-D')],
+    fails: ['3-egress'],
+    why: /no MASQUERADE or SNAT rule in nat POSTROUTING/,
+    mends: ['iptables-nft', ...MASQUERADE.toSpliced(2, 0, '-A')],
+  },
+  "Podman's host forwarding turned off after its containers start": {
+    id: 'podman-5.4',
+    breaks: ['sysctl', '-qw', 'net.ipv4.ip_forward=0'],
+    fails: ['3-egress', '4-inbound'],
+    why: /forwarding is off in the host \(net\.ipv4\.ip_forward=0\)/,
+  },
+};
+
+describe.skipIf(outer.backend !== 'container')('engines broken on purpose (they run in container hosts)', () => {
+  test.each(Object.entries(BREAKAGES))(
+    '%s',
+    async (_, { id, breaks, fails, why, mends }) => {
+      const ref = readImplementation(id);
+      const images = { ...outer.images, [ref.host!.recipe.name]: (await ensureImage(ref.host!.recipe)).tag };
+      const harness = { ...outer, images, families: ['ipv4' as const] };
+      const cell = { implementation: ref, firewall: 'iptables-nft' as const, title: id };
+      const built = await buildImplementation(cell, harness, loadTopology(harness.topologyPath));
+      try {
+        if (built.state !== 'built') throw new Error(`${id} did not build: ${built.reason}`);
+        const failed = async () => failedOf((await judgeAll(built.judged)).flatMap(({ judgements }) => judgements));
+        expect((await failed()).map(({ row }) => row.why)).toEqual([]);
+        await built.judged.host.exec(breaks);
+        const broken = await failed();
+        expect([...new Set(broken.map(({ row }) => propertyOf(row)))]).toEqual(fails);
+        for (const { row } of broken) expect(row.why).toMatch(why);
+        if (!mends) return;
+        await built.judged.host.exec(mends);
+        const { implementation, judged, stateBefore } = built;
+        await expectCleanRemoval(id, implementation, judged.host, judged.firewall, stateBefore!);
+      } finally {
+        await hostOf(built).stop();
+      }
+    },
+    600_000,
+  );
+});
