@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { HOST_SCRATCH, type Host } from '../hosts/host.ts';
+import { writeHostFile } from '../hosts/host-file.ts';
 import { parseRolesJson } from '../roles/parse-roles.ts';
 import type { Roles } from '../roles/roles.ts';
 import {
@@ -27,10 +28,9 @@ export function scriptImplementation(id: string, path: string): Implementation {
   return {
     id,
     async setUp({ host, world, iptables, firewall }: SetUpContext): Promise<Roles> {
-      // handed in on stdin, so it runs the same way in every kind of host (the host may not see this machine's files)
       const script = `${HOST_SCRATCH}/implementation/${basename(path)}`;
       const rolesFile = `${HOST_SCRATCH}/implementation/roles.json`;
-      await host.exec(['sh', '-c', 'mkdir -p "${0%/*}" && cat > "$0"', script], { stdin: readFileSync(path, 'utf8') });
+      await writeHostFile(host, script, readFileSync(path, 'utf8'));
       const env = {
         NC_UPLINK: world.uplink.name,
         NC_UPLINK_ADDRESS: world.uplink.address,

@@ -102,14 +102,14 @@ export function cniImplementation(id: string, version: string, path: string): Im
       for (const { label, capabilityArgs } of WORKLOADS) {
         await host.exec(['ip', 'netns', 'add', label]);
         const netns = `/run/netns/${label}`;
-        const one = {
+        const one: Attached = {
           label,
           attachment: { containerId: `netns-conformance-${label}`, netns, ifname: 'eth0', capabilityArgs },
           loopback: { containerId: `netns-conformance-${label}`, netns, ifname: 'lo', capabilityArgs: {} },
         };
         attached.push(one);
         await asImplementation(id, add(runtime, LOOPBACK, one.loopback));
-        (one as Attached).result = await asImplementation(id, add(runtime, conflist, one.attachment));
+        one.result = await asImplementation(id, add(runtime, conflist, one.attachment));
       }
       const results = attached.map((one) => one.result!);
       const gateway = gatewayOf(results[0]!, 'ipv4');

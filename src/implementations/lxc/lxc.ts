@@ -11,6 +11,7 @@
 //   [LXC host] lxcbr0 10.0.3.1, dnsmasq, lxc-net's rules; eth0 172.31.8.154 --- [internet]
 import { HOST_SCRATCH, type Host } from '../../hosts/host.ts';
 import { recipeOf } from '../../hosts/host-image.ts';
+import { writeHostFile } from '../../hosts/host-file.ts';
 import { iptablesOf, type Firewall } from '../../net/firewall.ts';
 import type { Roles, Workload } from '../../roles/roles.ts';
 import { engineRulesets } from '../engine-rulesets.ts';
@@ -54,9 +55,9 @@ async function attach(host: Host, label: string, index: number): Promise<void> {
   await host.exec(['ip', 'link', 'set', 'lo', 'up'], { ns: label });
 }
 
-/** The link's global IPv6 addresses (SLAAC's included), tentative or not. */
-async function globalAddresses(host: Host, ns: string | undefined, link: string): Promise<string[]> {
-  const shown = await host.exec(['ip', '-j', '-6', 'address', 'show', link, 'scope', 'global'], ns ? { ns } : {});
+/** The link's global addresses of one family (IPv6: SLAAC's included, tentative or not). */
+async function addressesOn(host: Host, ns: string | undefined, link: string, family: '-4' | '-6'): Promise<string[]> {
+  const shown = await host.exec(['ip', '-j', family, 'address', 'show', link, 'scope', 'global'], ns ? { ns } : {});
   return (JSON.parse(shown.stdout || '[]') as Array<{ addr_info: Array<{ local: string }> }>).flatMap((each) =>
     each.addr_info.map((address) => address.local),
   );
@@ -68,9 +69,7 @@ async function leaseFor(host: Host, id: string, label: string, script: string): 
     ['busybox', 'udhcpc', '-i', 'eth0', '-f', '-q', '-n', '-t', '10', '-T', '2', '-s', script],
     { ns: label, expectExit: 'any', timeoutMs: 60_000 },
   );
-  const shown = await host.exec(['ip', '-j', '-4', 'address', 'show', 'eth0'], { ns: label });
-  const [link] = JSON.parse(shown.stdout) as Array<{ addr_info: Array<{ local: string }> }>;
-  const address = link?.addr_info[0]?.local;
+  const [address] = await addressesOn(host, label, 'eth0', '-4');
   if (client.exitCode !== 0 || !address)
     throw new ImplementationError(
       id,
@@ -82,6 +81,8 @@ async function leaseFor(host: Host, id: string, label: string, script: string): 
 export function lxcImplementation(version: string): Implementation {
   const id = `${LXC_PREFIX}${version}`;
   let cellFirewall: Firewall | undefined;
+  /** start's PATH (the cell's iptables first), so that stop removes with the same tool */
+  let lxcNetPath: string | undefined;
   return {
     id,
     async unavailable(host) {
@@ -94,17 +95,15 @@ export function lxcImplementation(version: string): Implementation {
       cellFirewall = firewall;
       // the documented switch: lxc-net writes native nft when it may and nft works, else iptables
       await host.exec(['sh', '-c', 'echo "LXC_USE_NFT=\\"$0\\"" >> /etc/default/lxc-net', String(firewall === 'nft')]);
-      const path = await pathWithIptables(host, iptables);
-      const started = await host.exec(['env', `PATH=${path}`, LXC_NET, 'start'], { expectExit: 'any' });
+      lxcNetPath = await pathWithIptables(host, iptables);
+      const started = await host.exec(['env', `PATH=${lxcNetPath}`, LXC_NET, 'start'], { expectExit: 'any' });
       if (started.exitCode !== 0)
         throw new ImplementationError(
           id,
           `lxc-net start exited ${started.exitCode}: ${(started.stderr || started.stdout).trim().split('\n').at(-1)}`,
         );
       const script = `${HOST_SCRATCH}/lxc/udhcpc.sh`;
-      await host.exec(['sh', '-c', 'mkdir -p "${0%/*}" && cat > "$0" && chmod +x "$0"', script], {
-        stdin: UDHCPC_SCRIPT,
-      });
+      await writeHostFile(host, script, UDHCPC_SCRIPT, { executable: true });
       const workloads: Workload[] = [];
       for (const [index, label] of WORKLOADS.entries()) {
         await attach(host, label, index);
@@ -115,11 +114,11 @@ export function lxcImplementation(version: string): Implementation {
       if (!gateway) throw new ImplementationError(id, "web's lease named no router");
       if (!(world.families.includes('ipv6') && LXC_VERSIONS[version]!.ipv6.by)) return { workloads, gateway };
       // IPv6 comes by router advertisement (SLAAC): each workload's address once it has one, and the bridge's
-      const gateway6 = (await globalAddresses(host, undefined, BRIDGE))[0];
+      const gateway6 = (await addressesOn(host, undefined, BRIDGE, '-6'))[0];
       if (!gateway6) throw new ImplementationError(id, `${BRIDGE} has no global IPv6 address after lxc-net start`);
       for (const workload of workloads) {
         const [address6] = await waitUntil(
-          () => globalAddresses(host, workload.netns, 'eth0'),
+          () => addressesOn(host, workload.netns, 'eth0', '-6'),
           (addresses) => addresses.length > 0,
           { what: `${workload.label}'s IPv6 address from lxc-net's router advertisements`, deadlineMs: 20_000 },
         );
@@ -138,11 +137,7 @@ export function lxcImplementation(version: string): Implementation {
     },
     async remove(host) {
       for (const label of WORKLOADS) await host.exec(['ip', 'netns', 'delete', label]);
-      const path = await pathWithIptables(
-        host,
-        cellFirewall === 'iptables-legacy' ? 'iptables-legacy' : 'iptables-nft',
-      );
-      const stopped = await host.exec(['env', `PATH=${path}`, LXC_NET, 'stop'], { expectExit: 'any' });
+      const stopped = await host.exec(['env', `PATH=${lxcNetPath}`, LXC_NET, 'stop'], { expectExit: 'any' });
       if (stopped.exitCode !== 0)
         throw new ImplementationError(id, `lxc-net stop exited ${stopped.exitCode}: ${stopped.stderr.trim()}`);
     },
