@@ -14,6 +14,7 @@ import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { PROBER_NAME, probeBatch, startProberAhead } from '../src/probes/batch.ts';
 import type { Outcome } from '../src/probes/outcome.ts';
 import { http, ping, tcp } from '../src/probes/probe.ts';
+import { RESPONDER_NAME, startResponder } from '../src/probes/responder.ts';
 import { runSteps } from '../fixtures/guide-steps.ts';
 import { waitUntil } from '../src/wait.ts';
 import { buildSimulatedInternet } from '../src/world/simulated-internet.ts';
@@ -123,6 +124,42 @@ describe('the batch prober', () => {
     expect(probers()).toHaveLength(2);
     expect(probers()[1]).toMatchObject({ exitCode: 0, stdout: '' });
   });
+  plainTest(
+    'a server that answers late, as on a busy machine, is reachable: the path is judged by its handshake',
+    async () => {
+      const topology = loadTopology();
+      const { internet } = topology;
+      const host = await startHarnessHost(inject('harness'));
+      try {
+        await buildSimulatedInternet(host, topology);
+        const deadlineMs = 2_000;
+        // a responder of its own (a process, as behind a published port), stopped before the probe: the kernel
+        // still completes the handshake, and the request waits in its socket
+        await startResponder(host, internet.namespace, 8080);
+        const responder = (await host.exec(['pgrep', '-f', `${RESPONDER_NAME} 8080`])).stdout.trim().split('\n');
+        await host.exec(['kill', '-STOP', ...responder]);
+        const judged = probeBatch(host, [http(undefined, internet.publicHost, 8080)], [], deadlineMs);
+        const established = () => host.exec(['cat', '/proc/net/tcp']);
+        await waitUntil(established, ({ stdout }) => /:1F90 01 /.test(stdout), {
+          what: 'the connection established (the probe left before)',
+          deadlineMs: 30_000,
+          intervalMs: 20,
+        });
+        const seen = Date.now();
+        await waitUntil(established, () => Date.now() - seen > deadlineMs, {
+          what: "the probe's deadline past",
+          deadlineMs: 30_000,
+          intervalMs: 100,
+        });
+        await host.exec(['kill', '-CONT', ...responder]);
+        const [result] = await judged;
+        expect(result!.decidedMs).toBeGreaterThan(deadlineMs);
+        expect(result!.outcome).toMatchObject({ kind: 'reachable', seenAs: uplinkAddress(topology) });
+      } finally {
+        await host.stop();
+      }
+    },
+  );
   // The scale self-test's flake (issue 21): on a busy machine the prober read its answers late (one packet per
   // socket per round; the host's namespace queued 600 ICMP packets, up to 2 s behind) and called probes whose
   // replies the kernel had received within a millisecond timeouts. Here it is late on purpose: stopped right after

@@ -3,7 +3,7 @@
 # listen and answer as responder.py does: serving.py is put in front of this script). A socket belongs to
 # the namespace it was made in, so the prober enters each namespace (setns) only to make its sockets, then waits on
 # all of them with one selector.
-# stdin: {"timeoutMs": 1000, "serve": [{"ns": "internet", "port": 80}, ...],
+# stdin: {"timeoutMs": 1000, "answerGuardMs": 10000, "serve": [{"ns": "internet", "port": 80}, ...],
 #         "probes": [{"kind": "ping"|"tcp"|"http", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1", "port": 80,
 #                     "source": "198.51.100.7"|null}, ...]}: "to" an IPv6 address probes over IPv6
 # stdout: one JSON line per probe, in order: {"outcome": {"kind": "reachable", "rttMs": 0.3, "seenAs": "172.31.8.154"},
@@ -15,6 +15,8 @@
 # A probe is judged by when the kernel received its answer, not by when this process got to read it: on a busy
 # machine it reads late (the host's namespace alone once queued 600 ICMP packets, read one per round, up to 2 s
 # behind). Before any deadline is judged, every socket is drained; a reply's time is the kernel's receive timestamp.
+# An HTTP probe's path is judged by its handshake, which the kernels at both ends make: connected in time, the
+# server (a process, as late as the machine is busy) gets answerGuardMs, a guard against a hang, to answer.
 import ctypes, errno, heapq, json, os, selectors, signal, socket, struct, sys, time
 
 CLONE_NEWNET = 0x40000000
@@ -90,6 +92,7 @@ def made_in(ns, make):
 
 
 TIMEOUT = {"kind": "timeout", "detail": "no answer before its deadline"}
+NO_ANSWER = {"kind": "timeout", "detail": "connected in time, but the server sent no HTTP answer within its guard"}
 # Links the kernel has not finished bringing up, which drop what is sent through them: up with their carrier on,
 # but still without a queue (qdisc "noop"), or a bridge port not yet running (its port is not forwarding yet).
 # The kernel's link watch mends both; it takes the lock every ip command takes and batches some events a second
@@ -222,8 +225,8 @@ def http_outcome(received, rtt_ms):
 class Batch:
     """The probes of one request, and what is known of each: when it left, its deadline, its outcome."""
 
-    def __init__(self, probes, timeout):
-        self.probes, self.timeout = probes, timeout
+    def __init__(self, probes, timeout, answer_guard):
+        self.probes, self.timeout, self.answer_guard = probes, timeout, answer_guard
         self.outcomes = [None] * len(probes)
         self.started = [0.0] * len(probes)
         self.started_wall = [0.0] * len(probes)  # the same moment on the clock of the kernel's receive timestamps
@@ -241,11 +244,11 @@ class Batch:
         self.deadlines[index] = self.started[index] + self.timeout
         heapq.heappush(self.expiries, (self.deadlines[index], index))
 
-    def acted_late(self, index, seconds):
-        """This process acted `seconds` after the kernel's answer (an HTTP request sent after its connect): that
-        lateness is this process's, not the probed path's, so the probe's deadline moves by as much."""
-        self.late[index] = seconds
-        self.deadlines[index] = self.started[index] + self.timeout + seconds
+    def connected(self, index, late):
+        """An HTTP probe connected in time, and this process sent its request `late` seconds after the kernel
+        connected it (that lateness is not the path's: the round trip leaves it out); the server has its guard."""
+        self.late[index] = late
+        self.deadlines[index] = time.monotonic() + self.answer_guard
         heapq.heappush(self.expiries, (self.deadlines[index], index))
 
     def elapsed(self, index, received):
@@ -254,7 +257,7 @@ class Batch:
         return (time.time() if received is None else received) - self.started_wall[index] - self.late[index]
 
     def settled(self, deadline, index):
-        """An expiry to skip: its probe is decided, or its deadline moved later (an HTTP probe's)."""
+        """An expiry to skip: its probe is decided, or its deadline moved (an HTTP probe's, once connected)."""
         return self.outcomes[index] is not None or deadline != self.deadlines[index]
 
     def print_outcomes(self):
@@ -389,7 +392,7 @@ class Connections:
             else:
                 # `ago` counts in the kernel's ticks (4 ms at HZ=250): never more late than the handshake allows,
                 # or the request's round trip comes out shorter than the handshake's, even below zero
-                batch.acted_late(index, min(ago, max(0.0, batch.elapsed(index, None) - handshake)))
+                batch.connected(index, min(ago, max(0.0, batch.elapsed(index, None) - handshake)))
                 host = address_text((batch.probes[index]["to"], batch.probes[index]["port"]))
                 sock.send(f"GET / HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
                 self.open[sock][1] = "reading"
@@ -400,13 +403,14 @@ class Connections:
             self.open[sock][2:] = [received + chunk, kernel_received(ancillary)]
             return
         took = batch.elapsed(index, received_at)  # the reply's last bytes, as the kernel received them
-        self.close(sock, TIMEOUT if took > batch.timeout else http_outcome(received, took * 1000))
+        self.close(sock, http_outcome(received, took * 1000))
 
     def expire(self, index):
         """Closes a probe's connection as a timeout; False when it has none (a ping)."""
         if index not in self.socket_of:
             return False
-        self.close(self.socket_of[index], TIMEOUT)
+        sock = self.socket_of[index]
+        self.close(sock, NO_ANSWER if self.open[sock][1] == "reading" else TIMEOUT)
         return True
 
 
@@ -482,7 +486,7 @@ def main():
         return
     request = json.loads(text)
     stamps = stamping()
-    batch = Batch(request["probes"], request["timeoutMs"] / 1000)
+    batch = Batch(request["probes"], request["timeoutMs"] / 1000, request["answerGuardMs"] / 1000)
     servers = request.get("serve", [])
     await_links({None, *(probe.get("ns") for probe in batch.probes), *(server.get("ns") for server in servers)})
     prober = Prober(batch)

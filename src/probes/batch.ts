@@ -4,6 +4,8 @@
 // reproducing a single probe is its own command (probe.ts).
 import { CommandError, type CommandResult } from '../hosts/command.ts';
 import type { Host } from '../hosts/host.ts';
+import { paced } from '../pace.ts';
+import { ANSWER_GUARD_MS } from './http.ts';
 import { outcomeOfReport, type ProberReport } from './classify.ts';
 import type { ProbeResult, ProbeSpec } from './outcome.ts';
 import { probeArgv } from './probe.ts';
@@ -75,6 +77,7 @@ export async function probeBatch(
 ): Promise<ProbeResult[]> {
   const request = JSON.stringify({
     timeoutMs,
+    answerGuardMs: paced(ANSWER_GUARD_MS),
     stopWhenSent,
     serve: serve.map(({ ns, port }) => ({ ns: ns ?? null, port })),
     probes: specs.map((spec) => ({

@@ -2,8 +2,16 @@
 // body, gives the status and timings; its verbose trace gives the connect error (curl's own message does not say
 // "refused"); a body from the harness's responder says which source address the server saw.
 import type { CommandResult } from '../hosts/command.ts';
+import { paced } from '../pace.ts';
 import { errnoInText, outcomeOfErrno } from './classify.ts';
 import { withPort, type Outcome, type ProbeSpec } from './outcome.ts';
+
+/**
+ * How long a server that accepted an HTTP probe's connection in time may take to answer, on a quiet machine: a
+ * guard against a hang, paced, since the answer comes from a process, as late as the machine is busy. The path's
+ * verdict rests on the connect, which the kernels at both ends make within the probe's deadline.
+ */
+export const ANSWER_GUARD_MS = 10_000;
 
 export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
   if (!spec.port) throw new Error(`http probe to ${spec.to} needs a port`);
@@ -14,8 +22,10 @@ export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
     '--verbose',
     '--noproxy',
     '*',
-    '--max-time',
+    '--connect-timeout',
     String(timeoutMs / 1000),
+    '--max-time',
+    String((timeoutMs + paced(ANSWER_GUARD_MS)) / 1000),
     '--write-out',
     '\n%{json}',
     ...(spec.source ? ['--interface', spec.source] : []),
@@ -46,7 +56,13 @@ export function classifyHttp(result: CommandResult): Outcome {
       ...(seenAs ? { seenAs } : {}),
     };
   }
-  if (report.exitcode === 28) return { kind: 'timeout', detail: 'no answer before --max-time' };
+  if (report.exitcode === 28)
+    return {
+      kind: 'timeout',
+      detail: /^Connection timed out/.test(report.errormsg ?? '')
+        ? 'no answer before --connect-timeout'
+        : 'connected in time, but the server sent no HTTP answer within its guard (--max-time)',
+    };
   // "connect to X port N failed: <errno text>" (curl 8.x adds "from Y port M" before "failed"), or, when the
   // kernel refuses at once (no route from a bound source address), "Immediate connect fail for X: <errno text>"
   const failure =
