@@ -111,6 +111,13 @@ async function judgeScripts(
   return rows;
 }
 
+/** The failed rows as lines, for an assertion's message: a property failed unexpectedly says which probe and why. */
+const failedLines = (rows: ResultRow[]) =>
+  rows
+    .filter((row) => row.verdict === 'fail')
+    .map((row) => `${propertyOf(row)}: ${row.probe}: ${row.observed}; why: ${row.why}`)
+    .join('\n');
+
 const failing = (rows: ResultRow[]) => [
   ...new Set(rows.filter((row) => row.verdict === 'fail').map((row) => propertyOf(row))),
 ];
@@ -445,7 +452,7 @@ describe.concurrent('own setup scripts', () => {
       const breakage = BREAKAGES[name]!;
       const rows = (await judgedCatalogue())[name]!;
       expect(rows.map((row) => row.property)).toEqual(expect.arrayContaining(PROPERTY_IDS));
-      expect(failing(rows).sort()).toEqual([...breakage.fails].sort());
+      expect(failing(rows).sort(), failedLines(rows)).toEqual([...breakage.fails].sort());
       for (const row of rows.filter((r) => r.verdict === 'fail')) {
         expect(row.why, row.probe).toMatch(breakage.why);
         expect(row.reproduce, row.probe).toBeTruthy();
@@ -459,7 +466,7 @@ describe.concurrent('own setup scripts', () => {
       const breakage = BREAKAGES6[name]!;
       const rows = (await judgedCatalogue6())[name]!;
       expect(new Set(rows.map((row) => row.family))).toEqual(new Set(['ipv4', 'ipv6']));
-      expect(failing(rows).sort()).toEqual([...breakage.fails].sort());
+      expect(failing(rows).sort(), failedLines(rows)).toEqual([...breakage.fails].sort());
       for (const row of rows.filter((r) => r.verdict === 'fail')) {
         expect(row.why, row.probe).toMatch(breakage.why);
         expect(row.reproduce, row.probe).toBeTruthy();
