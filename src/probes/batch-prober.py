@@ -238,6 +238,8 @@ class Batch:
     def decide(self, index, outcome):
         self.outcomes[index] = outcome
         self.decided_at[index] = time.monotonic()
+        if not self.started[index]:  # decided before it could leave (a source it cannot bind)
+            self.started[index] = self.decided_at[index]
 
     def sent(self, index):
         self.started[index], self.started_wall[index] = time.monotonic(), time.time()
@@ -348,13 +350,15 @@ class Connections:
         while self.room():
             index = self.queue.pop(0)
             probe = self.batch.probes[index]
-            self.batch.sent(index)
             family = family_of(probe["to"])
             sock = made_in(probe.get("ns"), lambda: socket.socket(family, socket.SOCK_STREAM))
             sock.setblocking(False)
             try:
                 if probe.get("source"):
                     sock.bind((probe["source"], 0))
+                # its deadline runs from here, as the SYN leaves: entering a namespace to make the socket may take
+                # long on a busy machine, and is not the path's time
+                self.batch.sent(index)
                 code = sock.connect_ex((probe["to"], probe["port"]))
                 if code not in (0, errno.EINPROGRESS):
                     raise OSError(code, os.strerror(code))

@@ -4,6 +4,7 @@
 import { scriptShell } from '../../hosts/script-shell.ts';
 import type { Implementation, ImplementationKind } from '../implementation.ts';
 import type { Roles } from '../../roles/roles.ts';
+import { ipv6Settled } from '../ipv6-settled.ts';
 import type { Step } from './step.ts';
 import { addDnat } from './steps/inbound-access.ts';
 import { addMasquerade, ipForwardOn } from './steps/internet-egress.ts';
@@ -51,7 +52,10 @@ export function guideImplementation(topology: Topology): Implementation {
       const ctx = { host, $: script.$, topology: built, iptables, firewall };
       for (const step of guideBuild(built)) if (!built.omitSteps.includes(step.id)) await step.run(ctx);
       await script.run();
-      return guideRoles(built);
+      const roles = guideRoles(built);
+      // the kernel's link-local addresses on br0 and the veths do DAD: what is judged is the settled state
+      if (world.families.includes('ipv6')) await ipv6Settled(host, 'guide', roles);
+      return roles;
     },
   };
 }
