@@ -136,7 +136,12 @@ export function lxcImplementation(version: string): Implementation {
       return Object.fromEntries(Object.entries(saved).map(([name, text]) => [`${cellFirewall}.${name}`, text]));
     },
     async remove(host) {
-      for (const label of WORKLOADS) await host.exec(['ip', 'netns', 'delete', label]);
+      // as LXC stops a container: its veth goes with it, at once (a namespace's links go later, in the kernel's
+      // own time, and lxc-net stop keeps a bridge that still has ports)
+      for (const label of WORKLOADS) {
+        await host.exec(['ip', 'link', 'delete', `veth${label}`]);
+        await host.exec(['ip', 'netns', 'delete', label]);
+      }
       const stopped = await host.exec(['env', `PATH=${lxcNetPath}`, LXC_NET, 'stop'], { expectExit: 'any' });
       if (stopped.exitCode !== 0)
         throw new ImplementationError(id, `lxc-net stop exited ${stopped.exitCode}: ${stopped.stderr.trim()}`);
