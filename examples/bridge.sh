@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # An own setup script for netns-conformance: NETNS_IMPL=script:examples/bridge.sh npm run conformance
 # Two workloads, a and b, on a bridge of their own (not the guide's addresses: the harness judges whatever the
-# roles say), forwarding, source NAT out of the uplink, and port 8080 of the uplink address published to a:5000.
+# roles say), forwarding, source NAT out of the uplink, and port 8080 of the uplink address published to a:5000,
+# also for the workloads themselves (hairpin: masqueraded, so that replies come back through the host).
 # The harness has built the uplink ($NC_UPLINK, $NC_UPLINK_ADDRESS) and set net.ipv4.ip_forward=0; it runs the
 # responder behind the published port itself. The script ends by writing its roles to $NC_ROLES.
 # When the run judges IPv6 too (NC_FAMILIES=ipv4,ipv6) it builds the same in IPv6: a ULA network on the bridge,
@@ -23,6 +24,7 @@ while read -r label address address6; do
   ip netns add "nc-$label"
   ip link add "veth-$label" type veth peer name eth0 netns "nc-$label"
   ip link set "veth-$label" master "$bridge" up
+  bridge link set dev "veth-$label" hairpin on # so that a reaches its own published port through the host
   ip -n "nc-$label" addr add "$address/24" dev eth0
   ip -n "nc-$label" link set lo up
   ip -n "nc-$label" link set eth0 up
@@ -47,6 +49,7 @@ table ip bridge_example {
   chain postrouting {
     type nat hook postrouting priority srcnat;
     ip saddr 10.88.0.0/24 oifname != "$bridge" counter masquerade;
+    ip saddr 10.88.0.0/24 ip daddr 10.88.0.2 tcp dport 5000 counter masquerade;
   }
   chain prerouting {
     type nat hook prerouting priority dstnat;
@@ -59,6 +62,7 @@ table ip6 bridge_example {
   chain postrouting {
     type nat hook postrouting priority srcnat;
     ip6 saddr fd00:88::/64 oifname != "$bridge" counter masquerade;
+    ip6 saddr fd00:88::/64 ip6 daddr fd00:88::2 tcp dport 5000 counter masquerade;
   }
   chain prerouting {
     type nat hook prerouting priority dstnat;
@@ -68,9 +72,11 @@ table ip6 bridge_example {
 NFT
 else
   "$NC_IPTABLES" -t nat -A POSTROUTING -s 10.88.0.0/24 ! -o "$bridge" -j MASQUERADE
+  "$NC_IPTABLES" -t nat -A POSTROUTING -s 10.88.0.0/24 -d 10.88.0.2 -p tcp --dport 5000 -j MASQUERADE
   "$NC_IPTABLES" -t nat -A PREROUTING -d "$uplink_address" -p tcp --dport 8080 -j DNAT --to-destination 10.88.0.2:5000
   if [ -n "$ipv6" ]; then
     "$NC_IP6TABLES" -t nat -A POSTROUTING -s fd00:88::/64 ! -o "$bridge" -j MASQUERADE
+    "$NC_IP6TABLES" -t nat -A POSTROUTING -s fd00:88::/64 -d fd00:88::2 -p tcp --dport 5000 -j MASQUERADE
     "$NC_IP6TABLES" -t nat -A PREROUTING -d "$uplink_address6" -p tcp --dport 8080 \
       -j DNAT --to-destination '[fd00:88::2]:5000'
   fi
@@ -85,6 +91,7 @@ cat > "$NC_ROLES" <<JSON
     ${roles[1]}
   ],
   $gateways,
-  "published": { "port": 8080, "workload": "a", "targetPort": 5000 }
+  "published": { "port": 8080, "workload": "a", "targetPort": 5000 },
+  "hairpin": { "self": "gateway", "peer": "gateway", "why": "a MASQUERADE of nc0's sources to a:5000; hairpin on" }
 }
 JSON

@@ -21,6 +21,16 @@ describe('roles', () => {
     expect(parseRoles(unpublished, 'r').published).toBeUndefined();
   });
 
+  test('a claim of property 7: who the server sees, with a reason given or not', () => {
+    const claimed = { ...good(), hairpin: { self: 'gateway', peer: 'client', why: 'a hairpin MASQUERADE' } };
+    expect(parseRoles(claimed, 'r')).toEqual(claimed);
+    const { why: _, ...unexplained } = claimed.hairpin;
+    expect(parseRoles({ ...good(), hairpin: unexplained }, 'r').hairpin).toEqual({
+      ...unexplained,
+      why: 'as its roles claim',
+    });
+  });
+
   test('dual stack: each workload may have an address6, with the gateway6 of the bridge', () => {
     const dual = good() as any;
     dual.workloads[0].address6 = 'fd00:c0de::2';
@@ -66,7 +76,7 @@ describe('roles', () => {
     [
       'a misspelt field',
       (r: any) => (r.gatway = r.gateway),
-      /^script:x: roles: unknown field gatway; allowed: workloads, gateway, published, gateway6$/,
+      /^script:x: roles: unknown field gatway; allowed: workloads, gateway, published, gateway6, hairpin$/,
     ],
     [
       'no workloads',
@@ -115,6 +125,19 @@ describe('roles', () => {
       /published\.workload "c" is not one of workloads\[\]\.label \(a, b\)/,
     ],
     ['a missing target port', (r: any) => delete r.published.targetPort, /published\.targetPort is missing/],
+    [
+      'a hairpin source that is neither gateway nor client',
+      (r: any) => (r.hairpin = { self: 'gateway', peer: 'uplink' }),
+      /hairpin\.peer "uplink" is not one of gateway, client/,
+    ],
+    [
+      'a hairpin without a published port',
+      (r: any) => {
+        r.hairpin = { self: 'gateway', peer: 'client' };
+        delete r.published;
+      },
+      /hairpin is given without published/,
+    ],
   ])('rejects %s in one line', (_, change, message) => {
     const roles = good();
     change(roles);

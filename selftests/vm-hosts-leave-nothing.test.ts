@@ -12,7 +12,7 @@ import { descendants, processTable, stillRunning, type Proc } from './process-tr
 import { cannotBoot as cannot, vmBootImage, vmKernel as kernel } from './vm-kernel.ts';
 
 /** the nested run judges the families this one does (NETNS_FAMILIES, or its default): four properties in each */
-const checks = propertiesIn(inject('harness').families).length;
+const checks = propertiesIn(inject('harness').families, inject('harness').properties).length;
 const qemuOf = (pid: number) => descendants(pid).filter((proc) => proc.cmdline.startsWith('qemu-system'));
 const cacheListing = () => readdirSync(KERNEL_CACHE, { recursive: true }).map(String).sort();
 /** a file being made (made-once.ts names its staging folder by its pid) by a live process outside the run */

@@ -23,7 +23,7 @@ import { DOCKER_IPTABLES, type DockerVersion } from '../src/implementations/dock
 import { implementationOf } from '../src/implementations/registry.ts';
 import { guideImplementation, guideRoles } from '../src/implementations/guide/guide.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
-import { PROPERTY_IDS } from '../src/properties/properties.ts';
+import { CORE_PROPERTY_IDS } from '../src/properties/properties.ts';
 import { checksTable } from '../src/report/rows-table.ts';
 import { resultCell } from '../src/results/row.ts';
 import { worldOnly } from '../src/world/world.ts';
@@ -126,7 +126,7 @@ describe.each(dockers)("Docker $argument next to the guide's br0", (ref) => {
       await allure.parameter('implementation', docker.id);
       await acceptBridgeInDockerUser(host!, topology.bridge.name);
       const all = judgeAll(judged);
-      for (const property of PROPERTY_IDS) await expectProperty(judged, property, { task, skip }, { all });
+      for (const property of CORE_PROPERTY_IDS) await expectProperty(judged, property, { task, skip }, { all });
       for (const rule of dockerUserAccepts(topology.bridge.name)) {
         expect(
           await rulePackets(host!, { iptables: DOCKER_IPTABLES, table: 'filter', chain: 'DOCKER-USER', rule }),

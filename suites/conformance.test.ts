@@ -16,7 +16,7 @@ import type { PropertyJudgements } from '../src/properties/judge-properties.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { skippedRow } from '../src/properties/judge.ts';
 import { rolesPicture } from '../src/report/topology-picture.ts';
-import { inFamily, PROPERTIES, PROPERTY_IDS, propertiesIn } from '../src/properties/properties.ts';
+import { inFamily, PROPERTIES, propertiesIn } from '../src/properties/properties.ts';
 import { buildImplementation, hostOf, type Built } from '../src/run/build.ts';
 import { matrixCells } from '../src/run/cells.ts';
 import { judgeAll } from '../src/run/judge.ts';
@@ -44,7 +44,7 @@ describe.each(matrixCells(harness))('$title', (cell) => {
     if (built) await releaseHost(hostOf(built), harness, id, anyFailed(suite));
   });
 
-  for (const { property, family } of propertiesIn(harness.families)) {
+  for (const { property, family } of propertiesIn(harness.families, harness.properties)) {
     test(
       `${property}${inFamily(family)}: ${PROPERTIES[property]}`,
       async ({ task, skip }) => {
@@ -54,6 +54,7 @@ describe.each(matrixCells(harness))('$title', (cell) => {
         if (cell.kernel) await allure.parameter('kernel', cell.kernel.release);
         const it = built!;
         await allure.parameter('family', family);
+        await allure.parameter('property', property);
         if (it.state === 'unavailable') {
           recordRows(task, [skippedRow(it.cell, { property, family }, it.reason)]);
           return skip(it.reason);
@@ -62,12 +63,20 @@ describe.each(matrixCells(harness))('$title', (cell) => {
           recordRows(task, [skippedRow(it.cell, { property, family }, it.reason, 'fail')]);
           throw new PropertyFailure(`${id} did not build, so ${property} cannot hold: ${it.reason}`);
         }
-        if (property === PROPERTY_IDS[0] && family === harness.families[0]) {
+        if (property === harness.properties[0] && family === harness.families[0]) {
           await allure.attachment('set-up commands', it.setUpLog || '(none)', 'text/plain');
           await allure.attachment('roles', JSON.stringify(it.judged.roles, null, 2), 'application/json');
           await allure.attachment('topology', await rolesPicture(it.judged.roles, it.judged.world), 'image/svg+xml');
         }
-        await expectProperty(it.judged, property, { task, skip }, { family, all: (judgedAll ??= judgeAll(it.judged)) });
+        await expectProperty(
+          it.judged,
+          property,
+          { task, skip },
+          {
+            family,
+            all: (judgedAll ??= judgeAll(it.judged, { properties: harness.properties })),
+          },
+        );
       },
       PROPERTY_TIMEOUT_MS,
     );

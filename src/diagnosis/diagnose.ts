@@ -9,9 +9,10 @@ import { rolesAs, type Roles } from '../roles/roles.ts';
 import { familyOf, uplinkAddress, worldAs, type World } from '../world/world.ts';
 import { dnatTargetCauses, snatTargetCauses } from './nat-targets.ts';
 import { cellState, linkWithAddress, type CellState } from './cell-state.ts';
+import { hairpinCauses } from './hairpin.ts';
 import { pathOf } from './path.ts';
 import { describeSeen, rerun, type NatNeed, type Rerun } from './rerun.ts';
-import { stateCauses } from './state.ts';
+import { isHairpin, stateCauses } from './state.ts';
 
 export interface DiagnosisContext {
   world: World;
@@ -40,7 +41,10 @@ export async function diagnose(
   const { firewall } = context;
   // the bridge: the host's link that holds the gateway address
   const bridge = await linkWithAddress(state, undefined, roles.gateway);
-  const causes = await stateCauses(host, spec, roles, world, bridge, state);
+  const causes = [
+    ...(await stateCauses(host, spec, roles, world, bridge, state)),
+    ...(await hairpinCauses(host, spec, roles, world, state)),
+  ];
   const path = await pathOf(spec, roles, world, bridge, state);
   const need = natNeed(spec, roles, world);
   const again = await rerun(host, spec, firewall, path, need);
@@ -70,10 +74,14 @@ async function natTargetCauses(
   return snatTargetCauses(again.translated, owned, again.seen, world.uplink.name);
 }
 
-/** A workload's probe to the internet needs source NAT; the internet's probe to the uplink, destination NAT. */
+/**
+ * A workload's probe to the internet needs source NAT; the internet's probe to the uplink, destination NAT, and so
+ * does a workload's to the published port through the uplink (hairpin).
+ */
 function natNeed(spec: ProbeSpec, roles: Roles, world: World): NatNeed {
   const fromWorkload = roles.workloads.some((w) => w.netns === spec.from);
   const toInternet = [world.internet.publicHost, world.internet.outsideClient].includes(spec.to);
   if (fromWorkload && toInternet) return 'source';
+  if (fromWorkload && isHairpin(spec, roles, world)) return 'destination';
   return spec.from === world.internet.namespace && spec.to === uplinkAddress(world) ? 'destination' : undefined;
 }

@@ -3,6 +3,7 @@
 // them), captures at each point of its path (where its packets were last seen), and an nft trace when nft
 // tables beside the cell's iptables rules have chains on a hook (which of their chains dropped them).
 import { capture, pointKey, type Packet } from '../evidence/capture.ts';
+import { mayMatchDestination } from './rule-destination.ts';
 import { countedLines, type Counted, type NatTarget, type RuleMeaning } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
 import { nftCountedRules } from '../evidence/nft-counters.ts';
@@ -110,9 +111,12 @@ export type NatNeed = 'source' | 'destination' | undefined;
  * The NAT a probe needed: missing, or never matched (said only when nothing dropped the packet before it got
  * there).
  */
-function natFindings(dialect: RuleDialect, need: NatNeed, moved: Moved[], dropped: boolean): string[] {
+function natFindings(dialect: RuleDialect, need: NatNeed, moved: Moved[], dropped: boolean, to: string): string[] {
   if (!need) return [];
-  const rules = moved.filter(({ line }) => line.nat?.kind === need);
+  // a source NAT aimed at another destination (a hairpin rule) is not the one this probe needed
+  const rules = moved.filter(
+    ({ line }) => line.nat?.kind === need && (need !== 'source' || mayMatchDestination(line.text, to)),
+  );
   if (rules.length === 0) return [dialect.noNat[need]];
   if (dropped || rules.some(({ delta }) => delta > 0)) return [];
   return rules.map(({ line }) => `nat ${line.chain} rule ${line.position} "${line.text}" never matched`);
@@ -165,7 +169,7 @@ export async function rerun(
   const drops = [...counted, ...foreignDrops];
   const seen = path.map((point) => ({ label: point.label, captured: packets[pointKey(point)] ?? [] }));
   const translated = translations(nat, moved);
-  return { result, drops, nat: natFindings(dialect, nat, moved, drops.length > 0), translated, seen };
+  return { result, drops, nat: natFindings(dialect, nat, moved, drops.length > 0, spec.to), translated, seen };
 }
 
 /** "last seen on br0, never on eth0, internet/isp0"; "seen on every point of its path: …" */

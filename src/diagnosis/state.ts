@@ -51,9 +51,13 @@ export async function stateCauses(
   if (server && probe.to === uplinkAddress(world)) {
     causes.push(...(await routeCauses(host, state, server, probe.source!, 'back to')));
   }
-  // forwarding matters to what crosses the host: a workload to the internet, the internet to a workload
+  // forwarding matters to what crosses the host: a workload to the internet, the internet to a workload, and a
+  // workload to a published port through the uplink address (DNATed back to the bridge: hairpin)
   const hostLocal = [roles.gateway, uplinkAddress(world)].includes(probe.to) || probe.from === undefined;
-  const crossesHost = (source && !target && !hostLocal) || probe.from === world.internet.namespace;
+  const crossesHost =
+    (source && !target && !hostLocal) ||
+    probe.from === world.internet.namespace ||
+    (source !== undefined && isHairpin(probe, roles, world));
   if (crossesHost) {
     const forwarding = family === 'ipv6' ? 'net.ipv6.conf.all.forwarding' : 'net.ipv4.ip_forward';
     if ((await state.sysctl(forwarding)) === '0') causes.push(`forwarding is off in the host (${forwarding}=0)`);
@@ -142,3 +146,7 @@ async function workloadCauses(
   if (cable && isDown(cable)) causes.push(`${cable.ifname} (${workload.label}'s cable) is down`);
   return causes;
 }
+
+/** A workload's probe to the published port through the host's uplink address. */
+export const isHairpin = (probe: ProbeSpec, roles: Roles, world: World): boolean =>
+  probe.to === uplinkAddress(world) && roles.published !== undefined && probe.port === roles.published.port;

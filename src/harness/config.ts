@@ -7,6 +7,7 @@ import { FIREWALLS, type Firewall, type IptablesCommand } from '../net/firewall.
 import type { Acceleration } from '../hosts/vm/accel.ts';
 import { KERNEL_SERIES, kernelSeries, type Kernel, type KernelSeries } from '../hosts/vm/kernels.ts';
 import type { ImplementationRef } from '../implementations/implementation.ts';
+import { PROPERTY_IDS, type PropertyId } from '../properties/properties.ts';
 import { FAMILIES, type Family } from '../world/world.ts';
 
 export interface HarnessConfig {
@@ -27,6 +28,8 @@ export interface HarnessConfig {
   firewalls: Firewall[];
   /** NETNS_FAMILIES: the address families the world is built in (ipv4; ipv4,ipv6 for both) */
   families: Family[];
+  /** NETNS_PROPERTIES: the properties judged (default all; those an implementation does not claim skip) */
+  properties: PropertyId[];
   /** vm backend (NETNS_KERNELS): the kernels the hosts boot, unpacked in the cache; empty for other backends */
   kernels: Kernel[];
   /** vm backend: KVM or TCG, and why */
@@ -86,6 +89,13 @@ export function familiesOf(env = process.env): Family[] {
   if (!env.NETNS_FAMILIES) return [...FAMILIES];
   const names = knownNames('NETNS_FAMILIES', env.NETNS_FAMILIES, FAMILIES, 'an address family');
   return FAMILIES.filter((family) => names.includes(family)); // in one order, whatever the list's
+}
+
+/** NETNS_PROPERTIES, a comma list of property ids (1-bridge, …); default: every one. */
+export function propertiesOf(env = process.env): PropertyId[] {
+  if (!env.NETNS_PROPERTIES) return [...PROPERTY_IDS];
+  const names = knownNames('NETNS_PROPERTIES', env.NETNS_PROPERTIES, PROPERTY_IDS, 'a property');
+  return PROPERTY_IDS.filter((property) => names.includes(property)); // in the properties' order
 }
 
 /** NETNS_KERNELS, a comma list of kernel series the vm backend boots; default: all it knows. */

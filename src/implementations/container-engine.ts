@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Host } from '../hosts/host.ts';
-import type { Roles } from '../roles/roles.ts';
+import type { Hairpin, Roles } from '../roles/roles.ts';
 
 /** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
 export const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../../scripts/writable-cgroups'), 'utf8');
@@ -44,12 +44,15 @@ interface Inspected {
   NetworkSettings: { IPAddress: string; Gateway: string; GlobalIPv6Address?: string; IPv6Gateway?: string };
 }
 
-/** The roles as the engine's `inspect` gives them; with ipv6, each container's IPv6 address and the bridge's too. */
+/**
+ * The roles as the engine's `inspect` gives them; with ipv6, each container's IPv6 address and the bridge's too;
+ * and the engine's hairpin claim (data of its own: inspect does not say).
+ */
 export async function rolesFromInspect(
   host: Host,
   engine: 'docker' | 'podman',
   names: string[],
-  ipv6: boolean,
+  { ipv6, hairpin }: { ipv6: boolean; hairpin: Hairpin },
 ): Promise<Roles> {
   const inspected = JSON.parse((await host.exec([engine, 'inspect', ...names])).stdout) as Inspected[];
   // none given (an empty string, or no field): the IPv6 rows then skip, saying the workload has no IPv6 address
@@ -65,5 +68,6 @@ export async function rolesFromInspect(
     gateway: inspected[0]!.NetworkSettings.Gateway,
     ...(ipv6 && gateway6 ? { gateway6 } : {}),
     published: { ...PUBLISHED, workload: names[0]! },
+    hairpin,
   };
 }

@@ -1,10 +1,11 @@
-// The four properties as expectation tables computed from roles and the world alone, one per address family:
-// the same tables judge the guide, a user's script, Docker's engine, in IPv4 and IPv6. "Must not reach" is an
-// expected outcome like any other.
+// The properties as expectation tables computed from roles and the world alone, one per address family: the
+// same tables judge the guide, a user's script, Docker's engine, in IPv4 and IPv6. "Must not reach" is an
+// expected outcome like any other. The guide's four hold for every implementation; the others are judged where an
+// implementation claims them in its roles, and skip with that reason elsewhere.
 import { http, ping } from '../probes/probe.ts';
 import type { RuleRef } from '../evidence/counters.ts';
 import type { OutcomeKind, ProbeSpec } from '../probes/outcome.ts';
-import { rolesAs, workloadByLabel, type Roles, type Workload } from '../roles/roles.ts';
+import { rolesAs, workloadByLabel, type HairpinSource, type Roles, type Workload } from '../roles/roles.ts';
 import { uplinkAddress, worldAs, type Family, type World } from '../world/world.ts';
 
 export const PROPERTIES = {
@@ -15,10 +16,18 @@ export const PROPERTIES = {
   '4-inbound':
     "the outside client reaches the published port, and the server sees the client's own address; " +
     "the workload's own address is not reachable from outside",
+  '7-hairpin':
+    "each workload reaches the published port through the host's uplink address, its own and its peer's, and the " +
+    'server sees the source the implementation claims; a port not published is refused',
 } as const;
 
 export type PropertyId = keyof typeof PROPERTIES;
 export const PROPERTY_IDS = Object.keys(PROPERTIES) as PropertyId[];
+/** the guide's four, which every implementation is held to */
+export const CORE_PROPERTY_IDS = ['1-bridge', '2-host', '3-egress', '4-inbound'] as const satisfies PropertyId[];
+
+/** A port the hairpin table knows nothing is published on: the host itself answers it. */
+export const UNPUBLISHED_PORT = 8090;
 
 /** How a property's name is followed in titles and messages: nothing in IPv4 (as before IPv6), " in IPv6". */
 export const inFamily = (family: Family): string => (family === 'ipv6' ? ' in IPv6' : '');
@@ -193,5 +202,48 @@ export function propertyTable(
         [{ ns: server.netns, port: published.targetPort }],
       );
     }
+    case '7-hairpin': {
+      const { published, hairpin } = roles;
+      if (!published) return { ...table([]), skip: 'the implementation publishes no port (roles have no "published")' };
+      if (!hairpin) return { ...table([]), skip: 'the implementation claims no hairpin (roles have no "hairpin")' };
+      const server = workloadByLabel(roles, published.workload);
+      const seen = (w: Workload, as: Exclude<HairpinSource, 'unreachable'>) =>
+        as === 'gateway' ? roles.gateway : w.address;
+      return table(
+        roles.workloads.flatMap((w) => {
+          const as = w === server ? hairpin.self : hairpin.peer;
+          const whose = w === server ? 'its own published port' : `${server.label}'s published port`;
+          const probe = http(w.netns, uplink, published.port, from(w));
+          return [
+            as === 'unreachable'
+              ? {
+                  probe,
+                  expect: 'timeout' as const,
+                  because:
+                    `${w.label} does not reach ${whose} through the host, as its implementation is known for ` +
+                    `(${hairpin.why})`,
+                }
+              : {
+                  probe,
+                  expect: 'reachable' as const,
+                  seenAs: seen(w, as),
+                  because: `${w.label} reaches ${whose} through the host; ${HAIRPIN_SEEN[as]} (${hairpin.why})`,
+                },
+            {
+              probe: http(w.netns, uplink, UNPUBLISHED_PORT, from(w)),
+              expect: 'refused' as const,
+              because: `nothing is published on ${UNPUBLISHED_PORT}: the host itself answers, and nothing listens`,
+            },
+          ];
+        }),
+        [{ ns: server.netns, port: published.targetPort }],
+      );
+    }
   }
 }
+
+/** What the server's view of a hairpin client means, in words. */
+const HAIRPIN_SEEN: Record<Exclude<HairpinSource, 'unreachable'>, string> = {
+  gateway: "the server sees the bridge's gateway address (masqueraded, or a proxy's connection)",
+  client: "the server sees the client's own address (DNAT alone; the reply is un-NATed on the bridge)",
+};

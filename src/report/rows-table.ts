@@ -1,7 +1,7 @@
 // Rows as text: the checks of one property or of a walkthrough step (✓/✗, probe, expected, observed, and under a
 // failure its cause and a command to run it again), and the run's summary, properties as rows and cells
 // (implementation, and kernel and firewall where they vary) as columns.
-import { inFamily, propertiesIn } from '../properties/properties.ts';
+import { CORE_PROPERTY_IDS, inFamily, propertiesIn } from '../properties/properties.ts';
 import { FAMILIES } from '../world/world.ts';
 import { describeOutcome, describeProbe } from '../probes/outcome.ts';
 import type { Observation } from '../probes/reachability.ts';
@@ -79,9 +79,11 @@ const MOST_COLUMNS = 4;
 export function verdictGrid(rows: readonly ResultRow[]): string[][] {
   const labelOf = cellLabeller(rows);
   const cells = [...new Set(rows.map(labelOf))];
-  // the four in each family the rows speak (IPv4 always: it is every run's), then any other the rows name
+  // the guide's four in each family the rows speak (IPv4 always: it is every run's), then any other the rows name
   const families = FAMILIES.filter((family) => family === 'ipv4' || rows.some((row) => row.family === family));
-  const properties = [...new Set([...propertiesIn(families).map(propertyOf), ...rows.map(propertyOf)])];
+  const properties = [
+    ...new Set([...propertiesIn(families, CORE_PROPERTY_IDS).map(propertyOf), ...rows.map(propertyOf)]),
+  ];
   const verdict = (cell: string, property: string) =>
     verdictOf(rows.filter((r) => labelOf(r) === cell && propertyOf(r) === property)) ?? '';
   if (cells.length > MOST_COLUMNS)

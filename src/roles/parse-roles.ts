@@ -2,10 +2,11 @@
 // in one line with what was expected, so a user fixes the script, not the harness.
 //   {"workloads":[{"label":"a","netns":"netns1","address":"192.168.0.2"}, …], "gateway":"192.168.0.1",
 //    "published":{"port":8080,"workload":"a","targetPort":5000}}
-// and in dual stack each workload's "address6" with the roles' "gateway6" (the published port is both families').
+// and in dual stack each workload's "address6" with the roles' "gateway6" (the published port is both families');
+// an implementation that claims property 7 adds "hairpin": {"self": "gateway", "peer": "client", "why": "…"}.
 import { isIPv6 } from 'node:net';
 import { isIpv4 } from '../net/ipv4.ts';
-import type { Roles, Workload } from './roles.ts';
+import { HAIRPIN_SOURCES, type Hairpin, type HairpinSource, type Roles, type Workload } from './roles.ts';
 
 export class RolesError extends Error {
   constructor(source: string, problem: string) {
@@ -61,7 +62,7 @@ export function parseRoles(data: unknown, source: string): Roles {
       ? (value as number)
       : fail(`${at} ${JSON.stringify(value)} is not a TCP port (1-65535)`);
 
-  const roles = object(data, 'roles', ['workloads', 'gateway'], ['published', 'gateway6']);
+  const roles = object(data, 'roles', ['workloads', 'gateway'], ['published', 'gateway6', 'hairpin']);
   if (!Array.isArray(roles.workloads) || roles.workloads.length === 0)
     fail('workloads must be a list of at least one {label, netns, address}');
   const workloads: Workload[] = (roles.workloads as unknown[]).map((item, index) => {
@@ -106,6 +107,8 @@ export function parseRoles(data: unknown, source: string): Roles {
   if (gateway6 && workloads.some((workload) => workload.address6 === gateway6))
     fail(`gateway6 ${gateway6} is also a workload's address6; the gateway is the bridge's own address`);
   const base = { workloads, gateway, ...(gateway6 ? { gateway6 } : {}) };
+  if (roles.hairpin !== undefined && roles.published === undefined)
+    fail('hairpin is given without published: hairpin is about reaching the published port');
   if (roles.published === undefined) return base;
   const published = object(roles.published, 'published', ['port', 'workload', 'targetPort']);
   const behind = published.workload;
@@ -121,5 +124,25 @@ export function parseRoles(data: unknown, source: string): Roles {
       workload: behind as string,
       targetPort: port(published.targetPort, 'published.targetPort'),
     },
+    ...(roles.hairpin === undefined ? {} : { hairpin: hairpinOf(roles.hairpin, object, fail) }),
+  };
+}
+
+/** The claim of property 7: {"self": "gateway", "peer": "client", "why": "…"}. */
+function hairpinOf(
+  value: unknown,
+  object: (value: unknown, at: string, fields: string[], optional?: string[]) => Record<string, unknown>,
+  fail: (problem: string) => never,
+): Hairpin {
+  const hairpin = object(value, 'hairpin', ['self', 'peer'], ['why']);
+  const source = (at: 'self' | 'peer'): HairpinSource =>
+    HAIRPIN_SOURCES.includes(hairpin[at] as HairpinSource)
+      ? (hairpin[at] as HairpinSource)
+      : fail(`hairpin.${at} ${JSON.stringify(hairpin[at])} is not one of ${HAIRPIN_SOURCES.join(', ')}`);
+  if (hairpin.why !== undefined && typeof hairpin.why !== 'string') fail('hairpin.why must be a sentence (a string)');
+  return {
+    self: source('self'),
+    peer: source('peer'),
+    why: (hairpin.why as string | undefined) ?? 'as its roles claim',
   };
 }

@@ -24,6 +24,23 @@ export interface Published {
   targetPort: number;
 }
 
+/**
+ * Who a server sees when a workload reaches a published port through the host: the gateway, or the client; or
+ * that it is not reached at all, where an implementation is known not to carry it (data, with its why).
+ */
+export const HAIRPIN_SOURCES = ['gateway', 'client', 'unreachable'] as const;
+export type HairpinSource = (typeof HAIRPIN_SOURCES)[number];
+
+/** An implementation's claim of property 7-hairpin, and what its server sees. */
+export interface Hairpin {
+  /** the server reaching its own published port */
+  self: HairpinSource;
+  /** another workload reaching it */
+  peer: HairpinSource;
+  /** why it is so, in words: the mechanism (docker-proxy, a hairpin MASQUERADE …) */
+  why: string;
+}
+
 export interface Roles {
   workloads: Workload[];
   /** the bridge's address as the workloads see it (their default gateway): 192.168.0.1 */
@@ -32,6 +49,8 @@ export interface Roles {
   gateway6?: string;
   /** absent: the implementation publishes nothing, and property 4 is skipped with that reason */
   published?: Published;
+  /** absent: the implementation claims no hairpin, and property 7 is skipped with that reason */
+  hairpin?: Hairpin;
 }
 
 /**

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Host } from '../../hosts/host.ts';
 import { recipeOf } from '../../hosts/host-image.ts';
 import { ensureUnpacked } from '../../hosts/debian-unpacked.ts';
-import type { Roles, Workload } from '../../roles/roles.ts';
+import type { Hairpin, Roles, Workload } from '../../roles/roles.ts';
 import { HarnessSetupError } from '../../setup-error.ts';
 import { LOOPBACK_PUBLISHED, PUBLISHED } from '../container-engine.ts';
 import {
@@ -48,6 +48,16 @@ interface Attached {
   result?: CniResult;
   loopback: Attachment;
 }
+
+/** Property 7, as portmap and the bridge plugin make it (examples/cni/bridge.conflist) */
+const CNI_HAIRPIN: Hairpin = {
+  self: 'gateway',
+  peer: 'gateway',
+  why:
+    "portmap masquerades what comes from the workload's network (its snat, the default: the rule's source is the " +
+    "workload's address with the network's mask), and the bridge's hairpinMode lets a workload's DNATed frames " +
+    'back out its own port',
+};
 
 /** The workload's addresses in the ADD result: those on its own interface (the one with a sandbox). */
 function workloadOf(label: string, result: CniResult, id: string): Workload {
@@ -120,7 +130,7 @@ export function cniImplementation(id: string, version: string, path: string): Im
         workloads: gateway6 ? workloads : workloads.map(({ address6: _, ...workload }) => workload),
         gateway,
         ...(gateway6 ? { gateway6 } : {}),
-        ...(publishes ? { published: { ...PUBLISHED, workload: 'web' } } : {}),
+        ...(publishes ? { published: { ...PUBLISHED, workload: 'web' }, hairpin: CNI_HAIRPIN } : {}),
       };
       if (gateway6) await ipv6Settled(host, id, roles);
       return roles;

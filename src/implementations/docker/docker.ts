@@ -18,7 +18,7 @@ import {
   type Implementation,
   type ImplementationKind,
 } from '../implementation.ts';
-import { dockerChecks } from './paths.ts';
+import { DOCKER_HAIRPIN, dockerChecks } from './paths.ts';
 import { DOCKER_IPV6 } from './ipv6.ts';
 import { dockerRulesets } from './rulesets.ts';
 import {
@@ -55,7 +55,10 @@ export function dockerImplementation(version: DockerVersion): Implementation {
       const ipv6 = world.families.includes('ipv6');
       await startDockerd(host, id, ipv6 ? DOCKER_IPV6[version].flags : []);
       await importWorkload(host, 'docker');
-      const roles = await rolesFromInspect(host, 'docker', await runWorkloads(host, 'docker'), ipv6);
+      const roles = await rolesFromInspect(host, 'docker', await runWorkloads(host, 'docker'), {
+        ipv6,
+        hairpin: DOCKER_HAIRPIN,
+      });
       if (ipv6) await ipv6Settled(host, id, roles);
       return roles;
     },

@@ -5,7 +5,7 @@
 // nothing stopped a LAN neighbour from routing to a container's address, or to a port published on 127.0.0.1
 // (moby#45610); 28.0 drops both in raw PREROUTING (moby#48721), in ip6tables' raw table too.
 import type { Check } from '../../properties/properties.ts';
-import type { Roles } from '../../roles/roles.ts';
+import type { Hairpin, Roles } from '../../roles/roles.ts';
 import type { World } from '../../world/world.ts';
 import { LOOPBACK_PUBLISHED, PUBLISHED } from '../container-engine.ts';
 import {
@@ -113,6 +113,15 @@ export const DOCKER_PATHS: readonly EnginePath<DockerVersion>[] = [
     ],
   },
 ];
+
+/** Property 7 in every version judged: userland-proxy is on by default. */
+export const DOCKER_HAIRPIN: Hairpin = {
+  self: 'gateway',
+  peer: 'gateway',
+  why:
+    "docker-proxy (userland-proxy on, the default) serves clients on docker0: Docker's DNAT skips packets from " +
+    'docker0, and the proxy connects from the gateway',
+};
 
 /** The checks of one Docker version, for property 4, in each family the world is built in. */
 export function dockerChecks(version: DockerVersion, roles: Roles, world: World): Check[] {

@@ -4,7 +4,7 @@
 // each netavark driver the cell picks; the reasons are netavark's rules as the golden files show them.
 import { http } from '../../probes/probe.ts';
 import type { Check } from '../../properties/properties.ts';
-import type { Roles } from '../../roles/roles.ts';
+import type { Hairpin, Roles } from '../../roles/roles.ts';
 import { uplinkAddress, type World } from '../../world/world.ts';
 import { LOOPBACK_PUBLISHED, PUBLISHED } from '../container-engine.ts';
 import {
@@ -92,3 +92,13 @@ export const PODMAN_PATHS: readonly EnginePath<PodmanVersion>[] = [
 export function podmanChecks(version: PodmanVersion, roles: Roles, world: World): Check[] {
   return engineChecks(PODMAN_PATHS, { engine: 'Podman', version, iptables: 'iptables-nft' }, roles, world);
 }
+
+/** Property 7, the same in every version judged (either driver). */
+export const PODMAN_HAIRPIN: Hairpin = {
+  self: 'unreachable',
+  peer: 'gateway',
+  why:
+    'netavark masquerades what reaches a published port from its own subnet (NETAVARK-HOSTPORT-SETMARK), but ' +
+    "leaves hairpin_mode off on podman0's ports: the bridge does not send a container's DNATed frames back out " +
+    'the port they came in on, so a container does not reach its own published port',
+};

@@ -9,7 +9,7 @@
 import { recipeOf } from '../../hosts/host-image.ts';
 import type { HostNeeds, Implementation, ImplementationKind } from '../implementation.ts';
 import { importWorkload, rolesFromInspect, runWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
-import { podmanChecks } from './paths.ts';
+import { PODMAN_HAIRPIN, podmanChecks } from './paths.ts';
 import { podmanRulesets } from './rulesets.ts';
 import { PODMAN_IDS, PODMAN_PREFIX, PODMAN_VERSIONS, podmanVersionOf } from './versions.ts';
 
@@ -57,7 +57,10 @@ export function podmanImplementation(version: string): Implementation {
       await host.exec(['tee', '/etc/containers/storage.conf'], { stdin: STORAGE_CONF });
       await importWorkload(host, 'podman');
       const names = await runWorkloads(host, 'podman');
-      return rolesFromInspect(host, 'podman', names, world.families.includes('ipv6'));
+      return rolesFromInspect(host, 'podman', names, {
+        ipv6: world.families.includes('ipv6'),
+        hairpin: PODMAN_HAIRPIN,
+      });
     },
     rulesets: (host) => podmanRulesets(host, driver!),
     ownChecks: (roles, world) => podmanChecks(version, roles, world),
