@@ -9,6 +9,7 @@ import { expectCleanRemoval, expectSelfCheck } from '../fixtures/expect-lifecycl
 import { machineAbilities } from '../src/harness/backend-choice.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { readImplementation } from '../src/implementations/registry.ts';
+import type { ResultRow } from '../src/results/row.ts';
 import { propertyOf } from '../src/report/rows-table.ts';
 import { runTempDir } from '../src/run-temp.ts';
 import { buildImplementation, hostOf } from '../src/run/build.ts';
@@ -54,7 +55,7 @@ describe.skipIf(!root)('a CNI chain broken on purpose (netns hosts need root)', 
     try {
       if (built.state !== 'built') throw new Error(`${id} did not build: ${built.reason}`);
       const { implementation, judged, stateBefore } = built;
-      const { host, world, firewall, roles } = judged;
+      const { host, world, roles } = judged;
       await expectSelfCheck(id, await implementation.selfCheck!(host)); // the twin: untouched, it agrees
       const webRule = ['CNI-FORWARD', '-s', `${roles.workloads[0]!.address}/32`, '-j', 'ACCEPT'];
       await host.exec(['iptables-nft', '-D', ...webRule]);
@@ -65,9 +66,13 @@ describe.skipIf(!root)('a CNI chain broken on purpose (netns hosts need root)', 
       await host.exec(['ip', 'link', 'add', 'stray0', 'type', 'bridge']);
       await host.exec(['ip', 'address', 'delete', world.uplink.address, 'dev', world.uplink.name]);
       const uplink = `address ${world.uplink.name} ${world.uplink.address}`.replaceAll('.', '\\.');
-      await expect(expectCleanRemoval(id, implementation, host, firewall, stateBefore!)).rejects.toThrow(
+      const rows: ResultRow[] = [];
+      await expect(expectCleanRemoval(implementation, judged, stateBefore!, (row) => rows.push(row))).rejects.toThrow(
         new RegExp(`^${id}: removing .*\\nleft behind: link stray0 \\(bridge\\)\\ntaken away: ${uplink}$`),
       );
+      // reported where it belongs: a failed 9-lifecycle row, the difference as its cause
+      expect(rows).toMatchObject([{ property: '9-lifecycle', verdict: 'fail' }]);
+      expect(rows[0]!.why).toMatch(new RegExp(`^left behind: link stray0 \\(bridge\\); taken away: ${uplink}$`));
     } finally {
       await hostOf(built).stop();
     }

@@ -61,7 +61,7 @@ describe.skipIf(outer.backend !== 'container')('engines broken on purpose (they 
         if (!mends) return;
         await built.judged.host.exec(mends);
         const { implementation, judged, stateBefore } = built;
-        await expectCleanRemoval(id, implementation, judged.host, judged.firewall, stateBefore!);
+        await expectCleanRemoval(implementation, judged, stateBefore!, () => {});
       } finally {
         await hostOf(built).stop();
       }

@@ -16,7 +16,8 @@ import type { PropertyJudgements } from '../src/properties/judge-properties.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { skippedRow } from '../src/properties/judge.ts';
 import { rolesPicture } from '../src/report/topology-picture.ts';
-import { inFamily, PROPERTIES, propertiesIn } from '../src/properties/properties.ts';
+import { inFamily, LIFECYCLE_PROPERTY, PROPERTIES, propertiesIn } from '../src/properties/properties.ts';
+import type { ResultRow } from '../src/results/row.ts';
 import { buildImplementation, hostOf, type Built } from '../src/run/build.ts';
 import { matrixCells } from '../src/run/cells.ts';
 import { judgeAll } from '../src/run/judge.ts';
@@ -101,10 +102,14 @@ describe.each(matrixCells(harness))('$title', (cell) => {
     });
   }
   if (lifecycle.includes('remove')) {
-    test('removing its workloads leaves nothing but what its network shares', async ({ skip }) => {
+    test(`${LIFECYCLE_PROPERTY}: removing its workloads leaves nothing but what its network shares`, async (ctx) => {
+      const { task, skip } = ctx;
       const it = built!;
+      if (!harness.lifecycle) return skip(`NETNS_PROPERTIES leaves out ${LIFECYCLE_PROPERTY}`);
       if (it.state !== 'built') return skip(`not built: ${it.reason}`);
-      await expectCleanRemoval(id, it.implementation, it.judged.host, it.judged.firewall, it.stateBefore!);
+      await allure.parameter('property', LIFECYCLE_PROPERTY);
+      const record = (row: ResultRow) => recordRows(task, [row]);
+      await expectCleanRemoval(it.implementation, it.judged, it.stateBefore!, record);
     });
   }
 });

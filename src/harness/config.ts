@@ -7,7 +7,7 @@ import { FIREWALLS, type Firewall, type IptablesCommand } from '../net/firewall.
 import type { Acceleration } from '../hosts/vm/accel.ts';
 import { KERNEL_SERIES, kernelSeries, type Kernel, type KernelSeries } from '../hosts/vm/kernels.ts';
 import type { ImplementationRef } from '../implementations/implementation.ts';
-import { PROPERTY_IDS, type PropertyId } from '../properties/properties.ts';
+import { LIFECYCLE_PROPERTY, PROPERTY_IDS, SELECTABLE_PROPERTIES, type PropertyId } from '../properties/properties.ts';
 import { FAMILIES, type Family } from '../world/world.ts';
 
 export interface HarnessConfig {
@@ -28,8 +28,10 @@ export interface HarnessConfig {
   firewalls: Firewall[];
   /** NETNS_FAMILIES: the address families the world is built in (ipv4; ipv4,ipv6 for both) */
   families: Family[];
-  /** NETNS_PROPERTIES: the properties judged (default all; those an implementation does not claim skip) */
+  /** NETNS_PROPERTIES: the properties judged by probes (default all; those an implementation does not claim skip) */
   properties: PropertyId[];
+  /** NETNS_PROPERTIES names 9-lifecycle (the default): removal is judged where an implementation has one */
+  lifecycle: boolean;
   /** vm backend (NETNS_KERNELS): the kernels the hosts boot, unpacked in the cache; empty for other backends */
   kernels: Kernel[];
   /** vm backend: KVM or TCG, and why */
@@ -91,11 +93,14 @@ export function familiesOf(env = process.env): Family[] {
   return FAMILIES.filter((family) => names.includes(family)); // in one order, whatever the list's
 }
 
-/** NETNS_PROPERTIES, a comma list of property ids (1-bridge, …); default: every one. */
-export function propertiesOf(env = process.env): PropertyId[] {
-  if (!env.NETNS_PROPERTIES) return [...PROPERTY_IDS];
-  const names = knownNames('NETNS_PROPERTIES', env.NETNS_PROPERTIES, PROPERTY_IDS, 'a property');
-  return PROPERTY_IDS.filter((property) => names.includes(property)); // in the properties' order
+/** NETNS_PROPERTIES, a comma list of property ids (1-bridge, …, 9-lifecycle); default: every one. */
+export function propertiesOf(env = process.env): { properties: PropertyId[]; lifecycle: boolean } {
+  if (!env.NETNS_PROPERTIES) return { properties: [...PROPERTY_IDS], lifecycle: true };
+  const names: string[] = knownNames('NETNS_PROPERTIES', env.NETNS_PROPERTIES, SELECTABLE_PROPERTIES, 'a property');
+  return {
+    properties: PROPERTY_IDS.filter((property) => names.includes(property)), // in the properties' order
+    lifecycle: names.includes(LIFECYCLE_PROPERTY),
+  };
 }
 
 /** NETNS_KERNELS, a comma list of kernel series the vm backend boots; default: all it knows. */

@@ -38,6 +38,16 @@ export async function runWorkloads(host: Host, engine: 'docker' | 'podman'): Pro
   return ['web', 'peer'];
 }
 
+/**
+ * Both containers removed as a user removes them, whatever they run, one after the other: one `rm` of both
+ * tears down in parallel, and whether netavark then sees its network's last container is a race.
+ */
+export async function removeWorkloads(host: Host, engine: 'docker' | 'podman'): Promise<void> {
+  // docker rm --force kills at once; podman's waits out its stop timeout (10 s) unless told not to
+  const now = engine === 'podman' ? ['--time', '0'] : [];
+  for (const name of ['web', 'peer']) await host.exec([engine, 'rm', '--force', ...now, name]);
+}
+
 interface Inspected {
   Name: string;
   State: { Pid: number };

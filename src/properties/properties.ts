@@ -26,6 +26,16 @@ export const PROPERTY_IDS = Object.keys(PROPERTIES) as PropertyId[];
 /** the guide's four, which every implementation is held to */
 export const CORE_PROPERTY_IDS = ['1-bridge', '2-host', '3-egress', '4-inbound'] as const satisfies PropertyId[];
 
+/**
+ * Judged by the host's state, not by probes: its workloads removed as its users remove them (docker rm, podman rm,
+ * CNI DEL, lxc-net stop), the host compared with its state before set-up.
+ */
+export const LIFECYCLE_PROPERTY = '9-lifecycle';
+export const LIFECYCLE_TEXT =
+  'removing its workloads leaves nothing of theirs behind (links, addresses, rules, sysctls), and takes nothing else';
+/** what NETNS_PROPERTIES may name */
+export const SELECTABLE_PROPERTIES = [...PROPERTY_IDS, LIFECYCLE_PROPERTY] as const;
+
 /** A port the hairpin table knows nothing is published on: the host itself answers it. */
 export const UNPUBLISHED_PORT = 8090;
 

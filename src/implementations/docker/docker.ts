@@ -9,7 +9,14 @@
 //   [Docker-in-Docker host] docker0 172.17.0.1, dockerd's rules; eth0 172.31.8.154 --- [internet]
 import type { Host } from '../../hosts/host.ts';
 import { recipeOf } from '../../hosts/host-image.ts';
-import { importWorkload, rolesFromInspect, runWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
+import {
+  importWorkload,
+  removeWorkloads,
+  rolesFromInspect,
+  runWorkloads,
+  WRITABLE_CGROUPS,
+} from '../container-engine.ts';
+import { DOCKER_KEPT } from './kept.ts';
 import { ipv6Settled } from '../ipv6-settled.ts';
 import { waitUntil } from '../../wait.ts';
 import {
@@ -64,6 +71,8 @@ export function dockerImplementation(version: DockerVersion): Implementation {
     },
     rulesets: dockerRulesets,
     ownChecks: (roles, world) => dockerChecks(version, roles, world),
+    remove: (host) => removeWorkloads(host, 'docker'),
+    keptAfterRemove: DOCKER_KEPT,
   };
 }
 
@@ -94,7 +103,7 @@ export const dockerKind: ImplementationKind = {
   names: DOCKER_IDS,
   read: (id) => {
     const version = dockerVersionOf(id);
-    return version && { argument: version, host: dockerHost(version), golden: true };
+    return version && { argument: version, host: dockerHost(version), golden: true, lifecycle: ['remove'] as const };
   },
   make: (ref) => dockerImplementation(ref.argument as DockerVersion),
 };

@@ -8,7 +8,14 @@
 //   [Podman host] podman0 10.88.0.1, netavark's rules; eth0 172.31.8.154 --- [internet]
 import { recipeOf } from '../../hosts/host-image.ts';
 import type { HostNeeds, Implementation, ImplementationKind } from '../implementation.ts';
-import { importWorkload, rolesFromInspect, runWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
+import {
+  importWorkload,
+  removeWorkloads,
+  rolesFromInspect,
+  runWorkloads,
+  WRITABLE_CGROUPS,
+} from '../container-engine.ts';
+import { PODMAN_KEPT } from './kept.ts';
 import { PODMAN_HAIRPIN, podmanChecks } from './paths.ts';
 import { podmanRulesets } from './rulesets.ts';
 import { PODMAN_IDS, PODMAN_PREFIX, PODMAN_VERSIONS, podmanVersionOf } from './versions.ts';
@@ -64,6 +71,8 @@ export function podmanImplementation(version: string): Implementation {
     },
     rulesets: (host) => podmanRulesets(host, driver!),
     ownChecks: (roles, world) => podmanChecks(version, roles, world),
+    remove: (host) => removeWorkloads(host, 'podman'),
+    keptAfterRemove: PODMAN_KEPT,
   };
 }
 
@@ -73,7 +82,9 @@ export const podmanKind: ImplementationKind = {
   names: PODMAN_IDS,
   read: (id) => {
     const version = podmanVersionOf(id);
-    return version ? { argument: version, host: podmanHost(version), golden: true } : undefined;
+    return version
+      ? { argument: version, host: podmanHost(version), golden: true, lifecycle: ['remove'] as const }
+      : undefined;
   },
   make: (ref) => podmanImplementation(ref.argument),
 };
