@@ -10,7 +10,8 @@ import { test } from '../fixtures/guide-test.ts';
 import { startHarnessHost } from '../src/run/run-host.ts';
 import { addBridge, cableNamespace } from '../src/implementations/guide/steps/namespace-to-bridge.ts';
 import { addressOf } from '../src/implementations/guide/topology.ts';
-import { loadTopology } from '../src/implementations/guide/topology.ts';
+import { loadTopology, type Topology } from '../src/implementations/guide/topology.ts';
+import type { Host } from '../src/hosts/host.ts';
 import { PROBER_NAME, probeBatch, startProberAhead } from '../src/probes/batch.ts';
 import type { Outcome } from '../src/probes/outcome.ts';
 import { http, ping, tcp } from '../src/probes/probe.ts';
@@ -21,6 +22,18 @@ import { buildSimulatedInternet } from '../src/world/simulated-internet.ts';
 import { uplinkAddress } from '../src/world/world.ts';
 
 const kindAndFrom = ({ kind, ...rest }: Outcome) => ({ kind, from: 'from' in rest ? rest.from : undefined });
+
+/** A host with the simulated internet, a probe deadline of 2 s, and the host stopped afterwards. */
+async function inTheWorld(body: (host: Host, topology: Topology, deadlineMs: number) => Promise<void>): Promise<void> {
+  const topology = loadTopology();
+  const host = await startHarnessHost(inject('harness'));
+  try {
+    await buildSimulatedInternet(host, topology);
+    await body(host, topology, 2_000);
+  } finally {
+    await host.stop();
+  }
+}
 
 describe('the batch prober', () => {
   test(
@@ -127,12 +140,8 @@ describe('the batch prober', () => {
   plainTest(
     'a server that answers late, as on a busy machine, is reachable: the path is judged by its handshake',
     async () => {
-      const topology = loadTopology();
-      const { internet } = topology;
-      const host = await startHarnessHost(inject('harness'));
-      try {
-        await buildSimulatedInternet(host, topology);
-        const deadlineMs = 2_000;
+      await inTheWorld(async (host, topology, deadlineMs) => {
+        const { internet } = topology;
         // a responder of its own (a process, as behind a published port), stopped before the probe: the kernel
         // still completes the handshake, and the request waits in its socket
         await startResponder(host, internet.namespace, 8080);
@@ -155,9 +164,7 @@ describe('the batch prober', () => {
         const [result] = await judged;
         expect(result!.decidedMs).toBeGreaterThan(deadlineMs);
         expect(result!.outcome).toMatchObject({ kind: 'reachable', seenAs: uplinkAddress(topology) });
-      } finally {
-        await host.stop();
-      }
+      });
     },
   );
   // The scale self-test's flake (issue 21): on a busy machine the prober read its answers late (one packet per
@@ -167,12 +174,8 @@ describe('the batch prober', () => {
   plainTest(
     'read late, it judges by when the kernel received: stopped past the deadline, its probes are reachable',
     async () => {
-      const topology = loadTopology();
-      const { internet } = topology;
-      const host = await startHarnessHost(inject('harness'));
-      try {
-        await buildSimulatedInternet(host, topology);
-        const deadlineMs = 2_000;
+      await inTheWorld(async (host, topology, deadlineMs) => {
+        const { internet } = topology;
         const pings = Array.from({ length: 20 }, () => ping(undefined, topology.uplink.gateway));
         const specs = [...pings, tcp(undefined, internet.publicHost, 8080), http(undefined, internet.publicHost, 8080)];
         const served = [{ ns: internet.namespace, port: 8080 }];
@@ -208,9 +211,7 @@ describe('the batch prober', () => {
           expect(outcome.kind === 'reachable' && outcome.rttMs, what).toBeLessThan(deadlineMs / 2);
         }
         expect(results.at(-1)!.outcome).toMatchObject({ seenAs: uplinkAddress(topology) });
-      } finally {
-        await host.stop();
-      }
+      });
     },
   );
 });

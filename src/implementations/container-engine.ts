@@ -26,13 +26,23 @@ const IMPORT_WORKLOAD = `set -e
 files="usr/bin/sleep $(ldd /usr/bin/sleep | grep -o '/[^ ]*' | sed 's|^/||' | sort -u | tr '\\n' ' ')"
 tar -C / -ch $files | "$0" import --change 'CMD ["/usr/bin/sleep", "infinity"]' - "$1" >/dev/null`;
 
+/** The workload image imported, `web` and `peer` run, and their roles read back from the engine's `inspect`. */
+export async function startWorkloads(
+  host: Host,
+  engine: 'docker' | 'podman',
+  claims: { ipv6: boolean; hairpin: Hairpin },
+): Promise<Roles> {
+  await importWorkload(host, engine);
+  return rolesFromInspect(host, engine, await runWorkloads(host, engine), claims);
+}
+
 /** The workload image, in the engine's own store. */
-export async function importWorkload(host: Host, engine: 'docker' | 'podman'): Promise<void> {
+async function importWorkload(host: Host, engine: 'docker' | 'podman'): Promise<void> {
   await host.exec(['sh', '-c', IMPORT_WORKLOAD, engine, WORKLOAD_IMAGE]);
 }
 
 /** `web`, published, and `peer`, both on the engine's default network. */
-export async function runWorkloads(host: Host, engine: 'docker' | 'podman'): Promise<string[]> {
+async function runWorkloads(host: Host, engine: 'docker' | 'podman'): Promise<string[]> {
   await host.exec([engine, 'run', '--detach', '--name', 'web', ...PUBLISH_FLAGS, WORKLOAD_IMAGE]);
   await host.exec([engine, 'run', '--detach', '--name', 'peer', WORKLOAD_IMAGE]);
   return ['web', 'peer'];
@@ -58,7 +68,7 @@ interface Inspected {
  * The roles as the engine's `inspect` gives them; with ipv6, each container's IPv6 address and the bridge's too;
  * and the engine's hairpin claim (data of its own: inspect does not say).
  */
-export async function rolesFromInspect(
+async function rolesFromInspect(
   host: Host,
   engine: 'docker' | 'podman',
   names: string[],

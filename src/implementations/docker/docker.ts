@@ -9,13 +9,7 @@
 //   [Docker-in-Docker host] docker0 172.17.0.1, dockerd's rules; eth0 172.31.8.154 --- [internet]
 import type { Host } from '../../hosts/host.ts';
 import { recipeOf } from '../../hosts/host-image.ts';
-import {
-  importWorkload,
-  removeWorkloads,
-  rolesFromInspect,
-  runWorkloads,
-  WRITABLE_CGROUPS,
-} from '../container-engine.ts';
+import { removeWorkloads, startWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
 import { DOCKER_KEPT } from './kept.ts';
 import { ipv6Settled } from '../ipv6-settled.ts';
 import { waitUntil } from '../../wait.ts';
@@ -61,11 +55,7 @@ export function dockerImplementation(version: DockerVersion): Implementation {
     async setUp({ host, world }) {
       const ipv6 = world.families.includes('ipv6');
       await startDockerd(host, id, ipv6 ? DOCKER_IPV6[version].flags : []);
-      await importWorkload(host, 'docker');
-      const roles = await rolesFromInspect(host, 'docker', await runWorkloads(host, 'docker'), {
-        ipv6,
-        hairpin: DOCKER_HAIRPIN,
-      });
+      const roles = await startWorkloads(host, 'docker', { ipv6, hairpin: DOCKER_HAIRPIN });
       if (ipv6) await ipv6Settled(host, id, roles);
       return roles;
     },

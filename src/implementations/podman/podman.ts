@@ -8,13 +8,7 @@
 //   [Podman host] podman0 10.88.0.1, netavark's rules; eth0 172.31.8.154 --- [internet]
 import { recipeOf } from '../../hosts/host-image.ts';
 import type { HostNeeds, Implementation, ImplementationKind } from '../implementation.ts';
-import {
-  importWorkload,
-  removeWorkloads,
-  rolesFromInspect,
-  runWorkloads,
-  WRITABLE_CGROUPS,
-} from '../container-engine.ts';
+import { removeWorkloads, startWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
 import { PODMAN_KEPT } from './kept.ts';
 import { PODMAN_HAIRPIN, podmanChecks } from './paths.ts';
 import { podmanRulesets } from './rulesets.ts';
@@ -62,12 +56,7 @@ export function podmanImplementation(version: string): Implementation {
       const conf = containersConf(it.choosesDriver ? driver : undefined);
       await host.exec(['tee', '/etc/containers/containers.conf'], { stdin: conf });
       await host.exec(['tee', '/etc/containers/storage.conf'], { stdin: STORAGE_CONF });
-      await importWorkload(host, 'podman');
-      const names = await runWorkloads(host, 'podman');
-      return rolesFromInspect(host, 'podman', names, {
-        ipv6: world.families.includes('ipv6'),
-        hairpin: PODMAN_HAIRPIN,
-      });
+      return startWorkloads(host, 'podman', { ipv6: world.families.includes('ipv6'), hairpin: PODMAN_HAIRPIN });
     },
     rulesets: (host) => podmanRulesets(host, driver!),
     ownChecks: (roles, world) => podmanChecks(version, roles, world),
