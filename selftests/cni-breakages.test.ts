@@ -29,7 +29,13 @@ function variant(name: string, bridge: Record<string, unknown>): string {
 }
 
 const root = (await machineAbilities()).root;
-const harness = { ...inject('harness'), backend: 'netns' as const, families: ['ipv4' as const, 'ipv6' as const] };
+// removal is judged here whatever NETNS_PROPERTIES says
+const harness = {
+  ...inject('harness'),
+  backend: 'netns' as const,
+  families: ['ipv4' as const, 'ipv6' as const],
+  lifecycle: true,
+};
 const topology = loadTopology(harness.topologyPath);
 const cellOf = (id: string) => ({ implementation: readImplementation(id), firewall: harness.firewalls[0]!, title: id });
 

@@ -47,7 +47,8 @@ describe.skipIf(outer.backend !== 'container')('engines broken on purpose (they 
     async (_, { id, breaks, fails, why, mends }) => {
       const ref = readImplementation(id);
       const images = { ...outer.images, [ref.host!.recipe.name]: (await ensureImage(ref.host!.recipe)).tag };
-      const harness = { ...outer, images, families: ['ipv4' as const] };
+      // removal is judged after a mend, whatever NETNS_PROPERTIES says
+      const harness = { ...outer, images, families: ['ipv4' as const], lifecycle: true };
       const cell = { implementation: ref, firewall: 'iptables-nft' as const, title: id };
       const built = await buildImplementation(cell, harness, loadTopology(harness.topologyPath));
       try {

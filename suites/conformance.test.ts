@@ -102,8 +102,10 @@ describe.each(matrixCells(harness))('$title', (cell) => {
     });
   }
   if (lifecycle.includes('remove')) {
-    test(`${LIFECYCLE_PROPERTY}: removing its workloads leaves nothing but what its network shares`, async (ctx) => {
-      const { task, skip } = ctx;
+    test(`${LIFECYCLE_PROPERTY}: removing its workloads leaves nothing but what its network shares`, async ({
+      task,
+      skip,
+    }) => {
       const it = built!;
       if (!harness.lifecycle) return skip(`NETNS_PROPERTIES leaves out ${LIFECYCLE_PROPERTY}`);
       if (it.state !== 'built') return skip(`not built: ${it.reason}`);

@@ -38,6 +38,10 @@ export function cellState(host: Host): CellState {
   };
 }
 
+/** A workload's veth seen from the host: the host's link its peer index names (undefined: none there). */
+export const hostEndOf = (link: AddressedLink, hostLinks: readonly AddressedLink[]): AddressedLink | undefined =>
+  link.link_index === undefined ? undefined : hostLinks.find((candidate) => candidate.ifindex === link.link_index);
+
 /** The link in a namespace that holds an address, if any. */
 export async function linkWithAddress(
   state: CellState,

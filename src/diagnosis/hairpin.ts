@@ -4,8 +4,9 @@
 import type { Host } from '../hosts/host.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import type { Roles } from '../roles/roles.ts';
-import { uplinkAddress, type World } from '../world/world.ts';
-import type { CellState } from './cell-state.ts';
+import type { World } from '../world/world.ts';
+import { hostEndOf, type CellState } from './cell-state.ts';
+import { isHairpin } from './state.ts';
 
 interface PortDetails {
   linkinfo?: { info_slave_kind?: string; info_slave_data?: { hairpin?: boolean } };
@@ -19,12 +20,11 @@ export async function hairpinCauses(
   state: CellState,
 ): Promise<string[]> {
   const server = roles.published && roles.workloads.find((w) => w.label === roles.published!.workload);
-  const toItsOwnPort = spec.to === uplinkAddress(world) && spec.port === roles.published?.port;
-  if (!server || spec.from !== server.netns || !toItsOwnPort) return [];
+  if (!server || spec.from !== server.netns || !isHairpin(spec, roles, world)) return [];
   const own = (await state.links(server.netns)).find((link) =>
     link.addr_info.some((info) => info.local === server.address),
   );
-  const port = (await state.links(undefined)).find((link) => link.ifindex === own?.link_index);
+  const port = own && hostEndOf(own, await state.links(undefined));
   if (!port?.master) return [];
   const shown = await host.exec(['ip', '-j', '-d', 'link', 'show', 'dev', port.ifname]);
   const [details] = JSON.parse(shown.stdout || '[]') as PortDetails[];

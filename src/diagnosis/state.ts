@@ -10,7 +10,7 @@ import type { ProbeSpec } from '../probes/outcome.ts';
 import { ping, probe } from '../probes/probe.ts';
 import type { Roles, Workload } from '../roles/roles.ts';
 import { familyOf, uplinkAddress, type Family, type World } from '../world/world.ts';
-import type { AddressedLink, CellState } from './cell-state.ts';
+import { hostEndOf, type AddressedLink, type CellState } from './cell-state.ts';
 
 const isDown = (link: AddressedLink) => !link.flags.includes('UP');
 
@@ -136,8 +136,7 @@ async function workloadCauses(
   }
   const link = links.find((candidate) => candidate.ifname === ifname)!;
   if (isDown(link)) causes.push(`${workload.label}'s ${ifname} is down`);
-  const cable =
-    link.link_index === undefined ? undefined : hostLinks.find((candidate) => candidate.ifindex === link.link_index);
+  const cable = hostEndOf(link, hostLinks);
   if (cable && bridge && cable.master !== bridge)
     causes.push(
       `${cable.ifname} (${workload.label}'s cable) is not a port of ${bridge}` +

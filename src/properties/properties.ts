@@ -31,10 +31,11 @@ export const CORE_PROPERTY_IDS = ['1-bridge', '2-host', '3-egress', '4-inbound']
  * CNI DEL, lxc-net stop), the host compared with its state before set-up.
  */
 export const LIFECYCLE_PROPERTY = '9-lifecycle';
-export const LIFECYCLE_TEXT =
-  'removing its workloads leaves nothing of theirs behind (links, addresses, rules, sysctls), and takes nothing else';
 /** what NETNS_PROPERTIES may name */
 export const SELECTABLE_PROPERTIES = [...PROPERTY_IDS, LIFECYCLE_PROPERTY] as const;
+
+/** Why the tables about a published port (4, 7) skip for an implementation that publishes none. */
+const PUBLISHES_NONE = 'the implementation publishes no port (roles have no "published")';
 
 /** A port the hairpin table knows nothing is published on: the host itself answers it. */
 export const UNPUBLISHED_PORT = 8090;
@@ -190,7 +191,7 @@ export function propertyTable(
       );
     case '4-inbound': {
       const { published } = roles;
-      if (!published) return { ...table([]), skip: 'the implementation publishes no port (roles have no "published")' };
+      if (!published) return { ...table([]), skip: PUBLISHES_NONE };
       const server = workloadByLabel(roles, published.workload);
       const client = { source: internet.outsideClient };
       return table(
@@ -214,7 +215,7 @@ export function propertyTable(
     }
     case '7-hairpin': {
       const { published, hairpin } = roles;
-      if (!published) return { ...table([]), skip: 'the implementation publishes no port (roles have no "published")' };
+      if (!published) return { ...table([]), skip: PUBLISHES_NONE };
       if (!hairpin) return { ...table([]), skip: 'the implementation claims no hairpin (roles have no "hairpin")' };
       const server = workloadByLabel(roles, published.workload);
       const seen = (w: Workload, as: Exclude<HairpinSource, 'unreachable'>) =>

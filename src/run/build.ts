@@ -68,17 +68,22 @@ export interface SetUp {
   stateBefore?: string[];
 }
 
-/** The world, then the implementation's set-up in it; throws what the set-up throws. */
+/**
+ * The world, then the implementation's set-up in it; throws what the set-up throws. The host's state is read
+ * before set-up only when its removal will be judged (it has one, and the run judges 9-lifecycle).
+ */
 export async function setUpIn(
   host: Host,
   implementation: Implementation,
   world: World,
   firewall: Firewall,
+  judgesRemoval = true,
 ): Promise<SetUp> {
   await buildWorld(host, world);
-  const stateBefore = implementation.remove
-    ? await hostStateLines(host, firewall, implementation.stateFolders)
-    : undefined;
+  const stateBefore =
+    implementation.remove && judgesRemoval
+      ? await hostStateLines(host, firewall, implementation.stateFolders)
+      : undefined;
   const first = host.log.length;
   const roles = await implementation.setUp({ host, world, firewall, iptables: iptablesOf(firewall) });
   const setUpLog = formatCommands(host.log.slice(first));
@@ -116,7 +121,7 @@ export async function buildImplementation(
       (await firewallMissing(host, firewall, kernel)) ?? (await implementation.unavailable?.(host, firewall));
     if (unavailable) return { state: 'unavailable', host, reason: unavailable, cell: rowCell };
     try {
-      const { roles, ownChecks, ...made } = await setUpIn(host, implementation, world, firewall);
+      const { roles, ownChecks, ...made } = await setUpIn(host, implementation, world, firewall, harness.lifecycle);
       return {
         state: 'built',
         judged: { host, roles, world, cell: rowCell, firewall, ...(ownChecks ? { ownChecks } : {}) },

@@ -2,9 +2,8 @@
 // workloads, which CNI has no command to remove (DEL is per attachment; a network is never deleted). Each line
 // with the plugin's reason; anything else left is a leftover.
 import type { KeptByDesign } from '../../results/leftovers.ts';
+import { bridgeKept, escaped, forwardingKept } from '../kept-by-design.ts';
 import { bridgeOf, type Conflist } from './conflist.ts';
-
-const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** a line of the cell's iptables-save or ip6tables-save, in a table, matching one of the alternatives */
 const saved = (table: string, ...alternatives: string[]) =>
@@ -25,18 +24,14 @@ const PORTMAP_CHAINS: KeptByDesign = {
 };
 
 export function keptAfterDel(conflist: Conflist): KeptByDesign[] {
-  const bridge = escaped(bridgeOf(conflist));
   const network = escaped(conflist.name);
   const types = new Set(conflist.plugins.map((plugin) => plugin.type));
   return [
-    {
-      matches: new RegExp(`^(link ${bridge} \\(bridge\\)|address ${bridge} \\S+)$`),
-      why: "the bridge plugin's DEL removes the workload's veth; the bridge and its gateway address serve the network",
-    },
-    {
-      matches: /^sysctl net\.ipv(4\.ip_forward|6\.conf\.all\.forwarding) = 1$/,
-      why: 'the bridge plugin (isGateway) turns forwarding on and never off: other networks may rely on it',
-    },
+    bridgeKept(
+      bridgeOf(conflist),
+      "the bridge plugin's DEL removes the workload's veth; the bridge and its gateway address serve the network",
+    ),
+    forwardingKept('the bridge plugin (isGateway) turns forwarding on and never off: other networks may rely on it'),
     {
       matches: new RegExp(`^file /var/lib/cni(/networks(/${network}(/last_reserved_ip\\.\\d+|/lock)?)?)?$`),
       why: "host-local keeps the network's folder and where it last allocated; a workload's address file goes",

@@ -23,6 +23,7 @@ import {
 } from '../implementation.ts';
 import { pathWithIptables } from '../iptables-on-path.ts';
 import { ipv6Settled } from '../ipv6-settled.ts';
+import { forwardingKept } from '../kept-by-design.ts';
 import { waitUntil } from '../../wait.ts';
 import { LXC_IDS, LXC_PREFIX, LXC_VERSIONS, lxcVersionOf } from './versions.ts';
 
@@ -147,10 +148,9 @@ export function lxcImplementation(version: string): Implementation {
         throw new ImplementationError(id, `lxc-net stop exited ${stopped.exitCode}: ${stopped.stderr.trim()}`);
     },
     keptAfterRemove: [
-      {
-        matches: /^sysctl net\.ipv(4\.ip_forward|6\.conf\.all\.forwarding) = 1$/,
-        why: 'lxc-net start turns forwarding on (6.0: IPv6 too); its stop leaves it on (other bridges may rely on it)',
-      },
+      forwardingKept(
+        'lxc-net start turns forwarding on (6.0: IPv6 too); its stop leaves it on (other bridges may rely on it)',
+      ),
       {
         matches: new RegExp(`^file ${LEASES}/dnsmasq\\.${BRIDGE}\\.leases$`),
         why: "dnsmasq's lease file outlives it, so that a restart hands out the same addresses",

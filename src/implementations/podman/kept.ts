@@ -2,16 +2,16 @@
 // netavark tears the network down with its last container (podman0, its address, its NETAVARK-<id> and nv_
 // chains, every DNAT); what stays is netavark's own chains, shared by every network, and forwarding.
 import type { KeptByDesign } from '../../results/leftovers.ts';
-import { sharedRules } from '../engine-kept.ts';
+import { forwardingKept, sharedRules } from '../kept-by-design.ts';
 
 /** a chain of one network: NETAVARK-1D8721804F16F, NETAVARK-DN-1D8721804F16F, nv_2f259bab_10_88_0_0_nm16 */
 const ONE_NETWORKS = String.raw`NETAVARK-(DN-)?[0-9A-F]{8,}|nv_[0-9a-f]{8}_`;
 
 const KEPT: readonly KeptByDesign[] = [
-  {
-    matches: /^sysctl net\.ipv4\.ip_forward = 1$/,
-    why: 'netavark turns forwarding on for a network and never off: other networks and the host may rely on it',
-  },
+  forwardingKept(
+    'netavark turns forwarding on for a network and never off: other networks and the host may rely on it',
+    { ipv6: false }, // its default network has no IPv6
+  ),
   sharedRules(
     'NETAVARK',
     "netavark's own chains (HOSTPORT, FORWARD, INPUT, ISOLATION) and the jumps to them serve every network",
