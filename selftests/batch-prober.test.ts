@@ -14,7 +14,7 @@ import { loadTopology, type Topology } from '../src/implementations/guide/topolo
 import type { Host } from '../src/hosts/host.ts';
 import { PROBER_NAME, probeBatch, startProberAhead } from '../src/probes/batch.ts';
 import type { Outcome } from '../src/probes/outcome.ts';
-import { http, ping, tcp } from '../src/probes/probe.ts';
+import { http, ping, probe, tcp, udp } from '../src/probes/probe.ts';
 import { RESPONDER_NAME, startResponder } from '../src/probes/responder.ts';
 import { runSteps } from '../fixtures/guide-steps.ts';
 import { waitUntil } from '../src/wait.ts';
@@ -164,6 +164,67 @@ describe('the batch prober', () => {
         const [result] = await judged;
         expect(result!.decidedMs).toBeGreaterThan(deadlineMs);
         expect(result!.outcome).toMatchObject({ kind: 'reachable', seenAs: uplinkAddress(topology) });
+      });
+    },
+  );
+  // Property 8's probe. Its ICMP errors come from different senders (the internet's namespace answers the host at
+  // most twice here, under the kernel's rate limit): the one-command probe that is refused asks the internet's
+  // namespace itself, and hears the same ICMP error.
+  plainTest(
+    'a UDP exchange: answered with the sender seen, refused, unreachable or silent, in a batch and alone; ' +
+      'a server that answers late is judged by when its kernel received the datagram',
+    async () => {
+      await inTheWorld(async (host, topology, deadlineMs) => {
+        const { internet } = topology;
+        const uplink = uplinkAddress(topology);
+        // 10.98.0.0/16 goes from the host to the internet, which drops it without a word
+        await host.exec(['ip', 'route', 'add', 'blackhole', '10.98.0.0/16'], { ns: internet.namespace });
+        const served = [{ ns: internet.namespace, port: 8080, protocol: 'udp' as const }];
+        const batched = await probeBatch(
+          host,
+          [
+            udp(undefined, internet.publicHost, 8080),
+            udp(undefined, internet.publicHost, 5999),
+            udp(undefined, '10.99.0.1', 5999),
+            udp(undefined, '10.98.0.1', 5999),
+          ],
+          served,
+          deadlineMs,
+        );
+        expect(batched.map((result) => result.outcome)).toMatchObject([
+          { kind: 'reachable', seenAs: uplink },
+          { kind: 'refused' },
+          { kind: 'network-unreachable' }, // the internet's ICMP net-unreachable, as the socket's errno
+          { kind: 'timeout' },
+        ]);
+        const responder = await startResponder(host, internet.namespace, 8080, 'udp');
+        const alone = async (from: string | undefined, to: string, port: number) =>
+          (await probe(host, udp(from, to, port))).outcome;
+        expect(await alone(undefined, internet.publicHost, 8080)).toMatchObject({ kind: 'reachable', seenAs: uplink });
+        expect(await alone(internet.namespace, internet.publicHost, 5999)).toMatchObject({ kind: 'refused' });
+
+        // stopped, the responder cannot answer before the deadline; its kernel received the datagram in time
+        const pids = (await host.exec(['pgrep', '-f', `${RESPONDER_NAME} 8080 udp`])).stdout.trim().split('\n');
+        await host.exec(['kill', '-STOP', ...pids]);
+        const judged = probeBatch(host, [udp(undefined, internet.publicHost, 8080)], [], deadlineMs);
+        const queued = /^\s*\d+: [0-9A-F]+:1F90 \S+ \S+ [0-9A-F]+:0*[1-9A-F]/m; // port 8080, rx_queue > 0
+        const held = await waitUntil(
+          () => host.exec(['cat', '/proc/net/udp6', '/proc/net/udp'], { ns: internet.namespace }),
+          ({ stdout }) => queued.test(stdout),
+          { what: "the datagram queued on the stopped responder's socket", deadlineMs: 30_000, intervalMs: 20 },
+        );
+        const seen = Date.now();
+        await waitUntil(
+          async () => Date.now(),
+          (now) => now - seen > deadlineMs,
+          { what: "the probe's deadline past", deadlineMs: 30_000, intervalMs: 100 },
+        );
+        expect(held.stdout).toMatch(queued);
+        await host.exec(['kill', '-CONT', ...pids]);
+        const [late] = await judged;
+        expect(late!.decidedMs).toBeGreaterThan(deadlineMs);
+        expect(late!.outcome).toMatchObject({ kind: 'reachable', seenAs: uplink });
+        await responder.stop();
       });
     },
   );

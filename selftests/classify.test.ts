@@ -44,10 +44,13 @@ describe('classifying what a prober saw', () => {
       kind: 'error',
       detail: 'failed with EPERM: Operation not permitted',
     });
-    expect(outcomeOfIcmp(3, 3, '172.31.0.1').kind).toBe('error'); // port unreachable: no probe of ours gets it
+    expect(outcomeOfIcmp(3, 4, '172.31.0.1').kind).toBe('error'); // fragmentation needed: no probe of ours gets it
     expect(outcomeOfIcmp(11, 0, '172.31.0.1').kind).toBe('error'); // time exceeded
-    expect(icmpInText('Destination Port Unreachable')).toBeUndefined();
-    expect(outcomeOfIcmp(1, 4, 'fd00::1').kind).toBe('error'); // ICMPv6 port unreachable: neither
+    expect(icmpInText('Destination Port Unreachable')).toBeUndefined(); // a ping never draws one
+    expect(outcomeOfIcmp(2, 0, 'fd00::1').kind).toBe('error'); // ICMPv6 packet too big: neither
+    // port unreachable is a UDP probe's refusal, in either family
+    expect(outcomeOfIcmp(3, 3, '172.31.0.1').kind).toBe('refused');
+    expect(outcomeOfIcmp(1, 4, 'fd00::1').kind).toBe('refused');
     expect(outcomeOfReport({ kind: 'timeout', detail: 'no answer before its deadline' })).toEqual({
       kind: 'timeout',
       detail: 'no answer before its deadline',

@@ -36,7 +36,7 @@ const BREAKAGES: Record<string, Breakage> = {
   "Podman's host forwarding turned off after its containers start": {
     id: 'podman-5.4',
     breaks: ['sysctl', '-qw', 'net.ipv4.ip_forward=0'],
-    fails: ['3-egress', '4-inbound', '7-hairpin'],
+    fails: ['3-egress', '4-inbound', '7-hairpin', '8-udp'],
     why: /forwarding is off in the host \(net\.ipv4\.ip_forward=0\)/,
   },
 };

@@ -19,6 +19,7 @@ const dualStack: Roles = {
   gateway: '10.0.0.1',
   gateway6: 'fd00:c0::1',
   published: { port: 8080, workload: 'b', targetPort: 5000 },
+  publishedUdp: { port: 8080, workload: 'b', targetPort: 5000 },
   hairpin: { self: 'gateway', peer: 'client', why: 'as a test claims' },
 };
 const checksOf = (roles: Roles, family: 'ipv4' | 'ipv6') =>

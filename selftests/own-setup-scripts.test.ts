@@ -1,7 +1,7 @@
 // A user's own setup script is judged for real (NETNS_IMPL=script:PATH): the example passes all four
-// properties; a catalogue of the example with one thing broken (seventeen kinds, over all four properties) fails
+// properties; a catalogue of the example with one thing broken (nineteen kinds, over every property it claims) fails
 // exactly the properties that breakage breaks, each failed check with the cause the diagnosis names; its IPv6
-// catalogue (twelve kinds, in dual stack) fails exactly the IPv6 twins; and a script that cannot be judged says
+// catalogue (fifteen kinds, in dual stack) fails exactly the IPv6 twins; and a script that cannot be judged says
 // why in one line.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -144,6 +144,11 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
     fails: ['7-hairpin'],
     why: /veth-a \(a's port on nc0\) has hairpin_mode off: the bridge does not send a's DNATed frames back out/,
   },
+  'no DNAT for the UDP port': {
+    path: () => variant('no-udp-dnat', [/^.*-p udp --dport 8080 -j DNAT.*\n/m, '']),
+    fails: ['8-udp'],
+    why: /no DNAT rule for udp in nat PREROUTING; last seen on eth0, never on nc0, a\/eth0/,
+  },
   'MASQUERADE out of a link that does not exist': {
     path: () => variant('masquerade-wrong-link', ['! -o "$bridge" -j MASQUERADE', '-o eth9 -j MASQUERADE']),
     fails: ['3-egress'],
@@ -191,12 +196,12 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
   },
   'forwarding left off': {
     path: () => variant('no-forwarding', [/^sysctl -qw net\.ipv4\.ip_forward=1\n/m, '']),
-    fails: ['3-egress', '4-inbound', '7-hairpin'],
+    fails: ['3-egress', '4-inbound', '7-hairpin', '8-udp'],
     why: /forwarding is off in the host \(net\.ipv4\.ip_forward=0\)/,
   },
   'forwarding off on the bridge alone': {
     path: () => withAfterwards('no-forwarding-on-bridge', 'sysctl -qw net.ipv4.conf.nc0.forwarding=0'),
-    fails: ['3-egress', '4-inbound', '7-hairpin'],
+    fails: ['3-egress', '4-inbound', '7-hairpin', '8-udp'],
     why: /forwarding is off on nc0 \(net\.ipv4\.conf\.nc0\.forwarding=0\)/,
   },
   'a FORWARD rule that drops ICMP': {
@@ -206,12 +211,12 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
   },
   'a native nft table whose forward chain drops, beside the iptables rules': {
     path: () => withAfterwards('foreign-nft-forward-drop', ...FOREIGN_FORWARD_DROP),
-    fails: ['1-bridge', '3-egress', '4-inbound', '7-hairpin'],
+    fails: ['1-bridge', '3-egress', '4-inbound', '7-hairpin', '8-udp'],
     why: FOREIGN_POLICY_DROP,
   },
   "FORWARD's policy DROP (as Docker leaves it)": {
     path: () => withAfterwards('forward-policy-drop', '"$NC_IPTABLES" -P FORWARD DROP'),
-    fails: ['1-bridge', '3-egress', '4-inbound', '7-hairpin'],
+    fails: ['1-bridge', '3-egress', '4-inbound', '7-hairpin', '8-udp'],
     why: /dropped by filter FORWARD's policy DROP/,
   },
   "an INPUT rule that drops the workloads' pings": {
@@ -221,7 +226,7 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
   },
   'the bridge left down': {
     path: () => withAfterwards('bridge-down', 'ip link set nc0 down'),
-    fails: ['1-bridge', '2-host', '3-egress', '4-inbound', '7-hairpin'],
+    fails: ['1-bridge', '2-host', '3-egress', '4-inbound', '7-hairpin', '8-udp'],
     why: /bridge nc0 is down/,
   },
   "b's interface left down": {
@@ -231,7 +236,7 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
   },
   'no default route in a': {
     path: () => variant('a-no-default-route', [DEFAULT_ROUTE, `  [ "$label" = a ] || ${DEFAULT_ROUTE.trim()}`]),
-    fails: ['2-host', '3-egress', '4-inbound', '7-hairpin'],
+    fails: ['2-host', '3-egress', '4-inbound', '7-hairpin', '8-udp'],
     why: /a has no route (back )?to (172\.31\.8\.154|8\.8\.8\.8|198\.51\.100\.7) \(Network is unreachable\)/,
   },
   "a's default route via an address nobody has": {
@@ -240,7 +245,7 @@ const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: 
         DEFAULT_ROUTE,
         `  if [ "$label" = a ]; then ip -n nc-a route add default via 10.88.0.254; else ${DEFAULT_ROUTE.trim()}; fi`,
       ]),
-    fails: ['2-host', '3-egress', '4-inbound', '7-hairpin'],
+    fails: ['2-host', '3-egress', '4-inbound', '7-hairpin', '8-udp'],
     why: /a routes (172\.31\.8\.154|8\.8\.8\.8|198\.51\.100\.7) via 10\.88\.0\.254, which nobody answers for/,
   },
 };
@@ -296,7 +301,12 @@ const BREAKAGES6: Record<string, { path: () => string; firewall?: Firewall; fail
   'no IPv6 DNAT': {
     path: () => variant('no-dnat66', [/^ {4}"\$NC_IP6TABLES" -t nat -A PREROUTING .*\n.*\n/m, '']),
     fails: ['4-inbound in IPv6', '7-hairpin in IPv6'],
-    why: /no DNAT rule in ip6tables nat PREROUTING/,
+    why: /no DNAT rule for tcp in ip6tables nat PREROUTING/,
+  },
+  'no IPv6 DNAT for the UDP port': {
+    path: () => variant('no-udp-dnat66', [/^ {4}"\$NC_IP6TABLES" -t nat -A PREROUTING .* -p udp .*\n.*\n/m, '']),
+    fails: ['8-udp in IPv6'],
+    why: /no DNAT rule for udp in ip6tables nat PREROUTING/,
   },
   'IPv6 DNAT to the wrong port': {
     path: () => variant('dnat66-wrong-port', [DNAT66_TARGET, "--to-destination '[fd00:88::2]:5001'"]),
@@ -310,7 +320,7 @@ const BREAKAGES6: Record<string, { path: () => string; firewall?: Firewall; fail
   },
   'IPv6 forwarding left off': {
     path: () => variant('no-forwarding6', [/^.*net\.ipv6\.conf\.all\.forwarding=1\n/m, '']),
-    fails: ['3-egress in IPv6', '4-inbound in IPv6'],
+    fails: ['3-egress in IPv6', '4-inbound in IPv6', '8-udp in IPv6'],
     why: /forwarding is off in the host \(net\.ipv6\.conf\.all\.forwarding=0\)/,
   },
   // Not a breakage: IPv6 has no forwarding switch per interface. conf.nc0.forwarding=0 only makes nc0 a host's
@@ -333,7 +343,7 @@ const BREAKAGES6: Record<string, { path: () => string; firewall?: Firewall; fail
   },
   'no IPv6 default route in a': {
     path: () => variant('a-no-default-route6', [DEFAULT_ROUTE6, `    [ "$label" = a ] || ${DEFAULT_ROUTE6.trim()}`]),
-    fails: ['2-host in IPv6', '3-egress in IPv6', '4-inbound in IPv6', '7-hairpin in IPv6'],
+    fails: ['2-host in IPv6', '3-egress in IPv6', '4-inbound in IPv6', '7-hairpin in IPv6', '8-udp in IPv6'],
     why: new RegExp(String.raw`a has no route (back )?to ${IPV6_DESTINATIONS} \(Network is unreachable\)`),
   },
   "a's IPv6 default route via an address nobody has": {
@@ -343,7 +353,7 @@ const BREAKAGES6: Record<string, { path: () => string; firewall?: Firewall; fail
         `    if [ "$label" = a ]; then ip -n nc-a route add default via fd00:88::254; ` +
           `else ${DEFAULT_ROUTE6.trim()}; fi`,
       ]),
-    fails: ['2-host in IPv6', '3-egress in IPv6', '4-inbound in IPv6', '7-hairpin in IPv6'],
+    fails: ['2-host in IPv6', '3-egress in IPv6', '4-inbound in IPv6', '7-hairpin in IPv6', '8-udp in IPv6'],
     why: new RegExp(String.raw`a routes ${IPV6_DESTINATIONS} via fd00:88::254, which nobody answers for`),
   },
   "b's IPv6 address still tentative (duplicate address detection not finished)": {
@@ -362,7 +372,14 @@ const BREAKAGES6: Record<string, { path: () => string; firewall?: Firewall; fail
         '[ -n "$ipv6" ] && ip addr add "$gateway6/64" dev "$bridge" nodad',
         `[ -n "$ipv6" ] && ${SLOW_DAD.replace('%s', '"$bridge"')} && ip addr add "$gateway6/64" dev "$bridge"`,
       ]),
-    fails: ['1-bridge in IPv6', '2-host in IPv6', '3-egress in IPv6', '4-inbound in IPv6', '7-hairpin in IPv6'],
+    fails: [
+      '1-bridge in IPv6',
+      '2-host in IPv6',
+      '3-egress in IPv6',
+      '4-inbound in IPv6',
+      '7-hairpin in IPv6',
+      '8-udp in IPv6',
+    ],
     why: /the gateway fd00:88::1 on nc0 is tentative \(duplicate address detection has not finished/,
   },
 };

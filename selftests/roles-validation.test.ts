@@ -76,7 +76,10 @@ describe('roles', () => {
     [
       'a misspelt field',
       (r: any) => (r.gatway = r.gateway),
-      /^script:x: roles: unknown field gatway; allowed: workloads, gateway, published, gateway6, hairpin$/,
+      new RegExp(
+        '^script:x: roles: unknown field gatway; ' +
+          'allowed: workloads, gateway, published, publishedUdp, gateway6, hairpin$',
+      ),
     ],
     [
       'no workloads',
@@ -118,13 +121,18 @@ describe('roles', () => {
       (r: any) => (r.workloads[0].netns = 'proc/1/ns/net'),
       /workloads\[0\]\.netns "proc\/1\/ns\/net" is neither an ip netns name nor an absolute path/,
     ],
-    ['a port out of range', (r: any) => (r.published.port = 0), /published\.port 0 is not a TCP port/],
+    ['a port out of range', (r: any) => (r.published.port = 0), /published\.port 0 is not a port/],
     [
       'a published workload that is not one',
       (r: any) => (r.published.workload = 'c'),
       /published\.workload "c" is not one of workloads\[\]\.label \(a, b\)/,
     ],
     ['a missing target port', (r: any) => delete r.published.targetPort, /published\.targetPort is missing/],
+    [
+      'a published UDP port behind no workload',
+      (r: any) => (r.publishedUdp = { port: 8080, workload: 'c', targetPort: 5000 }),
+      /publishedUdp\.workload "c" is not one of workloads\[\]\.label \(a, b\)/,
+    ],
     [
       'a hairpin source that is neither gateway nor client',
       (r: any) => (r.hairpin = { self: 'gateway', peer: 'uplink' }),

@@ -3,7 +3,7 @@
 // them), captures at each point of its path (where its packets were last seen), and an nft trace when nft
 // tables beside the cell's iptables rules have chains on a hook (which of their chains dropped them).
 import { capture, pointKey, type Packet } from '../evidence/capture.ts';
-import { mayMatchDestination } from './rule-destination.ts';
+import { mayMatchDestination, mayMatchProtocol } from './rule-may-match.ts';
 import { countedLines, type Counted, type NatTarget, type RuleMeaning } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
 import { nftCountedRules } from '../evidence/nft-counters.ts';
@@ -20,8 +20,8 @@ type Rule = Counted & RuleMeaning;
 /** How a firewall backend's rules are read, with their counters and what each does. */
 interface RuleDialect {
   read(host: Host): Promise<Rule[]>;
-  /** what to say when the ruleset has no rule of the NAT a probe needs */
-  noNat: Record<'source' | 'destination', string>;
+  /** what to say when the ruleset has no rule of the NAT a probe needs (for its protocol: " for udp") */
+  noNat(need: 'source' | 'destination', forProtocol: string): string;
 }
 
 // iptables: Docker and others jump from the built-in chain to chains of their own, so a NAT rule of that kind in
@@ -53,10 +53,10 @@ const iptablesDialect = (iptables: IptablesCommand | Ip6tablesCommand): RuleDial
         table: `${tool}${line.table}`,
       }));
     },
-    noNat: {
-      source: `no MASQUERADE or SNAT rule in ${nat} POSTROUTING`,
-      destination: `no DNAT rule in ${nat} PREROUTING`,
-    },
+    noNat: (need, forProtocol) =>
+      need === 'source'
+        ? `no MASQUERADE or SNAT rule${forProtocol} in ${nat} POSTROUTING`
+        : `no DNAT rule${forProtocol} in ${nat} PREROUTING`,
   };
 };
 
@@ -70,10 +70,9 @@ const nftDialect = (family: Family): RuleDialect => ({
     (await nftCountedRules(host)).filter(
       (rule) => !rule.nat || NFT_FAMILIES[family].includes(rule.table.split(' ')[0]!),
     ),
-  noNat: {
-    source: `no counted masquerade or snat rule in the nft ruleset${family === 'ipv6' ? ' for IPv6' : ''}`,
-    destination: `no counted dnat rule in the nft ruleset${family === 'ipv6' ? ' for IPv6' : ''}`,
-  },
+  noNat: (need, forProtocol) =>
+    `no counted ${need === 'source' ? 'masquerade or snat' : 'dnat'} rule${forProtocol} in the nft ruleset` +
+    (family === 'ipv6' ? ' for IPv6' : ''),
 });
 
 const dialectOf = (firewall: Firewall, family: Family): RuleDialect => {
@@ -102,6 +101,9 @@ export interface Translation {
   packets: number;
 }
 
+/** A probe's protocol as rules name it (`-p udp`, `udp dport`); icmp stands for ICMPv6 too. */
+const PROTOCOL_OF: Record<ProbeSpec['kind'], string> = { ping: 'icmp', tcp: 'tcp', http: 'tcp', udp: 'udp' };
+
 /** A counted line and how many packets it took during the re-run. */
 type Moved = { line: Rule; delta: number };
 
@@ -111,13 +113,17 @@ export type NatNeed = 'source' | 'destination' | undefined;
  * The NAT a probe needed: missing, or never matched (said only when nothing dropped the packet before it got
  * there).
  */
-function natFindings(dialect: RuleDialect, need: NatNeed, moved: Moved[], dropped: boolean, to: string): string[] {
+function natFindings(dialect: RuleDialect, need: NatNeed, moved: Moved[], dropped: boolean, spec: ProbeSpec): string[] {
   if (!need) return [];
   // a source NAT aimed at another destination (a hairpin rule) is not the one this probe needed
-  const rules = moved.filter(
-    ({ line }) => line.nat?.kind === need && (need !== 'source' || mayMatchDestination(line.text, to)),
+  const ofKind = moved.filter(
+    ({ line }) => line.nat?.kind === need && (need !== 'source' || mayMatchDestination(line.text, spec.to)),
   );
-  if (rules.length === 0) return [dialect.noNat[need]];
+  // nor is a rule for another protocol (a TCP port's DNAT, for a UDP probe)
+  const protocol = PROTOCOL_OF[spec.kind];
+  const rules = ofKind.filter(({ line }) => mayMatchProtocol(line.text, protocol));
+  // the rules there being for another protocol, the one missing is named with its own
+  if (rules.length === 0) return [dialect.noNat(need, ofKind.length ? ` for ${protocol}` : '')];
   if (dropped || rules.some(({ delta }) => delta > 0)) return [];
   return rules.map(({ line }) => `nat ${line.chain} rule ${line.position} "${line.text}" never matched`);
 }
@@ -133,11 +139,15 @@ function translations(need: NatNeed, moved: Moved[]): Translation[] {
 }
 
 /**
- * The pcap filter for a probe's packets: TCP, or ICMP of the probe's family. In IPv6 only echoes and errors
- * (types up to 129): neighbour discovery and multicast listener reports are ICMPv6 too, and not the probe's.
+ * The pcap filter for a probe's packets: UDP, TCP (also under HTTP), or ICMP of the probe's family. In IPv6 only
+ * echoes and errors (types up to 129): neighbour discovery and multicast listener reports are ICMPv6 too, and not
+ * the probe's.
  */
-const probeFilter = (kind: ProbeSpec['kind'], to: string): string[] =>
-  kind !== 'ping' ? ['tcp'] : familyOf(to) === 'ipv6' ? ['icmp6', 'and', 'ip6[40]', '<=', '129'] : ['icmp'];
+function probeFilter(kind: ProbeSpec['kind'], to: string): string[] {
+  if (kind === 'udp') return ['udp'];
+  if (kind !== 'ping') return ['tcp'];
+  return familyOf(to) === 'ipv6' ? ['icmp6', 'and', 'ip6[40]', '<=', '129'] : ['icmp'];
+}
 
 export async function rerun(
   host: Host,
@@ -169,7 +179,7 @@ export async function rerun(
   const drops = [...counted, ...foreignDrops];
   const seen = path.map((point) => ({ label: point.label, captured: packets[pointKey(point)] ?? [] }));
   const translated = translations(nat, moved);
-  return { result, drops, nat: natFindings(dialect, nat, moved, drops.length > 0, spec.to), translated, seen };
+  return { result, drops, nat: natFindings(dialect, nat, moved, drops.length > 0, spec), translated, seen };
 }
 
 /** "last seen on br0, never on eth0, internet/isp0"; "seen on every point of its path: …" */

@@ -1,6 +1,7 @@
 // What a container engine judged inside a container host needs, whichever it is (Docker, Podman): writable
 // cgroups, a workload image made from the host's own files, two containers of which the first is published on
-// 8080 and on 127.0.0.1:8081, and the roles read from the engine's `inspect` (both answer in Docker's fields).
+// 8080 (TCP and UDP) and on 127.0.0.1:8081, and the roles read from the engine's `inspect` (both answer in Docker's
+// fields).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Host } from '../hosts/host.ts';
@@ -12,9 +13,15 @@ export const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../..
 export const PUBLISHED = { port: 8080, targetPort: 5000 };
 /** The same server, published on the host's loopback only: `-p 127.0.0.1:8081:5000`. */
 export const LOOPBACK_PUBLISHED = { address: '127.0.0.1', port: 8081 };
-/** how the engine is asked to publish them */
+/** The roles of what PUBLISH_FLAGS ask for (the loopback port is judged by the engine's own paths). */
+export const publishedBy = (workload: string): Pick<Roles, 'published' | 'publishedUdp'> => ({
+  published: { ...PUBLISHED, workload },
+  publishedUdp: { ...PUBLISHED, workload },
+});
+/** how the engine is asked to publish them, and the same port over UDP (property 8) */
 export const PUBLISH_FLAGS = [
   `${PUBLISHED.port}:${PUBLISHED.targetPort}`,
+  `${PUBLISHED.port}:${PUBLISHED.targetPort}/udp`,
   `${LOOPBACK_PUBLISHED.address}:${LOOPBACK_PUBLISHED.port}:${PUBLISHED.targetPort}`,
 ].flatMap((mapping) => ['--publish', mapping]);
 
@@ -87,7 +94,7 @@ async function rolesFromInspect(
     })),
     gateway: inspected[0]!.NetworkSettings.Gateway,
     ...(ipv6 && gateway6 ? { gateway6 } : {}),
-    published: { ...PUBLISHED, workload: names[0]! },
+    ...publishedBy(names[0]!),
     hairpin,
   };
 }

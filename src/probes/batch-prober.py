@@ -1,11 +1,12 @@
-# Many probes by one process inside a host: ICMP echo, TCP connect and HTTP GET from any of the host's network
-# namespaces, all in flight at once, and the servers they probe, listening before the first probe leaves (they
-# listen and answer as responder.py does: serving.py is put in front of this script). A socket belongs to
-# the namespace it was made in, so the prober enters each namespace (setns) only to make its sockets, then waits on
-# all of them with one selector.
-# stdin: {"timeoutMs": 1000, "answerGuardMs": 10000, "serve": [{"ns": "internet", "port": 80}, ...],
-#         "probes": [{"kind": "ping"|"tcp"|"http", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1", "port": 80,
-#                     "source": "198.51.100.7"|null}, ...]}: "to" an IPv6 address probes over IPv6
+# Many probes by one process inside a host: ICMP echo, TCP connect, HTTP GET and a UDP exchange from any of the
+# host's network namespaces, all in flight at once, and the servers they probe, listening before the first probe
+# leaves (they listen and answer as responder.py does: serving.py is put in front of this script). A socket belongs
+# to the namespace it was made in, so the prober enters each namespace (setns) only to make its sockets, then waits
+# on all of them with one selector.
+# stdin: {"timeoutMs": 1000, "answerGuardMs": 10000,
+#         "serve": [{"ns": "internet", "port": 80, "protocol": "tcp"|"udp"}, ...],
+#         "probes": [{"kind": "ping"|"tcp"|"http"|"udp", "ns": "w1"|"/proc/1/ns/net"|null, "to": "10.64.0.1",
+#                     "port": 80, "source": "198.51.100.7"|null}, ...]}: "to" an IPv6 address probes over IPv6
 # stdout: one JSON line per probe, in order: {"outcome": {"kind": "reachable", "rttMs": 0.3, "seenAs": "172.31.8.154"},
 #         "ms": 0.4} (ms: how long it took to decide); an outcome is a kind (reachable, timeout, error) or what the
 #         kernel said, for the harness to classify: {"errno": "ECONNREFUSED", "detail": "Connection refused"} or
@@ -16,7 +17,9 @@
 # machine it reads late (the host's namespace alone once queued 600 ICMP packets, read one per round, up to 2 s
 # behind). Before any deadline is judged, every socket is drained; a reply's time is the kernel's receive timestamp.
 # An HTTP probe's path is judged by its handshake, which the kernels at both ends make: connected in time, the
-# server (a process, as late as the machine is busy) gets answerGuardMs, a guard against a hang, to answer.
+# server (a process, as late as the machine is busy) gets answerGuardMs, a guard against a hang, to answer. A UDP
+# probe's path is judged by when the server's kernel received its datagram, which the server's answer says; the
+# server has the same guard to answer.
 import ctypes, errno, heapq, json, os, selectors, signal, socket, struct, sys, time
 
 CLONE_NEWNET = 0x40000000
@@ -25,19 +28,8 @@ home = os.open("/proc/self/ns/net", os.O_RDONLY)
 SO_RCVBUFFORCE = 33  # as root (CAP_NET_ADMIN) beyond net.core.rmem_max, for this socket only
 RAW_BUFFER = 16 << 20
 CONNECTIONS_AT_ONCE = 64  # connections in flight: a server accepts one at a time, its backlog holds 128
-SO_TIMESTAMPNS = 35  # also its control message's type (SCM_TIMESTAMPNS): struct timespec, CLOCK_REALTIME
-ANCILLARY = socket.CMSG_SPACE(16)
 STAMPING_S = 5
 TCP_INFO_LAST_DATA_RECV, TCP_INFO_RTT = 52, 68  # struct tcp_info: ms since the last receive (or connected), rtt us
-
-
-def kernel_received(ancillary):
-    """When the kernel received a packet (wall clock, as time.time()), from its SCM_TIMESTAMPNS; None without."""
-    for level, kind, data in ancillary:
-        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
-            seconds, nanoseconds = struct.unpack("=qq", data[:16])
-            return seconds + nanoseconds / 1e9
-    return None
 
 
 def stamping():
@@ -93,6 +85,7 @@ def made_in(ns, make):
 
 TIMEOUT = {"kind": "timeout", "detail": "no answer before its deadline"}
 NO_ANSWER = {"kind": "timeout", "detail": "connected in time, but the server sent no HTTP answer within its guard"}
+RECEIVED_LATE = {"kind": "timeout", "detail": "the server received it after its deadline"}
 # Links the kernel has not finished bringing up, which drop what is sent through them: up with their carrier on,
 # but still without a queue (qdisc "noop"), or a bridge port not yet running (its port is not forwarding yet).
 # The kernel's link watch mends both; it takes the lock every ip command takes and batches some events a second
@@ -252,6 +245,11 @@ class Batch:
         self.late[index] = late
         self.deadlines[index] = time.monotonic() + self.answer_guard
         heapq.heappush(self.expiries, (self.deadlines[index], index))
+
+    def extend(self, index, until):
+        """A probe that still awaits its answer until `until` (monotonic)."""
+        self.deadlines[index] = until
+        heapq.heappush(self.expiries, (until, index))
 
     def elapsed(self, index, received):
         """Seconds from a probe's start to an answer the kernel received at `received` (wall clock; None: now),
@@ -418,23 +416,119 @@ class Connections:
         return True
 
 
+class Datagrams:
+    """UDP exchanges: a connected socket per probe, so that the ICMP error its datagram draws comes back to it
+    (udp-errors.py). UDP has no handshake to judge a path by: the server says when its kernel received the
+    datagram, and that decides. A batch that serves UDP is answered by its own servers, which note each probe's
+    datagram (its index is in it): one not received by its deadline, all the kernel holds drained, timed out; one
+    received in time, and so answered, gets another deadline for the way back. Without a server of its own (a
+    responder of another process, in the self-tests), every probe waits its deadline and the guard, as late as
+    that server may answer."""
+
+    def __init__(self, batch, selector, own_servers):
+        self.batch, self.selector, self.own_servers = batch, selector, own_servers
+        self.socket_of = {}  # probe index -> its socket, while undecided
+        self.received = {}  # probe index -> when an own server's kernel received its datagram (wall clock)
+
+    def send_all(self):
+        for index, probe in enumerate(self.batch.probes):
+            if probe["kind"] != "udp":
+                continue
+            family = family_of(probe["to"])
+            sock = made_in(probe.get("ns"), lambda: socket.socket(family, socket.SOCK_DGRAM))
+            sock.setblocking(False)
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+            hearing_errors(sock)
+            try:
+                if probe.get("source"):
+                    sock.bind((probe["source"], 0))
+                sock.connect((probe["to"], probe["port"]))
+                self.batch.sent(index)
+                sock.send(b"netns-conformance %d" % index)
+            except OSError as error:
+                self.batch.decide(index, failed(error.errno, error.strerror))
+                sock.close()
+                continue
+            if not self.own_servers:  # a server of another process answers as late as the machine lets it run
+                self.batch.extend(index, self.batch.deadlines[index] + self.batch.answer_guard)
+            self.socket_of[index] = sock
+            self.selector.register(sock, selectors.EVENT_READ, ("udp-probe", index))
+
+    def served(self, datagram, received):
+        """An own server answered a datagram: if a probe's, when it was received."""
+        words = datagram.split()
+        if len(words) == 2 and words[0] == b"netns-conformance" and words[1].isdigit():
+            self.received[int(words[1])] = received
+
+    def close(self, index, outcome):
+        sock = self.socket_of.pop(index)
+        self.batch.decide(index, outcome)
+        self.selector.unregister(sock)
+        sock.close()
+
+    def answer(self, index):
+        sock = self.socket_of[index]
+        heard = icmp_error(sock)  # the ICMP error the datagram drew: port unreachable, no route …
+        if heard:
+            error, ancillary = heard
+            late = self.batch.elapsed(index, kernel_received(ancillary)) > self.batch.timeout
+            self.close(index, TIMEOUT if late else error)
+            return
+        try:
+            answer, ancillary, _, _ = sock.recvmsg(4096, ANCILLARY)
+        except BlockingIOError:
+            return
+        except OSError as error:  # one the kernel raised without an ICMP error behind it
+            self.close(index, failed(error.errno, error.strerror))
+            return
+        try:
+            said = json.loads(answer)
+            seen, received, answered = said["peer"], float(said["receivedAt"]), float(said["answeredAt"])
+        except (ValueError, KeyError, TypeError):
+            self.close(index, {"kind": "error", "detail": f"not the server's answer: {answer[:40]!r}"})
+            return
+        if self.batch.elapsed(index, received) > self.batch.timeout:
+            self.close(index, RECEIVED_LATE)
+            return
+        # the round trip as the kernels saw it: this end's receipt, less the time the server took to answer
+        took = self.batch.elapsed(index, kernel_received(ancillary)) - (answered - received)
+        self.close(index, {"kind": "reachable", "rttMs": took * 1000, "seenAs": seen})
+
+    def expire(self, index):
+        """At a probe's deadline: its exchange timed out, or its datagram came in time and its answer gets the guard;
+        False when it has none."""
+        if index not in self.socket_of:
+            return False
+        received = self.received.pop(index, None)
+        if received is not None and self.batch.elapsed(index, received) <= self.batch.timeout:
+            # answered by now (this process's server answers as it reads): the way back is the kernel's, and
+            # gets a deadline of its own
+            self.batch.extend(index, time.monotonic() + self.batch.timeout)
+        else:
+            self.close(index, TIMEOUT)
+        return True
+
+
 class Prober:
     """The servers probed and the probes, on one selector: what the kernel holds is handled before a deadline."""
 
-    def __init__(self, batch):
+    def __init__(self, batch, servers):
         self.batch = batch
         self.selector = selectors.DefaultSelector()
         self.pings = Pings(batch, self.selector)
         self.connections = Connections(batch, self.selector)
+        self.datagrams = Datagrams(batch, self.selector, any(server.get("protocol") == "udp" for server in servers))
 
     def listen(self, servers):
         for server in servers:
-            sock = made_in(server.get("ns"), lambda port=server["port"]: listener(port))
+            udp = server.get("protocol") == "udp"
+            serve = datagram_server if udp else listener
+            sock = made_in(server.get("ns"), lambda port=server["port"]: serve(port))
             sock.setblocking(False)
-            self.selector.register(sock, selectors.EVENT_READ, ("listening", None))
+            self.selector.register(sock, selectors.EVENT_READ, ("udp-server" if udp else "listening", None))
 
     def handle(self, key):
-        kind, ns = key.data
+        kind, about = key.data  # what its handler needs: a namespace, the peer served, a probe's index
         sock = key.fileobj
         if kind == "listening":
             conn, address = sock.accept()
@@ -443,13 +537,21 @@ class Prober:
         elif kind == "served":  # the request, or a bare connect's end: answer with the peer it came from
             try:
                 sock.recv(4096)
-                sock.send(peer_reply(ns))
+                sock.send(peer_reply(about))
             except OSError:
                 pass
             self.selector.unregister(sock)
             sock.close()
+        elif kind == "udp-server":  # a UDP probe's datagram: answered at once with the peer it came from
+            try:
+                while True:
+                    self.datagrams.served(*answer_datagram(sock)[1:])
+            except OSError:  # EAGAIN: all read
+                pass
+        elif kind == "udp-probe":
+            self.datagrams.answer(about)
         elif kind == "ping":
-            self.pings.answers(ns, sock)
+            self.pings.answers(about, sock)
         else:
             self.connections.event(sock)
             self.connections.open_more()
@@ -473,7 +575,9 @@ class Prober:
                 self.drain()
             while expiries and (self.batch.settled(*expiries[0]) or expiries[0][0] <= now):
                 deadline, index = heapq.heappop(expiries)
-                if not self.batch.settled(deadline, index) and not self.connections.expire(index):
+                if self.batch.settled(deadline, index):
+                    continue
+                if not self.connections.expire(index) and not self.datagrams.expire(index):
                     self.pings.expire(index)
             if not self.connections.room():
                 return expiries[0][0] if expiries else None
@@ -493,10 +597,11 @@ def main():
     batch = Batch(request["probes"], request["timeoutMs"] / 1000, request["answerGuardMs"] / 1000)
     servers = request.get("serve", [])
     await_links({None, *(probe.get("ns") for probe in batch.probes), *(server.get("ns") for server in servers)})
-    prober = Prober(batch)
+    prober = Prober(batch, servers)
     prober.listen(servers)
     await_stamping(stamps)
     prober.pings.send_all()
+    prober.datagrams.send_all()
     prober.connections.open_more()
     if request.get("stopWhenSent"):  # self-tests: descheduled right after its probes left, as on a busy machine
         os.kill(os.getpid(), signal.SIGSTOP)

@@ -7,7 +7,7 @@ import type { Host } from '../hosts/host.ts';
 import { paced } from '../pace.ts';
 import { ANSWER_GUARD_MS } from './http.ts';
 import { outcomeOfReport, type ProberReport } from './classify.ts';
-import type { ProbeResult, ProbeSpec } from './outcome.ts';
+import type { ProbeResult, ProbeSpec, Protocol } from './outcome.ts';
 import { probeArgv } from './probe.ts';
 import { programDisplay, pythonArgv } from './python-programs.ts';
 
@@ -25,7 +25,13 @@ const AHEAD_WAITS_MS = 15 * 60_000;
 export interface Served {
   ns?: string;
   port: number;
+  /** absent: tcp */
+  protocol?: Protocol;
 }
+
+/** "internet:80", "web:5000/udp" */
+export const describeServed = ({ ns, port, protocol }: Served): string =>
+  `${ns ?? 'host'}:${port}${protocol === 'udp' ? '/udp' : ''}`;
 
 interface StartedAhead {
   send(request: string): void;
@@ -79,7 +85,7 @@ export async function probeBatch(
     timeoutMs,
     answerGuardMs: paced(ANSWER_GUARD_MS),
     stopWhenSent,
-    serve: serve.map(({ ns, port }) => ({ ns: ns ?? null, port })),
+    serve: serve.map(({ ns, port, protocol }) => ({ ns: ns ?? null, port, protocol: protocol ?? 'tcp' })),
     probes: specs.map((spec) => ({
       kind: spec.kind,
       ns: spec.from ?? null,
@@ -89,7 +95,7 @@ export async function probeBatch(
     })),
   });
   const command = await proberRun(host, request, () => {
-    const serving = serve.length ? `, serving ${serve.map(({ ns, port }) => `${ns ?? 'host'}:${port}`).join(' ')}` : '';
+    const serving = serve.length ? `, serving ${serve.map(describeServed).join(' ')}` : '';
     return host.exec(PROBER_ARGV, {
       stdin: request,
       timeoutMs: BATCH_BACKSTOP_MS,

@@ -17,19 +17,21 @@ const BY_ERRNO: Readonly<Record<string, Failure>> = {
 };
 
 /**
- * Destination unreachable, ICMP's type 3 and ICMPv6's type 1, by "type/code": net, host, net and host prohibited,
- * communication prohibited (ICMP, RFC 792 and 1812); no route, administratively prohibited, address unreachable,
- * source address failed policy, reject route (ICMPv6, RFC 4443).
+ * Destination unreachable, ICMP's type 3 and ICMPv6's type 1, by "type/code": net, host, port (a UDP probe's),
+ * net and host prohibited, communication prohibited (ICMP, RFC 792 and 1812); no route, administratively
+ * prohibited, address unreachable, port unreachable, source address failed policy, reject route (ICMPv6, RFC 4443).
  */
 const BY_ICMP: Readonly<Record<string, Failure>> = {
   '3/0': 'network-unreachable',
   '3/1': 'host-unreachable',
+  '3/3': 'refused',
   '3/9': 'filtered',
   '3/10': 'filtered',
   '3/13': 'filtered',
   '1/0': 'network-unreachable',
   '1/1': 'filtered',
   '1/3': 'host-unreachable',
+  '1/4': 'refused',
   '1/5': 'filtered',
   '1/6': 'filtered',
 };

@@ -20,7 +20,10 @@ export type Outcome =
 
 export type OutcomeKind = Outcome['kind'];
 
-export type ProbeKind = 'ping' | 'tcp' | 'http';
+/** ping: ICMP echo; tcp: a connect; http: a GET over it; udp: a datagram to the harness's server, and its answer */
+export type ProbeKind = 'ping' | 'tcp' | 'http' | 'udp';
+/** a transport a server of the harness speaks */
+export type Protocol = 'tcp' | 'udp';
 
 export interface ProbeSpec {
   kind: ProbeKind;

@@ -6,11 +6,14 @@ import { PYTHON } from '../hosts/python.ts';
 
 const source = (file: string) => readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
 const SERVING = source('serving.py');
+/** what a UDP probe hears of ICMP errors, put in front of the programs that send one */
+const UDP_ERRORS = source('udp-errors.py');
 
 const PROGRAMS = {
   responder: SERVING + source('responder.py'),
-  'batch-prober': SERVING + source('batch-prober.py'),
+  'batch-prober': SERVING + UDP_ERRORS + source('batch-prober.py'),
   'tcp-connect': source('tcp-connect.py'),
+  'udp-exchange': UDP_ERRORS + source('udp-exchange.py'),
 };
 export type PythonProgram = keyof typeof PROGRAMS;
 

@@ -6,7 +6,7 @@ import type { BackgroundProcess } from '../hosts/background.ts';
 import type { Host } from '../hosts/host.ts';
 import { describeOutcome, describeProbe, type ProbeResult } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
-import { probeBatch } from '../probes/batch.ts';
+import { describeServed, probeBatch } from '../probes/batch.ts';
 import { startResponder } from '../probes/responder.ts';
 import type { Cell, ResultRow } from '../results/row.ts';
 import type { Roles } from '../roles/roles.ts';
@@ -50,9 +50,9 @@ export async function judgeTables(
   diagnosis?: DiagnosisContext,
 ): Promise<Judgement[][]> {
   const responders = new Map<string, Promise<BackgroundProcess>>();
-  const key = ({ ns, port }: ResponderSpec) => `${ns ?? ''}:${port}`;
+  const key = describeServed;
   const responderFor = (spec: ResponderSpec) => {
-    if (!responders.has(key(spec))) responders.set(key(spec), startResponder(host, spec.ns, spec.port));
+    if (!responders.has(key(spec))) responders.set(key(spec), startResponder(host, spec.ns, spec.port, spec.protocol));
     return responders.get(key(spec))!;
   };
   const respondersOf = (table: PropertyTable) => Promise.all(table.responders.map(responderFor));

@@ -2,7 +2,8 @@
 // same tables judge the guide, a user's script, Docker's engine, in IPv4 and IPv6. "Must not reach" is an
 // expected outcome like any other. The guide's four hold for every implementation; the others are judged where an
 // implementation claims them in its roles, and skip with that reason elsewhere.
-import { http, ping } from '../probes/probe.ts';
+import type { Served } from '../probes/batch.ts';
+import { http, ping, udp } from '../probes/probe.ts';
 import type { RuleRef } from '../evidence/counters.ts';
 import type { OutcomeKind, ProbeSpec } from '../probes/outcome.ts';
 import { rolesAs, workloadByLabel, type HairpinSource, type Roles, type Workload } from '../roles/roles.ts';
@@ -19,6 +20,9 @@ export const PROPERTIES = {
   '7-hairpin':
     "each workload reaches the published port through the host's uplink address, its own and its peer's, and the " +
     'server sees the source the implementation claims; a port not published is refused',
+  '8-udp':
+    "the outside client reaches the published UDP port, and the server sees the client's own address; " +
+    'a UDP port not published is refused by the host',
 } as const;
 
 export type PropertyId = keyof typeof PROPERTIES;
@@ -37,7 +41,7 @@ export const SELECTABLE_PROPERTIES = [...PROPERTY_IDS, LIFECYCLE_PROPERTY] as co
 /** Why the tables about a published port (4, 7) skip for an implementation that publishes none. */
 const PUBLISHES_NONE = 'the implementation publishes no port (roles have no "published")';
 
-/** A port the hairpin table knows nothing is published on: the host itself answers it. */
+/** A port the hairpin and UDP tables know nothing is published on (TCP, UDP): the host itself answers it. */
 export const UNPUBLISHED_PORT = 8090;
 
 /** How a property's name is followed in titles and messages: nothing in IPv4 (as before IPv6), " in IPv6". */
@@ -51,11 +55,7 @@ export const propertiesIn = (
   properties.flatMap((property) => families.map((family) => ({ property, family })));
 
 /** Where a responder must run for a check: the harness's own server, which reports the peer it saw. */
-export interface ResponderSpec {
-  /** undefined: the host's own namespace */
-  ns?: string;
-  port: number;
-}
+export type ResponderSpec = Served;
 
 export interface Check {
   property: PropertyId;
@@ -248,6 +248,33 @@ export function propertyTable(
           ];
         }),
         [{ ns: server.netns, port: published.targetPort }],
+      );
+    }
+    case '8-udp': {
+      const { publishedUdp } = roles;
+      if (!publishedUdp)
+        return { ...table([]), skip: 'the implementation publishes no UDP port (roles have no "publishedUdp")' };
+      const server = workloadByLabel(roles, publishedUdp.workload);
+      const client = { source: internet.outsideClient };
+      return table(
+        [
+          {
+            probe: udp(internet.namespace, uplink, publishedUdp.port, client),
+            expect: 'reachable',
+            seenAs: internet.outsideClient,
+            because:
+              `the published UDP port forwards to ${server.label}:${publishedUdp.targetPort} ` +
+              `and DNAT keeps the client's address`,
+          },
+          {
+            probe: udp(internet.namespace, uplink, UNPUBLISHED_PORT, client),
+            expect: 'refused',
+            because:
+              `nothing is published on UDP ${UNPUBLISHED_PORT}: ` +
+              'the host itself answers, with ICMP port unreachable',
+          },
+        ],
+        [{ ns: server.netns, port: publishedUdp.targetPort, protocol: 'udp' }],
       );
     }
   }

@@ -3,7 +3,8 @@
 //   {"workloads":[{"label":"a","netns":"netns1","address":"192.168.0.2"}, …], "gateway":"192.168.0.1",
 //    "published":{"port":8080,"workload":"a","targetPort":5000}}
 // and in dual stack each workload's "address6" with the roles' "gateway6" (the published port is both families');
-// an implementation that claims property 7 adds "hairpin": {"self": "gateway", "peer": "client", "why": "…"}.
+// an implementation that claims property 7 adds "hairpin": {"self": "gateway", "peer": "client", "why": "…"}, one
+// that publishes a UDP port (property 8) "publishedUdp": {"port":8080,"workload":"a","targetPort":5000}.
 import { isIPv6 } from 'node:net';
 import { isIpv4 } from '../net/ipv4.ts';
 import { HAIRPIN_SOURCES, type Hairpin, type HairpinSource, type Roles, type Workload } from './roles.ts';
@@ -60,9 +61,9 @@ export function parseRoles(data: unknown, source: string): Roles {
   const port = (value: unknown, at: string): number =>
     Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535
       ? (value as number)
-      : fail(`${at} ${JSON.stringify(value)} is not a TCP port (1-65535)`);
+      : fail(`${at} ${JSON.stringify(value)} is not a port (1-65535)`);
 
-  const roles = object(data, 'roles', ['workloads', 'gateway'], ['published', 'gateway6', 'hairpin']);
+  const roles = object(data, 'roles', ['workloads', 'gateway'], ['published', 'publishedUdp', 'gateway6', 'hairpin']);
   if (!Array.isArray(roles.workloads) || roles.workloads.length === 0)
     fail('workloads must be a list of at least one {label, netns, address}');
   const workloads: Workload[] = (roles.workloads as unknown[]).map((item, index) => {
@@ -109,21 +110,27 @@ export function parseRoles(data: unknown, source: string): Roles {
   const base = { workloads, gateway, ...(gateway6 ? { gateway6 } : {}) };
   if (roles.hairpin !== undefined && roles.published === undefined)
     fail('hairpin is given without published: hairpin is about reaching the published port');
-  if (roles.published === undefined) return base;
-  const published = object(roles.published, 'published', ['port', 'workload', 'targetPort']);
-  const behind = published.workload;
-  if (!workloads.some((workload) => workload.label === behind))
-    fail(
-      `published.workload ${JSON.stringify(behind)} is not one of workloads[].label ` +
-        `(${workloads.map((w) => w.label).join(', ')})`,
-    );
+  /** A published port: {"port", "workload", "targetPort"}, behind one of the workloads. */
+  const publishedAt = (value: unknown, at: string) => {
+    const published = object(value, at, ['port', 'workload', 'targetPort']);
+    const behind = published.workload;
+    if (!workloads.some((workload) => workload.label === behind))
+      fail(
+        `${at}.workload ${JSON.stringify(behind)} is not one of workloads[].label ` +
+          `(${workloads.map((w) => w.label).join(', ')})`,
+      );
+    return {
+      port: port(published.port, `${at}.port`),
+      workload: behind as string,
+      targetPort: port(published.targetPort, `${at}.targetPort`),
+    };
+  };
+  const udp = roles.publishedUdp === undefined ? {} : { publishedUdp: publishedAt(roles.publishedUdp, 'publishedUdp') };
+  if (roles.published === undefined) return { ...base, ...udp };
   return {
     ...base,
-    published: {
-      port: port(published.port, 'published.port'),
-      workload: behind as string,
-      targetPort: port(published.targetPort, 'published.targetPort'),
-    },
+    published: publishedAt(roles.published, 'published'),
+    ...udp,
     ...(roles.hairpin === undefined ? {} : { hairpin: hairpinOf(roles.hairpin, object, fail) }),
   };
 }

@@ -49,6 +49,8 @@ export interface Roles {
   gateway6?: string;
   /** absent: the implementation publishes nothing, and property 4 is skipped with that reason */
   published?: Published;
+  /** a UDP port it publishes; absent: property 8 is skipped with that reason */
+  publishedUdp?: Published;
   /** absent: the implementation claims no hairpin, and property 7 is skipped with that reason */
   hairpin?: Hairpin;
 }

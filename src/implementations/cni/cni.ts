@@ -1,8 +1,9 @@
 // A CNI network configuration list as an implementation (NETNS_IMPL=cni:PATH, cni-1.9:PATH): Debian's real
 // plugins of one version, run by the harness as a runtime runs them (chain.ts). Two workloads, each in a
-// namespace of its own: `web`, whose attachment carries the portMappings capability (8080 and 127.0.0.1:8081 to
-// its 5000, as `-p` asks of Docker and Podman), and `peer`. Roles come from the ADD results. After judging,
-// CHECK must agree with what ADD made, and DEL must leave nothing but what the network shares (kept.ts).
+// namespace of its own: `web`, whose attachment carries the portMappings capability (8080 over TCP and UDP,
+// and 127.0.0.1:8081, to its 5000, as `-p` asks of Docker and Podman), and `peer`. Roles come from the ADD
+// results. After judging, CHECK must agree with what ADD made, and DEL must leave nothing but what the network
+// shares (kept.ts).
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Host } from '../../hosts/host.ts';
@@ -10,7 +11,7 @@ import { recipeOf } from '../../hosts/host-image.ts';
 import { ensureUnpacked } from '../../hosts/debian-unpacked.ts';
 import type { Hairpin, Roles, Workload } from '../../roles/roles.ts';
 import { HarnessSetupError } from '../../setup-error.ts';
-import { LOOPBACK_PUBLISHED, PUBLISHED } from '../container-engine.ts';
+import { LOOPBACK_PUBLISHED, PUBLISHED, publishedBy } from '../container-engine.ts';
 import {
   ImplementationError,
   type HostNeeds,
@@ -26,6 +27,7 @@ import { CNI_NAMES, CNI_PACKAGE, CNI_VERSIONS, cniIdParts, PLUGIN_DIR } from './
 
 const PORT_MAPPINGS = [
   { hostPort: PUBLISHED.port, containerPort: PUBLISHED.targetPort, protocol: 'tcp' },
+  { hostPort: PUBLISHED.port, containerPort: PUBLISHED.targetPort, protocol: 'udp' },
   { hostPort: LOOPBACK_PUBLISHED.port, containerPort: PUBLISHED.targetPort, protocol: 'tcp', hostIP: '127.0.0.1' },
 ];
 const WORKLOADS = [
@@ -130,7 +132,7 @@ export function cniImplementation(id: string, version: string, path: string): Im
         workloads: gateway6 ? workloads : workloads.map(({ address6: _, ...workload }) => workload),
         gateway,
         ...(gateway6 ? { gateway6 } : {}),
-        ...(publishes ? { published: { ...PUBLISHED, workload: 'web' }, hairpin: CNI_HAIRPIN } : {}),
+        ...(publishes ? { ...publishedBy('web'), hairpin: CNI_HAIRPIN } : {}),
       };
       if (gateway6) await ipv6Settled(host, id, roles);
       return roles;
