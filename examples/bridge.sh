@@ -99,6 +99,7 @@ cat > "$NC_ROLES" <<JSON
   $gateways,
   "published": { "port": 8080, "workload": "a", "targetPort": 5000 },
   "publishedUdp": { "port": 8080, "workload": "a", "targetPort": 5000 },
-  "hairpin": { "self": "gateway", "peer": "gateway", "why": "a MASQUERADE of nc0's sources to a:5000; hairpin on" }
+  "hairpin": { "self": "gateway", "peer": "gateway", "why": "a MASQUERADE of nc0's sources to a:5000; hairpin on" },
+  "foreignFirewall": { "keeps": [], "why": "it adds no FORWARD rule of its own: it relies on FORWARD's ACCEPT policy" }
 }
 JSON

@@ -35,6 +35,7 @@ const harness = {
   backend: 'netns' as const,
   families: ['ipv4' as const, 'ipv6' as const],
   lifecycle: true,
+  foreignFirewall: false,
 };
 const topology = loadTopology(harness.topologyPath);
 const cellOf = (id: string) => ({ implementation: readImplementation(id), firewall: harness.firewalls[0]!, title: id });

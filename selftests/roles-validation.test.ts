@@ -78,7 +78,7 @@ describe('roles', () => {
       (r: any) => (r.gatway = r.gateway),
       new RegExp(
         '^script:x: roles: unknown field gatway; ' +
-          'allowed: workloads, gateway, published, publishedUdp, gateway6, hairpin$',
+          'allowed: workloads, gateway, published, publishedUdp, gateway6, hairpin, foreignFirewall$',
       ),
     ],
     [
@@ -128,6 +128,11 @@ describe('roles', () => {
       /published\.workload "c" is not one of workloads\[\]\.label \(a, b\)/,
     ],
     ['a missing target port', (r: any) => delete r.published.targetPort, /published\.targetPort is missing/],
+    [
+      'a foreign firewall it claims to keep that the harness does not know',
+      (r: any) => (r.foreignFirewall = { keeps: ['ufw'], why: 'it says so' }),
+      /foreignFirewall\.keeps "ufw" is not one of forward-drop-rule, forward-drop-policy, nft-forward-drop/,
+    ],
     [
       'a published UDP port behind no workload',
       (r: any) => (r.publishedUdp = { port: 8080, workload: 'c', targetPort: 5000 }),

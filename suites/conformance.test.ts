@@ -16,7 +16,14 @@ import type { PropertyJudgements } from '../src/properties/judge-properties.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { skippedRow } from '../src/properties/judge.ts';
 import { rolesPicture } from '../src/report/topology-picture.ts';
-import { inFamily, LIFECYCLE_PROPERTY, PROPERTIES, propertiesIn } from '../src/properties/properties.ts';
+import {
+  FOREIGN_PROPERTY,
+  inFamily,
+  LIFECYCLE_PROPERTY,
+  PROPERTIES,
+  propertiesIn,
+} from '../src/properties/properties.ts';
+import { expectBesideForeign } from '../fixtures/expect-foreign-firewall.ts';
 import type { ResultRow } from '../src/results/row.ts';
 import { buildImplementation, hostOf, type Built } from '../src/run/build.ts';
 import { matrixCells } from '../src/run/cells.ts';
@@ -91,6 +98,19 @@ describe.each(matrixCells(harness))('$title', (cell) => {
       await expectGolden(id, it.rulesets!);
     });
   }
+
+  // the four again, beside another program's firewall (each kind put in place, judged, taken out)
+  test(
+    `${FOREIGN_PROPERTY}: beside another program's firewall, the four are kept, or fail for that reason, as claimed`,
+    async ({ task, skip }) => {
+      const it = built!;
+      if (!harness.foreignFirewall) return skip(`NETNS_PROPERTIES leaves out ${FOREIGN_PROPERTY}`);
+      if (it.state !== 'built') return skip(`not built: ${it.reason}`);
+      await allure.parameter('property', FOREIGN_PROPERTY);
+      await expectBesideForeign(it.judged, (rows) => recordRows(task, rows), skip);
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
   // after judging, as a runtime's life goes on: its own CHECK (CNI), then the removal of its workloads (CNI DEL)
   const lifecycle = cell.implementation.lifecycle ?? [];

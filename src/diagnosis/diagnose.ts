@@ -18,6 +18,8 @@ export interface DiagnosisContext {
   world: World;
   /** the cell's firewall backend: whose rules and counters the re-run reads */
   firewall: Firewall;
+  /** at most this many failed checks diagnosed in all (default: up to 10 of each table) */
+  most?: number;
 }
 
 export interface Diagnosis {

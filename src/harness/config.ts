@@ -7,7 +7,13 @@ import { FIREWALLS, type Firewall, type IptablesCommand } from '../net/firewall.
 import type { Acceleration } from '../hosts/vm/accel.ts';
 import { KERNEL_SERIES, kernelSeries, type Kernel, type KernelSeries } from '../hosts/vm/kernels.ts';
 import type { ImplementationRef } from '../implementations/implementation.ts';
-import { LIFECYCLE_PROPERTY, PROPERTY_IDS, SELECTABLE_PROPERTIES, type PropertyId } from '../properties/properties.ts';
+import {
+  FOREIGN_PROPERTY,
+  LIFECYCLE_PROPERTY,
+  PROPERTY_IDS,
+  SELECTABLE_PROPERTIES,
+  type PropertyId,
+} from '../properties/properties.ts';
 import { FAMILIES, type Family } from '../world/world.ts';
 
 export interface HarnessConfig {
@@ -32,6 +38,8 @@ export interface HarnessConfig {
   properties: PropertyId[];
   /** NETNS_PROPERTIES names 9-lifecycle (the default): removal is judged where an implementation has one */
   lifecycle: boolean;
+  /** NETNS_PROPERTIES names 10-foreign-firewall (the default): judged where an implementation claims it */
+  foreignFirewall: boolean;
   /** vm backend (NETNS_KERNELS): the kernels the hosts boot, unpacked in the cache; empty for other backends */
   kernels: Kernel[];
   /** vm backend: KVM or TCG, and why */
@@ -93,13 +101,18 @@ export function familiesOf(env = process.env): Family[] {
   return FAMILIES.filter((family) => names.includes(family)); // in one order, whatever the list's
 }
 
-/** NETNS_PROPERTIES, a comma list of property ids (1-bridge, …, 9-lifecycle); default: every one. */
-export function propertiesOf(env = process.env): { properties: PropertyId[]; lifecycle: boolean } {
-  if (!env.NETNS_PROPERTIES) return { properties: [...PROPERTY_IDS], lifecycle: true };
+/** NETNS_PROPERTIES, a comma list of property ids (1-bridge, …, 10-foreign-firewall); default: every one. */
+export function propertiesOf(env = process.env): {
+  properties: PropertyId[];
+  lifecycle: boolean;
+  foreignFirewall: boolean;
+} {
+  if (!env.NETNS_PROPERTIES) return { properties: [...PROPERTY_IDS], lifecycle: true, foreignFirewall: true };
   const names: string[] = knownNames('NETNS_PROPERTIES', env.NETNS_PROPERTIES, SELECTABLE_PROPERTIES, 'a property');
   return {
     properties: PROPERTY_IDS.filter((property) => names.includes(property)), // in the properties' order
     lifecycle: names.includes(LIFECYCLE_PROPERTY),
+    foreignFirewall: names.includes(FOREIGN_PROPERTY),
   };
 }
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Host } from '../hosts/host.ts';
-import type { Hairpin, Roles } from '../roles/roles.ts';
+import type { ForeignFirewallClaim, Hairpin, Roles } from '../roles/roles.ts';
 
 /** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
 export const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../../scripts/writable-cgroups'), 'utf8');
@@ -33,12 +33,15 @@ const IMPORT_WORKLOAD = `set -e
 files="usr/bin/sleep $(ldd /usr/bin/sleep | grep -o '/[^ ]*' | sed 's|^/||' | sort -u | tr '\\n' ' ')"
 tar -C / -ch $files | "$0" import --change 'CMD ["/usr/bin/sleep", "infinity"]' - "$1" >/dev/null`;
 
+/** What an engine claims beyond what `inspect` says: IPv6 asked for, and properties 7 and 10 as data. */
+interface EngineClaims {
+  ipv6: boolean;
+  hairpin: Hairpin;
+  foreignFirewall: ForeignFirewallClaim;
+}
+
 /** The workload image imported, `web` and `peer` run, and their roles read back from the engine's `inspect`. */
-export async function startWorkloads(
-  host: Host,
-  engine: 'docker' | 'podman',
-  claims: { ipv6: boolean; hairpin: Hairpin },
-): Promise<Roles> {
+export async function startWorkloads(host: Host, engine: 'docker' | 'podman', claims: EngineClaims): Promise<Roles> {
   await importWorkload(host, engine);
   return rolesFromInspect(host, engine, await runWorkloads(host, engine), claims);
 }
@@ -79,7 +82,7 @@ async function rolesFromInspect(
   host: Host,
   engine: 'docker' | 'podman',
   names: string[],
-  { ipv6, hairpin }: { ipv6: boolean; hairpin: Hairpin },
+  { ipv6, hairpin, foreignFirewall }: EngineClaims,
 ): Promise<Roles> {
   const inspected = JSON.parse((await host.exec([engine, 'inspect', ...names])).stdout) as Inspected[];
   // none given (an empty string, or no field): the IPv6 rows then skip, saying the workload has no IPv6 address
@@ -96,5 +99,6 @@ async function rolesFromInspect(
     ...(ipv6 && gateway6 ? { gateway6 } : {}),
     ...publishedBy(names[0]!),
     hairpin,
+    foreignFirewall,
   };
 }

@@ -93,13 +93,17 @@ export async function judgeTables(
     if (diagnosis) {
       // what set-up fixed is read once for all the failed checks of these tables
       const state = cellState(host);
+      let left = diagnosis.most ?? Infinity;
+      const notDiagnosed = diagnosis.most === undefined ? `the first ${MOST_DIAGNOSED} of a table` : `${left} in all`;
       for (const [index, table] of tables.entries()) {
         const failed = judgements[index]!.filter((judgement) => judgement.row.verdict === 'fail');
-        if (failed.length) await respondersOf(table);
-        for (const { check, row: failedRow } of failed.slice(0, MOST_DIAGNOSED))
+        const most = Math.min(MOST_DIAGNOSED, left);
+        left -= Math.min(most, failed.length);
+        if (failed.length && most) await respondersOf(table);
+        for (const { check, row: failedRow } of failed.slice(0, most))
           failedRow.why = await diagnosed(host, check, roles, { ...diagnosis, state }, failedRow.why!);
-        for (const { row: failedRow } of failed.slice(MOST_DIAGNOSED))
-          failedRow.why = `${failedRow.why} (not diagnosed: only the first ${MOST_DIAGNOSED} failures of a table are)`;
+        for (const { row: failedRow } of failed.slice(most))
+          failedRow.why = `${failedRow.why} (not diagnosed: only ${notDiagnosed} are)`;
       }
     }
     return judgements;

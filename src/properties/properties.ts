@@ -35,8 +35,13 @@ export const CORE_PROPERTY_IDS = ['1-bridge', '2-host', '3-egress', '4-inbound']
  * CNI DEL, lxc-net stop), the host compared with its state before set-up.
  */
 export const LIFECYCLE_PROPERTY = '9-lifecycle';
+/**
+ * Judged by the four's tables again, beside another program's firewall (src/world/foreign-firewall.ts): kept, or
+ * broken with the diagnosis naming that firewall, as the implementation claims in its roles.
+ */
+export const FOREIGN_PROPERTY = '10-foreign-firewall';
 /** what NETNS_PROPERTIES may name */
-export const SELECTABLE_PROPERTIES = [...PROPERTY_IDS, LIFECYCLE_PROPERTY] as const;
+export const SELECTABLE_PROPERTIES = [...PROPERTY_IDS, LIFECYCLE_PROPERTY, FOREIGN_PROPERTY] as const;
 
 /** Why the tables about a published port (4, 7) skip for an implementation that publishes none. */
 const PUBLISHES_NONE = 'the implementation publishes no port (roles have no "published")';

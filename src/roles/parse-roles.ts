@@ -4,10 +4,19 @@
 //    "published":{"port":8080,"workload":"a","targetPort":5000}}
 // and in dual stack each workload's "address6" with the roles' "gateway6" (the published port is both families');
 // an implementation that claims property 7 adds "hairpin": {"self": "gateway", "peer": "client", "why": "…"}, one
-// that publishes a UDP port (property 8) "publishedUdp": {"port":8080,"workload":"a","targetPort":5000}.
+// that publishes a UDP port (property 8) "publishedUdp": {"port":8080,"workload":"a","targetPort":5000}, and one
+// that claims property 10 "foreignFirewall": {"keeps": ["forward-drop-rule"], "why": "…"}.
 import { isIPv6 } from 'node:net';
 import { isIpv4 } from '../net/ipv4.ts';
-import { HAIRPIN_SOURCES, type Hairpin, type HairpinSource, type Roles, type Workload } from './roles.ts';
+import { FOREIGN_FIREWALLS, type ForeignFirewall } from '../world/foreign-firewall.ts';
+import {
+  HAIRPIN_SOURCES,
+  type ForeignFirewallClaim,
+  type Hairpin,
+  type HairpinSource,
+  type Roles,
+  type Workload,
+} from './roles.ts';
 
 export class RolesError extends Error {
   constructor(source: string, problem: string) {
@@ -63,7 +72,12 @@ export function parseRoles(data: unknown, source: string): Roles {
       ? (value as number)
       : fail(`${at} ${JSON.stringify(value)} is not a port (1-65535)`);
 
-  const roles = object(data, 'roles', ['workloads', 'gateway'], ['published', 'publishedUdp', 'gateway6', 'hairpin']);
+  const roles = object(
+    data,
+    'roles',
+    ['workloads', 'gateway'],
+    ['published', 'publishedUdp', 'gateway6', 'hairpin', 'foreignFirewall'],
+  );
   if (!Array.isArray(roles.workloads) || roles.workloads.length === 0)
     fail('workloads must be a list of at least one {label, netns, address}');
   const workloads: Workload[] = (roles.workloads as unknown[]).map((item, index) => {
@@ -126,11 +140,14 @@ export function parseRoles(data: unknown, source: string): Roles {
     };
   };
   const udp = roles.publishedUdp === undefined ? {} : { publishedUdp: publishedAt(roles.publishedUdp, 'publishedUdp') };
-  if (roles.published === undefined) return { ...base, ...udp };
+  const foreign =
+    roles.foreignFirewall === undefined ? {} : { foreignFirewall: foreignOf(roles.foreignFirewall, object, fail) };
+  if (roles.published === undefined) return { ...base, ...udp, ...foreign };
   return {
     ...base,
     published: publishedAt(roles.published, 'published'),
     ...udp,
+    ...foreign,
     ...(roles.hairpin === undefined ? {} : { hairpin: hairpinOf(roles.hairpin, object, fail) }),
   };
 }
@@ -152,4 +169,19 @@ function hairpinOf(
     peer: source('peer'),
     why: (hairpin.why as string | undefined) ?? 'as its roles claim',
   };
+}
+
+/** The claim of property 10: {"keeps": ["forward-drop-rule", …], "why": "…"}. */
+function foreignOf(
+  value: unknown,
+  object: (value: unknown, at: string, fields: string[], optional?: string[]) => Record<string, unknown>,
+  fail: (problem: string) => never,
+): ForeignFirewallClaim {
+  const claim = object(value, 'foreignFirewall', ['keeps', 'why']);
+  const keeps = Array.isArray(claim.keeps) ? (claim.keeps as unknown[]) : fail('foreignFirewall.keeps must be a list');
+  const unknown = keeps.find((kind) => !FOREIGN_FIREWALLS.includes(kind as ForeignFirewall));
+  if (unknown !== undefined)
+    fail(`foreignFirewall.keeps ${JSON.stringify(unknown)} is not one of ${FOREIGN_FIREWALLS.join(', ')}`);
+  if (typeof claim.why !== 'string') fail('foreignFirewall.why must be a sentence (a string)');
+  return { keeps: keeps as ForeignFirewall[], why: claim.why as string };
 }

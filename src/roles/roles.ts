@@ -2,6 +2,7 @@
 // nothing about how it was built. The guide derives them from its topology, a user's script writes them as
 // JSON (parse-roles.ts), Docker's engine will read them from `docker inspect`.
 import type { NetnsRef } from '../hosts/host.ts';
+import type { ForeignFirewall } from '../world/foreign-firewall.ts';
 import type { Family } from '../world/world.ts';
 
 export interface Workload {
@@ -41,6 +42,14 @@ export interface Hairpin {
   why: string;
 }
 
+/** An implementation's claim of property 10: which other programs' firewalls it keeps its four properties beside. */
+export interface ForeignFirewallClaim {
+  /** those it keeps them beside; beside the others it fails, and the diagnosis must name the other program's drop */
+  keeps: ForeignFirewall[];
+  /** why, in words: the rules it inserts ahead of FORWARD's, or that it relies on FORWARD's ACCEPT policy … */
+  why: string;
+}
+
 export interface Roles {
   workloads: Workload[];
   /** the bridge's address as the workloads see it (their default gateway): 192.168.0.1 */
@@ -53,6 +62,8 @@ export interface Roles {
   publishedUdp?: Published;
   /** absent: the implementation claims no hairpin, and property 7 is skipped with that reason */
   hairpin?: Hairpin;
+  /** absent: property 10 is skipped with that reason */
+  foreignFirewall?: ForeignFirewallClaim;
 }
 
 /**

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Host } from '../../hosts/host.ts';
 import { recipeOf } from '../../hosts/host-image.ts';
 import { ensureUnpacked } from '../../hosts/debian-unpacked.ts';
-import type { Hairpin, Roles, Workload } from '../../roles/roles.ts';
+import type { ForeignFirewallClaim, Hairpin, Roles, Workload } from '../../roles/roles.ts';
 import { HarnessSetupError } from '../../setup-error.ts';
 import { LOOPBACK_PUBLISHED, PUBLISHED, publishedBy } from '../container-engine.ts';
 import {
@@ -50,6 +50,15 @@ interface Attached {
   result?: CniResult;
   loopback: Attachment;
 }
+
+/** Property 10, as the firewall plugin makes it (examples/cni/bridge.conflist; measured: 4-inbound fails) */
+const CNI_FOREIGN: ForeignFirewallClaim = {
+  keeps: [],
+  why:
+    "the firewall plugin's CNI-FORWARD, jumped to from the top of FORWARD, accepts what a workload sends and what " +
+    "answers it, but no new connection to a published port: that relies on the policy. Another program's nft chain " +
+    'on the forward hook drops beside its iptables rules',
+};
 
 /** Property 7, as portmap and the bridge plugin make it (examples/cni/bridge.conflist) */
 const CNI_HAIRPIN: Hairpin = {
@@ -133,6 +142,7 @@ export function cniImplementation(id: string, version: string, path: string): Im
         gateway,
         ...(gateway6 ? { gateway6 } : {}),
         ...(publishes ? { ...publishedBy('web'), hairpin: CNI_HAIRPIN } : {}),
+        foreignFirewall: CNI_FOREIGN,
       };
       if (gateway6) await ipv6Settled(host, id, roles);
       return roles;

@@ -19,7 +19,7 @@ import {
   type Implementation,
   type ImplementationKind,
 } from '../implementation.ts';
-import { DOCKER_HAIRPIN, dockerChecks } from './paths.ts';
+import { DOCKER_FOREIGN, DOCKER_HAIRPIN, dockerChecks } from './paths.ts';
 import { DOCKER_IPV6 } from './ipv6.ts';
 import { dockerRulesets } from './rulesets.ts';
 import {
@@ -55,7 +55,11 @@ export function dockerImplementation(version: DockerVersion): Implementation {
     async setUp({ host, world }) {
       const ipv6 = world.families.includes('ipv6');
       await startDockerd(host, id, ipv6 ? DOCKER_IPV6[version].flags : []);
-      const roles = await startWorkloads(host, 'docker', { ipv6, hairpin: DOCKER_HAIRPIN });
+      const roles = await startWorkloads(host, 'docker', {
+        ipv6,
+        hairpin: DOCKER_HAIRPIN,
+        foreignFirewall: DOCKER_FOREIGN,
+      });
       if (ipv6) await ipv6Settled(host, id, roles);
       return roles;
     },

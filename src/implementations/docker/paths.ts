@@ -5,7 +5,7 @@
 // nothing stopped a LAN neighbour from routing to a container's address, or to a port published on 127.0.0.1
 // (moby#45610); 28.0 drops both in raw PREROUTING (moby#48721), in ip6tables' raw table too.
 import type { Check } from '../../properties/properties.ts';
-import type { Hairpin, Roles } from '../../roles/roles.ts';
+import type { ForeignFirewallClaim, Hairpin, Roles } from '../../roles/roles.ts';
 import type { World } from '../../world/world.ts';
 import { LOOPBACK_PUBLISHED, PUBLISHED } from '../container-engine.ts';
 import {
@@ -121,6 +121,15 @@ export const DOCKER_HAIRPIN: Hairpin = {
   why:
     "docker-proxy (userland-proxy on, the default) serves clients on docker0: Docker's DNAT skips packets from " +
     'docker0, and the proxy connects from the gateway',
+};
+
+/** Property 10 in every version judged (measured; moby's TestDropInForwardChain checks the first). */
+export const DOCKER_FOREIGN: ForeignFirewallClaim = {
+  keeps: ['forward-drop-rule', 'forward-drop-policy'],
+  why:
+    'FORWARD jumps to its chains from the top (DOCKER-USER, DOCKER-FORWARD or DOCKER-ISOLATION and DOCKER), which ' +
+    "accept its containers' traffic before another rule or the policy; it sets FORWARD's policy to DROP itself. " +
+    "Another program's nft chain on the forward hook drops beside its iptables rules",
 };
 
 /** The checks of one Docker version, for property 4, in each family the world is built in. */

@@ -3,7 +3,7 @@
 // its topology. The server is the judge's responder, so the guide's server step is left out here.
 import { scriptShell } from '../../hosts/script-shell.ts';
 import type { Implementation, ImplementationKind } from '../implementation.ts';
-import type { Roles } from '../../roles/roles.ts';
+import type { ForeignFirewallClaim, Roles } from '../../roles/roles.ts';
 import { ipv6Settled } from '../ipv6-settled.ts';
 import type { Step } from './step.ts';
 import { addDnat } from './steps/inbound-access.ts';
@@ -42,6 +42,12 @@ export function guideRoles(topology: Topology, namespaces: readonly NamespaceSpe
   };
 }
 
+/** Property 10, as the guide builds (measured) */
+const GUIDE_FOREIGN: ForeignFirewallClaim = {
+  keeps: [],
+  why: "the guide adds no FORWARD rule: it relies on FORWARD's ACCEPT policy",
+};
+
 export function guideImplementation(topology: Topology): Implementation {
   return {
     id: 'guide',
@@ -52,7 +58,7 @@ export function guideImplementation(topology: Topology): Implementation {
       const ctx = { host, $: script.$, topology: built, iptables, firewall };
       for (const step of guideBuild(built)) if (!built.omitSteps.includes(step.id)) await step.run(ctx);
       await script.run();
-      const roles = guideRoles(built);
+      const roles = { ...guideRoles(built), foreignFirewall: GUIDE_FOREIGN };
       // the kernel's link-local addresses on br0 and the veths do DAD: what is judged is the settled state
       if (world.families.includes('ipv6')) await ipv6Settled(host, 'guide', roles);
       return roles;

@@ -13,7 +13,7 @@ import { HOST_SCRATCH, type Host } from '../../hosts/host.ts';
 import { recipeOf } from '../../hosts/host-image.ts';
 import { writeHostFile } from '../../hosts/host-file.ts';
 import { iptablesOf, type Firewall } from '../../net/firewall.ts';
-import type { Roles, Workload } from '../../roles/roles.ts';
+import type { ForeignFirewallClaim, Roles, Workload } from '../../roles/roles.ts';
 import { engineRulesets } from '../engine-rulesets.ts';
 import {
   ImplementationError,
@@ -26,6 +26,15 @@ import { ipv6Settled } from '../ipv6-settled.ts';
 import { forwardingKept } from '../kept-by-design.ts';
 import { waitUntil } from '../../wait.ts';
 import { LXC_IDS, LXC_PREFIX, LXC_VERSIONS, lxcVersionOf } from './versions.ts';
+
+/** Property 10, as lxc-net makes it (measured): in IPv4 alone, and with its IPv6 (6.0's default) */
+const LXC_FOREIGN = (ipv6: boolean): ForeignFirewallClaim => ({
+  keeps: ipv6 ? [] : ['forward-drop-rule', 'forward-drop-policy'],
+  why:
+    'lxc-net inserts ACCEPT rules for lxcbr0 at the top of iptables FORWARD, ahead of another rule or the policy' +
+    (ipv6 ? ", but none in ip6tables FORWARD: its IPv6 relies on that chain's policy" : '') +
+    ". Another program's nft chain on the forward hook drops beside its iptables rules",
+});
 
 const LXC_NET = '/usr/libexec/lxc/lxc-net';
 const BRIDGE = 'lxcbr0';
@@ -113,7 +122,8 @@ export function lxcImplementation(version: string): Implementation {
       const route = await host.exec(['ip', '-j', 'route', 'show', 'default'], { ns: WORKLOADS[0]! });
       const gateway = (JSON.parse(route.stdout) as Array<{ gateway?: string }>)[0]?.gateway;
       if (!gateway) throw new ImplementationError(id, "web's lease named no router");
-      if (!(world.families.includes('ipv6') && LXC_VERSIONS[version]!.ipv6.by)) return { workloads, gateway };
+      if (!(world.families.includes('ipv6') && LXC_VERSIONS[version]!.ipv6.by))
+        return { workloads, gateway, foreignFirewall: LXC_FOREIGN(false) };
       // IPv6 comes by router advertisement (SLAAC): each workload's address once it has one, and the bridge's
       const gateway6 = (await addressesOn(host, undefined, BRIDGE, '-6'))[0];
       if (!gateway6) throw new ImplementationError(id, `${BRIDGE} has no global IPv6 address after lxc-net start`);
@@ -125,7 +135,7 @@ export function lxcImplementation(version: string): Implementation {
         );
         workload.address6 = address6;
       }
-      const roles: Roles = { workloads, gateway, gateway6 };
+      const roles: Roles = { workloads, gateway, gateway6, foreignFirewall: LXC_FOREIGN(true) };
       await ipv6Settled(host, id, roles);
       return roles;
     },

@@ -10,7 +10,7 @@ import { recipeOf } from '../../hosts/host-image.ts';
 import type { HostNeeds, Implementation, ImplementationKind } from '../implementation.ts';
 import { removeWorkloads, startWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
 import { PODMAN_KEPT } from './kept.ts';
-import { PODMAN_HAIRPIN, podmanChecks } from './paths.ts';
+import { PODMAN_FOREIGN, PODMAN_HAIRPIN, podmanChecks } from './paths.ts';
 import { podmanRulesets } from './rulesets.ts';
 import { PODMAN_IDS, PODMAN_PREFIX, PODMAN_VERSIONS, podmanVersionOf } from './versions.ts';
 
@@ -56,7 +56,11 @@ export function podmanImplementation(version: string): Implementation {
       const conf = containersConf(it.choosesDriver ? driver : undefined);
       await host.exec(['tee', '/etc/containers/containers.conf'], { stdin: conf });
       await host.exec(['tee', '/etc/containers/storage.conf'], { stdin: STORAGE_CONF });
-      return startWorkloads(host, 'podman', { ipv6: world.families.includes('ipv6'), hairpin: PODMAN_HAIRPIN });
+      return startWorkloads(host, 'podman', {
+        ipv6: world.families.includes('ipv6'),
+        hairpin: PODMAN_HAIRPIN,
+        foreignFirewall: PODMAN_FOREIGN,
+      });
     },
     rulesets: (host) => podmanRulesets(host, driver!),
     ownChecks: (roles, world) => podmanChecks(version, roles, world),
