@@ -1,9 +1,13 @@
 // The engines judged for real in container hosts of their own, each broken once on purpose after it started, as
 // another program on the host would break it: only the properties that breakage breaks fail, each failed check
 // naming the cause. As the twin, the same engine untouched passes everything it is judged on first; and lxc-net,
-// its rule put back, still stops clean. Container hosts only (each engine's own image).
+// its rule put back, still stops clean. And Docker's restart: a dockerd that comes back as it was passes 9-lifecycle,
+// one after whose restart forwarding is off fails it. Container hosts only (each engine's own image).
 import { describe, expect, inject, test } from 'vitest';
-import { expectCleanRemoval } from '../fixtures/expect-lifecycle.ts';
+import { expectAfterRestart, expectCleanRemoval } from '../fixtures/expect-lifecycle.ts';
+import type { Host } from '../src/hosts/host.ts';
+import type { ResultRow } from '../src/results/row.ts';
+import type { World } from '../src/world/world.ts';
 import { ensureImage } from '../src/hosts/host-image.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { readImplementation } from '../src/implementations/registry.ts';
@@ -69,4 +73,40 @@ describe.skipIf(outer.backend !== 'container')('engines broken on purpose (they 
     },
     600_000,
   );
+
+  // 9-lifecycle's restart half: a dockerd that comes back as it was passes; one after whose restart forwarding is
+  // off (as a host's network service may leave it) fails there, in that family, with the cause
+  test('a restart after which forwarding is off fails 9-lifecycle, naming the sysctl', async () => {
+    const ref = readImplementation('docker-28.5');
+    const images = { ...outer.images, [ref.host!.recipe.name]: (await ensureImage(ref.host!.recipe)).tag };
+    const harness = { ...outer, images, families: ['ipv4' as const] };
+    const cell = { implementation: ref, firewall: 'iptables-nft' as const, title: ref.id };
+    const built = await buildImplementation(cell, harness, loadTopology(harness.topologyPath));
+    try {
+      if (built.state !== 'built') throw new Error(`${ref.id} did not build: ${built.reason}`);
+      const { implementation, judged } = built;
+      const rows: ResultRow[] = [];
+      const record = (recorded: ResultRow[]) => rows.push(...recorded);
+      await expectAfterRestart(implementation, judged, harness.properties, record);
+      expect(rows).toMatchObject([{ property: '9-lifecycle', family: 'ipv4', verdict: 'pass' }]);
+      const { how, run } = implementation.restart!;
+      const forwardingOff = async (host: Host, world: World) => {
+        const roles = await run(host, world);
+        await host.exec(['sysctl', '-qw', 'net.ipv4.ip_forward=0']);
+        return roles;
+      };
+      const broken = { ...implementation, restart: { how, run: forwardingOff } };
+      await expect(expectAfterRestart(broken, judged, harness.properties, record)).rejects.toThrow(
+        /after its daemon restarted/,
+      );
+      expect(rows[1]).toMatchObject({
+        property: '9-lifecycle',
+        family: 'ipv4',
+        verdict: 'fail',
+        why: expect.stringMatching(/^after the restart, .*forwarding is off in the host \(net\.ipv4\.ip_forward=0\)/),
+      });
+    } finally {
+      await hostOf(built).stop();
+    }
+  }, 600_000);
 });

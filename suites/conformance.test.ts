@@ -9,7 +9,7 @@
 import * as allure from 'allure-js-commons';
 import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import { expectGolden } from '../fixtures/expect-golden.ts';
-import { expectCleanRemoval, expectSelfCheck } from '../fixtures/expect-lifecycle.ts';
+import { expectAfterRestart, expectCleanRemoval, expectSelfCheck } from '../fixtures/expect-lifecycle.ts';
 import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
 import { expectProperty, PropertyFailure, recordRows } from '../fixtures/expect-property.ts';
 import type { PropertyJudgements } from '../src/properties/judge-properties.ts';
@@ -120,6 +120,19 @@ describe.each(matrixCells(harness))('$title', (cell) => {
       if (it.state !== 'built') return skip(`not built: ${it.reason}`);
       await expectSelfCheck(id, await it.implementation.selfCheck!(it.judged.host));
     });
+  }
+  if (lifecycle.includes('restart')) {
+    test(
+      `${LIFECYCLE_PROPERTY}: after its daemon restarts, its properties hold again`,
+      async ({ task, skip }) => {
+        const it = built!;
+        if (!harness.lifecycle) return skip(`NETNS_PROPERTIES leaves out ${LIFECYCLE_PROPERTY}`);
+        if (it.state !== 'built') return skip(`not built: ${it.reason}`);
+        await allure.parameter('property', LIFECYCLE_PROPERTY);
+        await expectAfterRestart(it.implementation, it.judged, harness.properties, (rows) => recordRows(task, rows));
+      },
+      PROPERTY_TIMEOUT_MS,
+    );
   }
   if (lifecycle.includes('remove')) {
     test(`${LIFECYCLE_PROPERTY}: removing its workloads leaves nothing but what its network shares`, async ({

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Host } from '../hosts/host.ts';
+import { waitUntil } from '../wait.ts';
 import type { ForeignFirewallClaim, Hairpin, Roles } from '../roles/roles.ts';
 
 /** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
@@ -34,16 +35,30 @@ files="usr/bin/sleep $(ldd /usr/bin/sleep | grep -o '/[^ ]*' | sed 's|^/||' | so
 tar -C / -ch $files | "$0" import --change 'CMD ["/usr/bin/sleep", "infinity"]' - "$1" >/dev/null`;
 
 /** What an engine claims beyond what `inspect` says: IPv6 asked for, and properties 7 and 10 as data. */
-interface EngineClaims {
+export interface EngineClaims {
   ipv6: boolean;
   hairpin: Hairpin;
   foreignFirewall: ForeignFirewallClaim;
 }
 
+/** The engine's two workloads: the first published, the second its peer. */
+const WORKLOADS = ['web', 'peer'] as const;
+
 /** The workload image imported, `web` and `peer` run, and their roles read back from the engine's `inspect`. */
 export async function startWorkloads(host: Host, engine: 'docker' | 'podman', claims: EngineClaims): Promise<Roles> {
   await importWorkload(host, engine);
-  return rolesFromInspect(host, engine, await runWorkloads(host, engine), claims);
+  await runWorkloads(host, engine);
+  return rolesFromInspect(host, engine, claims);
+}
+
+/** Once both workloads run again (after their engine's restart), their roles as `inspect` now gives them. */
+export async function rolesWhenRunning(host: Host, engine: 'docker' | 'podman', claims: EngineClaims): Promise<Roles> {
+  await waitUntil(
+    () => host.exec([engine, 'inspect', '--format', '{{.State.Running}}', ...WORKLOADS], { expectExit: 'any' }),
+    ({ stdout }) => stdout.trim().split('\n').join(' ') === WORKLOADS.map(() => 'true').join(' '),
+    { what: `${WORKLOADS.join(' and ')} running again`, deadlineMs: 60_000, intervalMs: 100 },
+  );
+  return rolesFromInspect(host, engine, claims);
 }
 
 /** The workload image, in the engine's own store. */
@@ -51,11 +66,16 @@ async function importWorkload(host: Host, engine: 'docker' | 'podman'): Promise<
   await host.exec(['sh', '-c', IMPORT_WORKLOAD, engine, WORKLOAD_IMAGE]);
 }
 
-/** `web`, published, and `peer`, both on the engine's default network. */
-async function runWorkloads(host: Host, engine: 'docker' | 'podman'): Promise<string[]> {
-  await host.exec([engine, 'run', '--detach', '--name', 'web', ...PUBLISH_FLAGS, WORKLOAD_IMAGE]);
-  await host.exec([engine, 'run', '--detach', '--name', 'peer', WORKLOAD_IMAGE]);
-  return ['web', 'peer'];
+/**
+ * `web`, published, and `peer`, both on the engine's default network. Docker's come back when their daemon
+ * restarts (their restart policy), and stop at its shutdown without waiting out a stop timeout (sleep ignores
+ * SIGTERM).
+ */
+async function runWorkloads(host: Host, engine: 'docker' | 'podman'): Promise<void> {
+  const restarting = engine === 'docker' ? ['--restart', 'unless-stopped', '--stop-timeout', '0'] : [];
+  const [web, peer] = WORKLOADS;
+  await host.exec([engine, 'run', '--detach', '--name', web, ...restarting, ...PUBLISH_FLAGS, WORKLOAD_IMAGE]);
+  await host.exec([engine, 'run', '--detach', '--name', peer, ...restarting, WORKLOAD_IMAGE]);
 }
 
 /**
@@ -65,7 +85,7 @@ async function runWorkloads(host: Host, engine: 'docker' | 'podman'): Promise<st
 export async function removeWorkloads(host: Host, engine: 'docker' | 'podman'): Promise<void> {
   // docker rm --force kills at once; podman's waits out its stop timeout (10 s) unless told not to
   const now = engine === 'podman' ? ['--time', '0'] : [];
-  for (const name of ['web', 'peer']) await host.exec([engine, 'rm', '--force', ...now, name]);
+  for (const name of WORKLOADS) await host.exec([engine, 'rm', '--force', ...now, name]);
 }
 
 interface Inspected {
@@ -81,10 +101,9 @@ interface Inspected {
 async function rolesFromInspect(
   host: Host,
   engine: 'docker' | 'podman',
-  names: string[],
   { ipv6, hairpin, foreignFirewall }: EngineClaims,
 ): Promise<Roles> {
-  const inspected = JSON.parse((await host.exec([engine, 'inspect', ...names])).stdout) as Inspected[];
+  const inspected = JSON.parse((await host.exec([engine, 'inspect', ...WORKLOADS])).stdout) as Inspected[];
   // none given (an empty string, or no field): the IPv6 rows then skip, saying the workload has no IPv6 address
   const given = (address: string | undefined) => (ipv6 && address ? { address6: address } : {});
   const gateway6 = inspected[0]!.NetworkSettings.IPv6Gateway;
@@ -97,7 +116,7 @@ async function rolesFromInspect(
     })),
     gateway: inspected[0]!.NetworkSettings.Gateway,
     ...(ipv6 && gateway6 ? { gateway6 } : {}),
-    ...publishedBy(names[0]!),
+    ...publishedBy(WORKLOADS[0]),
     hairpin,
     foreignFirewall,
   };

@@ -50,6 +50,12 @@ export interface Implementation {
    * set-up: nothing may be left but keptAfterRemove, and nothing that was there may be gone.
    */
   remove?(host: Host): Promise<void>;
+  /**
+   * Restarts its daemon as its users do (systemctl restart docker): `how` says so in words, `run` does it and hands
+   * back the roles after it (a container's namespace, even its address, may be another). The run then judges its
+   * properties again (9-lifecycle).
+   */
+  restart?: { how: string; run(host: Host, world: World): Promise<Roles> };
   /** what its removal leaves by design (state its network shares), each with the reason */
   keptAfterRemove?: readonly KeptByDesign[];
   /** folders it keeps state in, compared before and after too (host-local's /var/lib/cni) */
@@ -89,8 +95,11 @@ export interface ImplementationRef {
   golden: boolean;
   /** Debian packages netns and VM hosts run from the cache (unpacked, never installed), fetched before any host */
   machinePackages?: readonly DebianPackage[];
-  /** what a run asks of it after judging: its own CHECK, and that removing its workloads leaves nothing */
-  lifecycle?: ReadonlyArray<'check' | 'remove'>;
+  /**
+   * what a run asks of it after judging: its own CHECK, its properties again after its daemon restarts, and that
+   * removing its workloads leaves nothing
+   */
+  lifecycle?: ReadonlyArray<'check' | 'restart' | 'remove'>;
 }
 
 /**

@@ -7,9 +7,17 @@
 //   [web] 172.17.0.2 (:5000 published as 8080, 127.0.0.1:8081)  [peer] 172.17.0.3
 //           \\                                   /
 //   [Docker-in-Docker host] docker0 172.17.0.1, dockerd's rules; eth0 172.31.8.154 --- [internet]
+import type { BackgroundProcess } from '../../hosts/background.ts';
 import type { Host } from '../../hosts/host.ts';
 import { recipeOf } from '../../hosts/host-image.ts';
-import { removeWorkloads, startWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
+import type { World } from '../../world/world.ts';
+import {
+  removeWorkloads,
+  rolesWhenRunning,
+  startWorkloads,
+  WRITABLE_CGROUPS,
+  type EngineClaims,
+} from '../container-engine.ts';
 import { DOCKER_KEPT } from './kept.ts';
 import { ipv6Settled } from '../ipv6-settled.ts';
 import { waitUntil } from '../../wait.ts';
@@ -43,6 +51,13 @@ export function dockerHost(version: DockerVersion): HostNeeds {
 
 export function dockerImplementation(version: DockerVersion): Implementation {
   const id = `${DOCKER_PREFIX}${version}`;
+  let engine: BackgroundProcess | undefined;
+  const flags = (world: World) => (world.families.includes('ipv6') ? DOCKER_IPV6[version].flags : []);
+  const claims = (world: World): EngineClaims => ({
+    ipv6: world.families.includes('ipv6'),
+    hairpin: DOCKER_HAIRPIN,
+    foreignFirewall: DOCKER_FOREIGN,
+  });
   return {
     id,
     async unavailable(host, firewall) {
@@ -53,15 +68,20 @@ export function dockerImplementation(version: DockerVersion): Implementation {
         : `${id} writes its rules with ${DOCKER_IPTABLES} (its image's iptables), not ${firewall}`;
     },
     async setUp({ host, world }) {
-      const ipv6 = world.families.includes('ipv6');
-      await startDockerd(host, id, ipv6 ? DOCKER_IPV6[version].flags : []);
-      const roles = await startWorkloads(host, 'docker', {
-        ipv6,
-        hairpin: DOCKER_HAIRPIN,
-        foreignFirewall: DOCKER_FOREIGN,
-      });
-      if (ipv6) await ipv6Settled(host, id, roles);
+      engine = await startDockerd(host, id, flags(world));
+      const roles = await startWorkloads(host, 'docker', claims(world));
+      if (world.families.includes('ipv6')) await ipv6Settled(host, id, roles);
       return roles;
+    },
+    restart: {
+      how: 'dockerd stopped (SIGTERM) and started again; its containers come back by their restart policy',
+      async run(host, world) {
+        await engine!.stop();
+        engine = await startDockerd(host, id, flags(world));
+        const roles = await rolesWhenRunning(host, 'docker', claims(world));
+        if (world.families.includes('ipv6')) await ipv6Settled(host, id, roles);
+        return roles;
+      },
     },
     rulesets: dockerRulesets,
     ownChecks: (roles, world) => dockerChecks(version, roles, world),
@@ -71,7 +91,7 @@ export function dockerImplementation(version: DockerVersion): Implementation {
 }
 
 /** dockerd with its own defaults and these flags, answering; id names it in errors. */
-export async function startDockerd(host: Host, id: string, flags: readonly string[] = []): Promise<void> {
+export async function startDockerd(host: Host, id: string, flags: readonly string[] = []): Promise<BackgroundProcess> {
   await host.exec(['bash', '-s'], { stdin: WRITABLE_CGROUPS });
   const engine = await host.spawn(['dockerd', ...flags]);
   await waitUntil(
@@ -89,6 +109,7 @@ export async function startDockerd(host: Host, id: string, flags: readonly strin
     (version) => version !== '',
     { what: `dockerd to answer in host ${host.name}`, deadlineMs: 60_000, intervalMs: 100 },
   );
+  return engine;
 }
 
 /** NETNS_IMPL=docker-20.10, docker-26.1, docker-28.5 */
@@ -97,7 +118,14 @@ export const dockerKind: ImplementationKind = {
   names: DOCKER_IDS,
   read: (id) => {
     const version = dockerVersionOf(id);
-    return version && { argument: version, host: dockerHost(version), golden: true, lifecycle: ['remove'] as const };
+    return (
+      version && {
+        argument: version,
+        host: dockerHost(version),
+        golden: true,
+        lifecycle: ['restart', 'remove'] as const,
+      }
+    );
   },
   make: (ref) => dockerImplementation(ref.argument as DockerVersion),
 };
