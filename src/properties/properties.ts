@@ -6,7 +6,14 @@ import type { Served } from '../probes/batch.ts';
 import { http, ping, udp } from '../probes/probe.ts';
 import type { RuleRef } from '../evidence/counters.ts';
 import type { OutcomeKind, ProbeSpec } from '../probes/outcome.ts';
-import { rolesAs, workloadByLabel, type HairpinSource, type Roles, type Workload } from '../roles/roles.ts';
+import {
+  rolesAs,
+  workloadByLabel,
+  type HairpinSource,
+  type Published,
+  type Roles,
+  type Workload,
+} from '../roles/roles.ts';
 import { uplinkAddress, worldAs, type Family, type World } from '../world/world.ts';
 
 export const PROPERTIES = {
@@ -141,6 +148,20 @@ export function propertyTable(
   const world = worldAs(givenWorld, family);
   const uplink = uplinkAddress(world);
   const { internet } = world;
+  const client = { source: internet.outsideClient };
+  // the outside client through a published port (an HTTP GET, or a UDP exchange): the server sees its own address
+  const fromOutside = (kind: 'http' | 'udp', published: Published) => {
+    const server = workloadByLabel(roles, published.workload);
+    const check = {
+      probe: (kind === 'udp' ? udp : http)(internet.namespace, uplink, published.port, client),
+      expect: 'reachable' as const,
+      seenAs: internet.outsideClient,
+      because:
+        `the published ${kind === 'udp' ? 'UDP ' : ''}port forwards to ${server.label}:${published.targetPort} ` +
+        `and DNAT keeps the client's address`,
+    };
+    return { server, check };
+  };
   switch (property) {
     case '1-bridge':
       return table(
@@ -197,18 +218,10 @@ export function propertyTable(
     case '4-inbound': {
       const { published } = roles;
       if (!published) return { ...table([]), skip: PUBLISHES_NONE };
-      const server = workloadByLabel(roles, published.workload);
-      const client = { source: internet.outsideClient };
+      const { server, check } = fromOutside('http', published);
       return table(
         [
-          {
-            probe: http(internet.namespace, uplink, published.port, client),
-            expect: 'reachable',
-            seenAs: internet.outsideClient,
-            because:
-              `the published port forwards to ${server.label}:${published.targetPort} ` +
-              `and DNAT keeps the client's address`,
-          },
+          check,
           {
             probe: http(internet.namespace, server.address, published.targetPort, client),
             expect: 'network-unreachable',
@@ -259,18 +272,10 @@ export function propertyTable(
       const { publishedUdp } = roles;
       if (!publishedUdp)
         return { ...table([]), skip: 'the implementation publishes no UDP port (roles have no "publishedUdp")' };
-      const server = workloadByLabel(roles, publishedUdp.workload);
-      const client = { source: internet.outsideClient };
+      const { server, check } = fromOutside('udp', publishedUdp);
       return table(
         [
-          {
-            probe: udp(internet.namespace, uplink, publishedUdp.port, client),
-            expect: 'reachable',
-            seenAs: internet.outsideClient,
-            because:
-              `the published UDP port forwards to ${server.label}:${publishedUdp.targetPort} ` +
-              `and DNAT keeps the client's address`,
-          },
+          check,
           {
             probe: udp(internet.namespace, uplink, UNPUBLISHED_PORT, client),
             expect: 'refused',

@@ -8,7 +8,15 @@
 //   [Podman host] podman0 10.88.0.1, netavark's rules; eth0 172.31.8.154 --- [internet]
 import { recipeOf } from '../../hosts/host-image.ts';
 import type { HostNeeds, Implementation, ImplementationKind } from '../implementation.ts';
-import { removeWorkloads, startWorkloads, WRITABLE_CGROUPS } from '../container-engine.ts';
+import {
+  removeWorkloads,
+  rolesWhenRunning,
+  startWorkloads,
+  WRITABLE_CGROUPS,
+  type EngineClaims,
+} from '../container-engine.ts';
+import { iptablesIn, iptablesOf, type Firewall } from '../../net/firewall.ts';
+import type { World } from '../../world/world.ts';
 import { PODMAN_KEPT } from './kept.ts';
 import { PODMAN_FOREIGN, PODMAN_HAIRPIN, podmanChecks } from './paths.ts';
 import { podmanRulesets } from './rulesets.ts';
@@ -42,6 +50,12 @@ export function podmanImplementation(version: string): Implementation {
   const it = PODMAN_VERSIONS[version]!;
   // the driver this cell's netavark writes with: its golden rules are that driver's (podman-5.4.nftables.nft)
   let driver: string | undefined;
+  let cellFirewall: Firewall | undefined;
+  const claims = (world: World): EngineClaims => ({
+    ipv6: world.families.includes('ipv6'),
+    hairpin: PODMAN_HAIRPIN,
+    foreignFirewall: PODMAN_FOREIGN,
+  });
   return {
     id,
     async unavailable(host, firewall) {
@@ -52,15 +66,27 @@ export function podmanImplementation(version: string): Implementation {
     async setUp({ host, world, firewall }) {
       await host.exec(['bash', '-s'], { stdin: WRITABLE_CGROUPS });
       driver = it.drivers[firewall];
+      cellFirewall = firewall;
       await host.exec(['mkdir', '-p', '/etc/containers']);
       const conf = containersConf(it.choosesDriver ? driver : undefined);
       await host.exec(['tee', '/etc/containers/containers.conf'], { stdin: conf });
       await host.exec(['tee', '/etc/containers/storage.conf'], { stdin: STORAGE_CONF });
-      return startWorkloads(host, 'podman', {
-        ipv6: world.families.includes('ipv6'),
-        hairpin: PODMAN_HAIRPIN,
-        foreignFirewall: PODMAN_FOREIGN,
-      });
+      return startWorkloads(host, 'podman', claims(world));
+    },
+    // Podman has no daemon: what stands for its restart is a firewall reload that flushes netavark's rules
+    // (firewall-cmd --reload does), after which its users run `podman network reload` (its man page says so)
+    restart: {
+      how: "netavark's rules flushed, as a firewall reload flushes them, then podman network reload --all",
+      async run(host, world) {
+        if (driver === 'nftables') await host.exec(['nft', 'delete', 'table', 'inet', 'netavark']);
+        else
+          for (const family of world.families)
+            for (const table of ['nat', 'filter'])
+              for (const flag of ['-F', '-X'])
+                await host.exec([iptablesIn(iptablesOf(cellFirewall!), family), '-t', table, flag]);
+        await host.exec(['podman', 'network', 'reload', '--all']);
+        return rolesWhenRunning(host, 'podman', claims(world));
+      },
     },
     rulesets: (host) => podmanRulesets(host, driver!),
     ownChecks: (roles, world) => podmanChecks(version, roles, world),
@@ -76,7 +102,7 @@ export const podmanKind: ImplementationKind = {
   read: (id) => {
     const version = podmanVersionOf(id);
     return version
-      ? { argument: version, host: podmanHost(version), golden: true, lifecycle: ['remove'] as const }
+      ? { argument: version, host: podmanHost(version), golden: true, lifecycle: ['restart', 'remove'] as const }
       : undefined;
   },
   make: (ref) => podmanImplementation(ref.argument),
