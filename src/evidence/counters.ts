@@ -48,7 +48,8 @@ export function countedLines(saved: string): Counted[] {
   return lines;
 }
 
-async function countedTable(host: Host, iptables: AnyIptables, table: string): Promise<Counted[]> {
+/** The counted rules and policies of one table of one iptables. */
+export async function countedTable(host: Host, iptables: AnyIptables, table: string): Promise<Counted[]> {
   return countedLines((await host.exec([`${iptables}-save`, '-c', '-t', table])).stdout);
 }
 

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Host } from '../hosts/host.ts';
 import { waitUntil } from '../wait.ts';
 import type { ForeignFirewallClaim, Hairpin, Roles } from '../roles/roles.ts';
+import type { World } from '../world/world.ts';
 
 /** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
 export const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../../scripts/writable-cgroups'), 'utf8');
@@ -34,9 +35,8 @@ const IMPORT_WORKLOAD = `set -e
 files="usr/bin/sleep $(ldd /usr/bin/sleep | grep -o '/[^ ]*' | sed 's|^/||' | sort -u | tr '\\n' ' ')"
 tar -C / -ch $files | "$0" import --change 'CMD ["/usr/bin/sleep", "infinity"]' - "$1" >/dev/null`;
 
-/** What an engine claims beyond what `inspect` says: IPv6 asked for, and properties 7 and 10 as data. */
+/** What an engine claims beyond what `inspect` says: properties 7 and 10, as data. */
 export interface EngineClaims {
-  ipv6: boolean;
   hairpin: Hairpin;
   foreignFirewall: ForeignFirewallClaim;
 }
@@ -45,20 +45,30 @@ export interface EngineClaims {
 const WORKLOADS = ['web', 'peer'] as const;
 
 /** The workload image imported, `web` and `peer` run, and their roles read back from the engine's `inspect`. */
-export async function startWorkloads(host: Host, engine: 'docker' | 'podman', claims: EngineClaims): Promise<Roles> {
+export async function startWorkloads(
+  host: Host,
+  engine: 'docker' | 'podman',
+  world: World,
+  claims: EngineClaims,
+): Promise<Roles> {
   await importWorkload(host, engine);
   await runWorkloads(host, engine);
-  return rolesFromInspect(host, engine, claims);
+  return rolesFromInspect(host, engine, world, claims);
 }
 
 /** Once both workloads run again (after their engine's restart), their roles as `inspect` now gives them. */
-export async function rolesWhenRunning(host: Host, engine: 'docker' | 'podman', claims: EngineClaims): Promise<Roles> {
+export async function rolesWhenRunning(
+  host: Host,
+  engine: 'docker' | 'podman',
+  world: World,
+  claims: EngineClaims,
+): Promise<Roles> {
   await waitUntil(
     () => host.exec([engine, 'inspect', '--format', '{{.State.Running}}', ...WORKLOADS], { expectExit: 'any' }),
     ({ stdout }) => stdout.trim().split('\n').join(' ') === WORKLOADS.map(() => 'true').join(' '),
     { what: `${WORKLOADS.join(' and ')} running again`, deadlineMs: 60_000, intervalMs: 100 },
   );
-  return rolesFromInspect(host, engine, claims);
+  return rolesFromInspect(host, engine, world, claims);
 }
 
 /** The workload image, in the engine's own store. */
@@ -95,14 +105,16 @@ interface Inspected {
 }
 
 /**
- * The roles as the engine's `inspect` gives them; with ipv6, each container's IPv6 address and the bridge's too;
- * and the engine's hairpin claim (data of its own: inspect does not say).
+ * The roles as the engine's `inspect` gives them; in a world with IPv6, each container's IPv6 address and the
+ * bridge's too; and the engine's claims (data of its own: inspect does not say).
  */
 async function rolesFromInspect(
   host: Host,
   engine: 'docker' | 'podman',
-  { ipv6, hairpin, foreignFirewall }: EngineClaims,
+  world: World,
+  { hairpin, foreignFirewall }: EngineClaims,
 ): Promise<Roles> {
+  const ipv6 = world.families.includes('ipv6');
   const inspected = JSON.parse((await host.exec([engine, 'inspect', ...WORKLOADS])).stdout) as Inspected[];
   // none given (an empty string, or no field): the IPv6 rows then skip, saying the workload has no IPv6 address
   const given = (address: string | undefined) => (ipv6 && address ? { address6: address } : {});

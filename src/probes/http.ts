@@ -2,7 +2,6 @@
 // body, gives the status and timings; its verbose trace gives the connect error (curl's own message does not say
 // "refused"); a body from the harness's responder says which source address the server saw.
 import type { CommandResult } from '../hosts/command.ts';
-import { paced } from '../pace.ts';
 import { errnoInText, outcomeOfErrno } from './classify.ts';
 import { withPort, type Outcome, type ProbeSpec } from './outcome.ts';
 
@@ -13,7 +12,7 @@ import { withPort, type Outcome, type ProbeSpec } from './outcome.ts';
  */
 export const ANSWER_GUARD_MS = 10_000;
 
-export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
+export function httpArgv(spec: ProbeSpec, timeoutMs: number, answerMs: number): string[] {
   if (!spec.port) throw new Error(`http probe to ${spec.to} needs a port`);
   return [
     'curl',
@@ -25,7 +24,7 @@ export function httpArgv(spec: ProbeSpec, timeoutMs: number): string[] {
     '--connect-timeout',
     String(timeoutMs / 1000),
     '--max-time',
-    String((timeoutMs + paced(ANSWER_GUARD_MS)) / 1000),
+    String((timeoutMs + answerMs) / 1000),
     '--write-out',
     '\n%{json}',
     ...(spec.source ? ['--interface', spec.source] : []),

@@ -9,30 +9,46 @@ import type { CommandResult } from '../hosts/command.ts';
 
 const DEFAULT_TIMEOUT_MS = 2_000;
 
-const PROBES: Record<
-  ProbeKind,
-  { argv: (spec: ProbeSpec, timeoutMs: number) => string[]; classify: (result: CommandResult) => Outcome }
-> = {
-  ping: { argv: pingArgv, classify: classifyPing },
-  tcp: { argv: transportArgv('tcp'), classify: classifyTransport('tcp') },
-  http: { argv: httpArgv, classify: classifyHttp },
-  udp: { argv: transportArgv('udp'), classify: classifyTransport('udp') },
+interface ProbeCommand {
+  /** answerMs: how long after its deadline the probe still waits for a server's answer (see answerMs) */
+  argv: (spec: ProbeSpec, timeoutMs: number, answerMs: number) => string[];
+  classify: (result: CommandResult) => Outcome;
+  /**
+   * A server (a process) answers as late as the machine lets it: once the path is proven in time, by the
+   * handshake (HTTP) or the server's receipt (UDP), it gets this long after the deadline to answer.
+   */
+  answerMs: (timeoutMs: number) => number;
+}
+
+const NO_ANSWER = () => 0;
+const PROBES: Record<ProbeKind, ProbeCommand> = {
+  ping: { argv: pingArgv, classify: classifyPing, answerMs: NO_ANSWER },
+  tcp: { argv: transportArgv('tcp'), classify: classifyTransport('tcp'), answerMs: NO_ANSWER },
+  http: { argv: httpArgv, classify: classifyHttp, answerMs: () => paced(ANSWER_GUARD_MS) },
+  // the verdicts come from the batch prober, which serves its own UDP and knows when it received: a lone UDP
+  // probe reproduces one, or re-runs it to diagnose, and waits one more deadline for a responder's answer
+  udp: { argv: transportArgv('udp'), classify: classifyTransport('udp'), answerMs: (timeoutMs) => timeoutMs },
 };
+
+/** A probe's deadline, and how long after it the probe waits for an answer. */
+function waitsOf(spec: ProbeSpec): { timeoutMs: number; answerMs: number } {
+  const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  return { timeoutMs, answerMs: PROBES[spec.kind].answerMs(timeoutMs) };
+}
 
 /** The command that runs one probe (also how a batched probe is reproduced on its own). */
 export function probeArgv(spec: ProbeSpec): string[] {
-  return PROBES[spec.kind].argv(spec, spec.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const { timeoutMs, answerMs } = waitsOf(spec);
+  return PROBES[spec.kind].argv(spec, timeoutMs, answerMs);
 }
 
 export async function probe(host: Host, spec: ProbeSpec): Promise<ProbeResult> {
-  const timeoutMs = spec.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const { timeoutMs, answerMs } = waitsOf(spec);
   const { classify } = PROBES[spec.kind];
   const command = probeArgv(spec);
-  // a server's answer may come as late as its guard after the deadline: curl's (http.ts), udp-exchange.py's
-  const answered = spec.kind === 'http' ? paced(ANSWER_GUARD_MS) : spec.kind === 'udp' ? timeoutMs : 0;
   const result = await host.exec(command, {
     ns: spec.from,
-    timeoutMs: timeoutMs + answered + 5_000,
+    timeoutMs: timeoutMs + answerMs + 5_000,
     expectExit: 'any',
   });
   return {

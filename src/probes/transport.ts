@@ -10,12 +10,10 @@ const PROGRAM: Record<Protocol, PythonProgram> = { tcp: 'tcp-connect', udp: 'udp
 
 export const transportArgv =
   (protocol: Protocol) =>
-  (spec: ProbeSpec, timeoutMs: number): string[] => {
+  (spec: ProbeSpec, timeoutMs: number, answerMs: number): string[] => {
     if (!spec.port) throw new Error(`${protocol} probe to ${spec.to} needs a port`);
-    // UDP's server (another process) answers as late as the machine lets it: the path is judged by when it
-    // received (udp-exchange.py), and its answer may come a deadline later. Verdicts come from the batch prober,
-    // which serves its own UDP and knows when that received: this probe reproduces one, and re-runs it to diagnose
-    const guard = protocol === 'udp' ? [String(timeoutMs / 1000)] : [];
+    // UDP's path is judged by when the server received (udp-exchange.py); its answer may come answerMs later
+    const guard = protocol === 'udp' ? [String(answerMs / 1000)] : [];
     const args = [
       spec.to,
       String(spec.port),

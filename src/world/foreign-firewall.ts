@@ -4,9 +4,9 @@
 // every family of the world after the implementation is set up, judged, and taken out again as it was; what it
 // dropped meanwhile is counted.
 import type { Host } from '../hosts/host.ts';
-import { countedLines } from '../evidence/counters.ts';
+import { countedTable } from '../evidence/counters.ts';
 import { nftCountedRules } from '../evidence/nft-counters.ts';
-import { iptablesIn, iptablesOf, type Firewall } from '../net/firewall.ts';
+import { iptablesIn, iptablesOf, type Firewall, type Ip6tablesCommand, type IptablesCommand } from '../net/firewall.ts';
 import type { Family } from './world.ts';
 
 export const FOREIGN_FIREWALLS = ['forward-drop-rule', 'forward-drop-policy', 'nft-forward-drop'] as const;
@@ -81,20 +81,24 @@ export async function withForeignFirewall<T>(
   }
 }
 
-/** FORWARD's policy as it is: `-P FORWARD ACCEPT` is the first line of `iptables -S FORWARD`. */
-async function forwardPolicy(host: Host, iptables: string): Promise<string> {
-  const { stdout } = await host.exec([iptables, '-S', 'FORWARD']);
-  const policy = /^-P FORWARD (\w+)$/m.exec(stdout)?.[1];
-  if (!policy) throw new Error(`${iptables} -S FORWARD gave no policy: ${stdout.split('\n')[0]}`);
-  return policy;
+/** FORWARD's policy as it is (ACCEPT, DROP), from the table's counted lines, where a policy is position 0. */
+async function forwardPolicy(host: Host, iptables: IptablesCommand | Ip6tablesCommand): Promise<string> {
+  const policy = (await countedTable(host, iptables, 'filter')).find(
+    (line) => line.chain === 'FORWARD' && line.position === 0,
+  );
+  if (!policy) throw new Error(`${iptables}-save -c -t filter gave no policy for FORWARD`);
+  return policy.text;
 }
 
 /** Packets counted so far, in every family: by FORWARD's last plain DROP rule, or by its policy. */
-async function forwardCounts(host: Host, iptables: readonly string[], foreign: ForeignFirewall): Promise<number> {
+async function forwardCounts(
+  host: Host,
+  iptables: ReadonlyArray<IptablesCommand | Ip6tablesCommand>,
+  foreign: ForeignFirewall,
+): Promise<number> {
   let packets = 0;
   for (const command of iptables) {
-    const saved = await host.exec([`${command}-save`, '-c', '-t', 'filter']);
-    const forward = countedLines(saved.stdout).filter((line) => line.chain === 'FORWARD');
+    const forward = (await countedTable(host, command, 'filter')).filter((line) => line.chain === 'FORWARD');
     const counted =
       foreign === 'forward-drop-policy'
         ? forward.find((line) => line.position === 0)

@@ -53,11 +53,7 @@ export function dockerImplementation(version: DockerVersion): Implementation {
   const id = `${DOCKER_PREFIX}${version}`;
   let engine: BackgroundProcess | undefined;
   const flags = (world: World) => (world.families.includes('ipv6') ? DOCKER_IPV6[version].flags : []);
-  const claims = (world: World): EngineClaims => ({
-    ipv6: world.families.includes('ipv6'),
-    hairpin: DOCKER_HAIRPIN,
-    foreignFirewall: DOCKER_FOREIGN,
-  });
+  const claims: EngineClaims = { hairpin: DOCKER_HAIRPIN, foreignFirewall: DOCKER_FOREIGN };
   return {
     id,
     async unavailable(host, firewall) {
@@ -69,7 +65,7 @@ export function dockerImplementation(version: DockerVersion): Implementation {
     },
     async setUp({ host, world }) {
       engine = await startDockerd(host, id, flags(world));
-      const roles = await startWorkloads(host, 'docker', claims(world));
+      const roles = await startWorkloads(host, 'docker', world, claims);
       if (world.families.includes('ipv6')) await ipv6Settled(host, id, roles);
       return roles;
     },
@@ -78,7 +74,7 @@ export function dockerImplementation(version: DockerVersion): Implementation {
       async run(host, world) {
         await engine!.stop();
         engine = await startDockerd(host, id, flags(world));
-        const roles = await rolesWhenRunning(host, 'docker', claims(world));
+        const roles = await rolesWhenRunning(host, 'docker', world, claims);
         if (world.families.includes('ipv6')) await ipv6Settled(host, id, roles);
         return roles;
       },

@@ -93,7 +93,6 @@ export function podmanChecks(version: PodmanVersion, roles: Roles, world: World)
   return engineChecks(PODMAN_PATHS, { engine: 'Podman', version, iptables: 'iptables-nft' }, roles, world);
 }
 
-/** Property 7, the same in every version judged (either driver). */
 /** Property 10 in every version judged, on netavark's iptables driver (measured: 4-inbound fails, 1 to 3 hold). */
 export const PODMAN_FOREIGN: ForeignFirewallClaim = {
   keeps: [],
@@ -103,6 +102,7 @@ export const PODMAN_FOREIGN: ForeignFirewallClaim = {
     "Another program's nft chain on the forward hook drops beside its iptables rules",
 };
 
+/** Property 7, the same in every version judged (either driver). */
 export const PODMAN_HAIRPIN: Hairpin = {
   self: 'unreachable',
   peer: 'gateway',

@@ -16,7 +16,6 @@ import {
   type EngineClaims,
 } from '../container-engine.ts';
 import { iptablesIn, iptablesOf, type Firewall } from '../../net/firewall.ts';
-import type { World } from '../../world/world.ts';
 import { PODMAN_KEPT } from './kept.ts';
 import { PODMAN_FOREIGN, PODMAN_HAIRPIN, podmanChecks } from './paths.ts';
 import { podmanRulesets } from './rulesets.ts';
@@ -51,11 +50,7 @@ export function podmanImplementation(version: string): Implementation {
   // the driver this cell's netavark writes with: its golden rules are that driver's (podman-5.4.nftables.nft)
   let driver: string | undefined;
   let cellFirewall: Firewall | undefined;
-  const claims = (world: World): EngineClaims => ({
-    ipv6: world.families.includes('ipv6'),
-    hairpin: PODMAN_HAIRPIN,
-    foreignFirewall: PODMAN_FOREIGN,
-  });
+  const claims: EngineClaims = { hairpin: PODMAN_HAIRPIN, foreignFirewall: PODMAN_FOREIGN };
   return {
     id,
     async unavailable(host, firewall) {
@@ -71,7 +66,7 @@ export function podmanImplementation(version: string): Implementation {
       const conf = containersConf(it.choosesDriver ? driver : undefined);
       await host.exec(['tee', '/etc/containers/containers.conf'], { stdin: conf });
       await host.exec(['tee', '/etc/containers/storage.conf'], { stdin: STORAGE_CONF });
-      return startWorkloads(host, 'podman', claims(world));
+      return startWorkloads(host, 'podman', world, claims);
     },
     // Podman has no daemon: what stands for its restart is a firewall reload that flushes netavark's rules
     // (firewall-cmd --reload does), after which its users run `podman network reload` (its man page says so)
@@ -85,7 +80,7 @@ export function podmanImplementation(version: string): Implementation {
               for (const flag of ['-F', '-X'])
                 await host.exec([iptablesIn(iptablesOf(cellFirewall!), family), '-t', table, flag]);
         await host.exec(['podman', 'network', 'reload', '--all']);
-        return rolesWhenRunning(host, 'podman', claims(world));
+        return rolesWhenRunning(host, 'podman', world, claims);
       },
     },
     rulesets: (host) => podmanRulesets(host, driver!),
