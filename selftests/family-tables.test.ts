@@ -21,7 +21,27 @@ const dualStack: Roles = {
   published: { port: 8080, workload: 'b', targetPort: 5000 },
   publishedUdp: { port: 8080, workload: 'b', targetPort: 5000 },
   hairpin: { self: 'gateway', peer: 'client', why: 'as a test claims' },
+  isolation: {
+    network: besideNetwork('apart', 18),
+    iccOff: besideNetwork('no-icc', 19),
+    why: 'as a test claims',
+  },
+  internal: { ...besideNetwork('internal', 20), egress: 'dropped', why: 'as a test claims' },
 };
+/** A network beside the first, 10.0.N.0/24 and fd00:N::/64, with two workloads. */
+function besideNetwork(name: string, third: number) {
+  const workload = (last: number) => ({
+    label: `${name}-${last}`,
+    netns: `nc-${name}-${last}`,
+    address: `10.0.${third}.${last}`,
+    address6: `fd00:${third}::${last}`,
+  });
+  return {
+    workloads: [workload(2), workload(3)],
+    gateway: `10.0.${third}.1`,
+    gateway6: `fd00:${third}::1`,
+  };
+}
 const checksOf = (roles: Roles, family: 'ipv4' | 'ipv6') =>
   PROPERTY_IDS.flatMap((property) => propertyTable(property, roles, world, family).checks).map((check) => ({
     family: check.family,
@@ -39,6 +59,10 @@ describe('property tables per family', () => {
       ['172.31.8.154', '2001:db8:31::8:154'],
       ['8.8.8.8', '2001:4860:4860::8888'],
       ['198.51.100.7', '2001:db8:100::7'],
+      ['172.31.0.9', '2001:db8:31::9'],
+      ...[18, 19, 20].flatMap((third): Array<[string, string]> =>
+        [1, 2, 3].map((last) => [`10.0.${third}.${last}`, `fd00:${third}::${last}`]),
+      ),
     ];
     // an address with a port is bracketed in IPv6, as in a URL
     const twin = (text: string) =>

@@ -5,7 +5,7 @@
 import type { Host } from '../hosts/host.ts';
 import type { Firewall } from '../net/firewall.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
-import { rolesAs, type Roles } from '../roles/roles.ts';
+import { besideNetworksOf, rolesAs, type Roles } from '../roles/roles.ts';
 import { familyOf, uplinkAddress, worldAs, type World } from '../world/world.ts';
 import { dnatTargetCauses, snatTargetCauses } from './nat-targets.ts';
 import { cellState, linkWithAddress, type CellState } from './cell-state.ts';
@@ -38,7 +38,7 @@ export async function diagnose(
 ): Promise<Diagnosis> {
   // the probe speaks one family: the roles and the world in it, their addresses where the IPv4 ones stand
   const family = familyOf(spec.to);
-  const roles = rolesAs(givenRoles, family);
+  const roles = aroundProbe(rolesAs(givenRoles, family), spec);
   const world = worldAs(context.world, family);
   const { firewall } = context;
   // the bridge: the host's link that holds the gateway address
@@ -59,6 +59,21 @@ export async function diagnose(
       : again.nat;
   const targets = await natTargetCauses(need, again, spec, roles, world, state);
   return { causes: [...causes, ...again.drops, ...nat, ...targets], ...(seen ? { seen } : {}) };
+}
+
+/**
+ * The roles as a probe between networks beside the first sees them (properties 5 and 6): the workloads of its
+ * source's network and its target's, and its source's bridge as the gateway, so that its path and its causes are
+ * those of the bridges it crosses. A probe of the first network sees the roles as they are.
+ */
+function aroundProbe(roles: Roles, spec: ProbeSpec): Roles {
+  const networks = [roles, ...besideNetworksOf(roles)];
+  const source = networks.find((network) => network.workloads.some((w) => w.netns === spec.from));
+  const target = networks.find((network) => network.workloads.some((w) => w.address === spec.to));
+  const first = source ?? target;
+  if (!first || first === roles) return roles;
+  const workloads = [...first.workloads, ...(target && target !== first ? target.workloads : [])];
+  return { ...roles, workloads, gateway: first.gateway };
 }
 
 /** A NAT rule that matched but sends the probe where it cannot succeed (see nat-targets.ts). */

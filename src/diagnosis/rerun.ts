@@ -3,82 +3,16 @@
 // them), captures at each point of its path (where its packets were last seen), and an nft trace when nft
 // tables beside the cell's iptables rules have chains on a hook (which of their chains dropped them).
 import { capture, pointKey, type Packet } from '../evidence/capture.ts';
-import { mayMatchDestination, mayMatchProtocol } from './rule-may-match.ts';
-import { countedLines, type Counted, type NatTarget, type RuleMeaning } from '../evidence/counters.ts';
+import { mayMatchDestination, mayMatchProtocol, PROTOCOL_OF } from './rule-may-match.ts';
+import type { NatTarget } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
-import { nftCountedRules } from '../evidence/nft-counters.ts';
-import { iptablesIn, iptablesOf, type Firewall, type Ip6tablesCommand, type IptablesCommand } from '../net/firewall.ts';
-import { familyOf, type Family } from '../world/world.ts';
+import type { Firewall } from '../net/firewall.ts';
+import { familyOf } from '../world/world.ts';
 import type { ProbeResult, ProbeSpec } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
 import { withForeignTrace } from './foreign-tables.ts';
 import type { PathPoint } from './path.ts';
-
-/** A counted rule or policy and what it does. */
-type Rule = Counted & RuleMeaning;
-
-/** How a firewall backend's rules are read, with their counters and what each does. */
-interface RuleDialect {
-  read(host: Host): Promise<Rule[]>;
-  /** what to say when the ruleset has no rule of the NAT a probe needs (for its protocol: " for udp") */
-  noNat(need: 'source' | 'destination', forProtocol: string): string;
-}
-
-// iptables: Docker and others jump from the built-in chain to chains of their own, so a NAT rule of that kind in
-// any chain of the nat table counts.
-const IPTABLES_NAT = { MASQUERADE: 'source', SNAT: 'source', DNAT: 'destination' } as const;
-// IPv4 10.88.0.2:5000; IPv6 [fd00:88::2]:5000, or fd00:88::2 without a port
-const TO = /--to-(?:destination|source) (?:\[([\da-f:]+)\]|([\d.]+|[\da-f:]+))(?:-[\d.]+)?(?::(\d+))?/;
-
-/** What an iptables-save line does, from its words: "-j DROP", "-j DNAT --to-destination 10.88.0.2:5000" … */
-function iptablesMeaning(line: Counted): RuleMeaning {
-  const drops = line.position === 0 ? line.text === 'DROP' : /-j (DROP|REJECT)\b/.test(line.text);
-  const jump = /-j (MASQUERADE|SNAT|DNAT)\b/.exec(line.text)?.[1] as keyof typeof IPTABLES_NAT | undefined;
-  if (line.table !== 'nat' || !jump) return { drops };
-  const to = TO.exec(line.text);
-  const target = to && { address: (to[1] ?? to[2])!, ...(to[3] ? { port: Number(to[3]) } : {}) };
-  return { drops, nat: { kind: IPTABLES_NAT[jump], ...(target ? { target } : {}) } };
-}
-
-/** iptables' rules, or for an IPv6 probe ip6tables' (their tables named so: "ip6tables filter FORWARD") */
-const iptablesDialect = (iptables: IptablesCommand | Ip6tablesCommand): RuleDialect => {
-  const tool = iptables.startsWith('ip6') ? 'ip6tables ' : '';
-  const nat = `${tool}nat`;
-  return {
-    read: async (host) => {
-      const saved = await host.exec([`${iptables}-save`, '-c'], { expectExit: 'any' });
-      return countedLines(saved.stdout).map((line) => ({
-        ...line,
-        ...iptablesMeaning(line),
-        table: `${tool}${line.table}`,
-      }));
-    },
-    noNat: (need, forProtocol) =>
-      need === 'source'
-        ? `no MASQUERADE or SNAT rule${forProtocol} in ${nat} POSTROUTING`
-        : `no DNAT rule${forProtocol} in ${nat} PREROUTING`,
-  };
-};
-
-/** The nft tables that can translate a probe of a family: its own family's, and inet's (both). */
-const NFT_FAMILIES: Record<Family, string[]> = { ipv4: ['ip', 'inet'], ipv6: ['ip6', 'inet'] };
-
-// a native nft ruleset: any table of the probe's family may translate; only rules with a counter say what they
-// matched
-const nftDialect = (family: Family): RuleDialect => ({
-  read: async (host) =>
-    (await nftCountedRules(host)).filter(
-      (rule) => !rule.nat || NFT_FAMILIES[family].includes(rule.table.split(' ')[0]!),
-    ),
-  noNat: (need, forProtocol) =>
-    `no counted ${need === 'source' ? 'masquerade or snat' : 'dnat'} rule${forProtocol} in the nft ruleset` +
-    (family === 'ipv6' ? ' for IPv6' : ''),
-});
-
-const dialectOf = (firewall: Firewall, family: Family): RuleDialect => {
-  if (firewall === 'nft') return nftDialect(family);
-  return iptablesDialect(iptablesIn(iptablesOf(firewall), family));
-};
+import { countedDrops, dialectOf, movedBetween, type Moved, type RuleDialect } from './rule-dialect.ts';
 
 const RERUN_DEADLINE_MS = 1_000;
 
@@ -100,12 +34,6 @@ export interface Translation {
   target: NatTarget;
   packets: number;
 }
-
-/** A probe's protocol as rules name it (`-p udp`, `udp dport`); icmp stands for ICMPv6 too. */
-const PROTOCOL_OF: Record<ProbeSpec['kind'], string> = { ping: 'icmp', tcp: 'tcp', http: 'tcp', udp: 'udp' };
-
-/** A counted line and how many packets it took during the re-run. */
-type Moved = { line: Rule; delta: number };
 
 /** The NAT a probe needs on its way: source NAT out of the uplink, destination NAT in from it. */
 export type NatNeed = 'source' | 'destination' | undefined;
@@ -167,16 +95,8 @@ export async function rerun(
     result: { result, packets },
     drops: foreignDrops,
   } = await withForeignTrace(host, firewall, spec, captured);
-  const after = await dialect.read(host);
-  const moved = after.map((line, index) => ({ line, delta: line.packets - (before[index]?.packets ?? 0) }));
-  const counted = moved
-    .filter(({ line, delta }) => delta > 0 && line.drops)
-    .map(({ line, delta }) =>
-      line.position === 0
-        ? `dropped by ${line.table} ${line.chain}'s policy DROP (${delta} packet(s))`
-        : `dropped in ${line.table} ${line.chain} by rule ${line.position} "${line.text}" (${delta} packet(s))`,
-    );
-  const drops = [...counted, ...foreignDrops];
+  const moved = movedBetween(before, await dialect.read(host));
+  const drops = [...countedDrops(moved), ...foreignDrops];
   const seen = path.map((point) => ({ label: point.label, captured: packets[pointKey(point)] ?? [] }));
   const translated = translations(nat, moved);
   return { result, drops, nat: natFindings(dialect, nat, moved, drops.length > 0, spec), translated, seen };

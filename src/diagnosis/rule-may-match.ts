@@ -3,6 +3,7 @@
 // internet needed, and a TCP port's DNAT is not the one a UDP probe needed, so neither is named as the rule that
 // "never matched".
 import { contains, parseCidr } from '../net/ipv4.ts';
+import type { ProbeSpec } from '../probes/outcome.ts';
 import { contains6, parseCidr6 } from '../net/ipv6.ts';
 
 /** iptables' `-d CIDR` (not negated) or nft's `ip daddr X` / `ip6 daddr X` (not `!=`) */
@@ -32,3 +33,10 @@ export function mayMatchProtocol(ruleText: string, protocol: string): boolean {
   const text = named?.[1] ?? named?.[2] ?? named?.[3];
   return !text || text === protocol || (protocol === 'icmp' && ICMP.includes(text));
 }
+
+/** A probe's protocol as rules name it (`-p udp`, `udp dport`); icmp stands for ICMPv6 too. */
+export const PROTOCOL_OF: Record<ProbeSpec['kind'], string> = { ping: 'icmp', tcp: 'tcp', http: 'tcp', udp: 'udp' };
+
+/** Whether a rule could match a probe's packets, by the destination and the protocol it names. */
+export const mayMatchProbe = (ruleText: string, spec: ProbeSpec): boolean =>
+  mayMatchDestination(ruleText, spec.to) && mayMatchProtocol(ruleText, PROTOCOL_OF[spec.kind]);

@@ -8,6 +8,16 @@ import type { Host } from '../hosts/host.ts';
 import { waitUntil } from '../wait.ts';
 import type { ForeignFirewallClaim, Hairpin, Roles } from '../roles/roles.ts';
 import type { World } from '../world/world.ts';
+import {
+  besideNetworks,
+  besideRoles,
+  besideWorkloads,
+  createBesideNetworks,
+  removeBesideNetworks,
+  type BesideClaims,
+  type Engine,
+  type InspectedNetworks,
+} from './beside-networks.ts';
 
 /** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
 export const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../../scripts/writable-cgroups'), 'utf8');
@@ -35,87 +45,89 @@ const IMPORT_WORKLOAD = `set -e
 files="usr/bin/sleep $(ldd /usr/bin/sleep | grep -o '/[^ ]*' | sed 's|^/||' | sort -u | tr '\\n' ' ')"
 tar -C / -ch $files | "$0" import --change 'CMD ["/usr/bin/sleep", "infinity"]' - "$1" >/dev/null`;
 
-/** What an engine claims beyond what `inspect` says: properties 7 and 10, as data. */
-export interface EngineClaims {
+/** What an engine claims beyond what `inspect` says: properties 7 and 10, and 5 and 6 with their networks. */
+export interface EngineClaims extends BesideClaims {
   hairpin: Hairpin;
   foreignFirewall: ForeignFirewallClaim;
 }
 
-/** The engine's two workloads: the first published, the second its peer. */
+/** The engine's two workloads on its default network: the first published, the second its peer. */
 const WORKLOADS = ['web', 'peer'] as const;
 
+/** Every workload's name: the default network's, then those of the networks beside it. */
+const allWorkloads = (claims: BesideClaims): string[] => [
+  ...WORKLOADS,
+  ...besideNetworks(claims).flatMap(besideWorkloads),
+];
+
 /** The workload image imported, `web` and `peer` run, and their roles read back from the engine's `inspect`. */
-export async function startWorkloads(
-  host: Host,
-  engine: 'docker' | 'podman',
-  world: World,
-  claims: EngineClaims,
-): Promise<Roles> {
+export async function startWorkloads(host: Host, engine: Engine, world: World, claims: EngineClaims): Promise<Roles> {
   await importWorkload(host, engine);
-  await runWorkloads(host, engine);
+  await createBesideNetworks(host, engine, world, claims);
+  await runWorkloads(host, engine, claims);
   return rolesFromInspect(host, engine, world, claims);
 }
 
 /** Once both workloads run again (after their engine's restart), their roles as `inspect` now gives them. */
-export async function rolesWhenRunning(
-  host: Host,
-  engine: 'docker' | 'podman',
-  world: World,
-  claims: EngineClaims,
-): Promise<Roles> {
+export async function rolesWhenRunning(host: Host, engine: Engine, world: World, claims: EngineClaims): Promise<Roles> {
+  const names = allWorkloads(claims);
   await waitUntil(
-    () => host.exec([engine, 'inspect', '--format', '{{.State.Running}}', ...WORKLOADS], { expectExit: 'any' }),
-    ({ stdout }) => stdout.trim().split('\n').join(' ') === WORKLOADS.map(() => 'true').join(' '),
-    { what: `${WORKLOADS.join(' and ')} running again`, deadlineMs: 60_000, intervalMs: 100 },
+    () => host.exec([engine, 'inspect', '--format', '{{.State.Running}}', ...names], { expectExit: 'any' }),
+    ({ stdout }) => stdout.trim().split('\n').join(' ') === names.map(() => 'true').join(' '),
+    { what: `${names.join(', ')} running again`, deadlineMs: 60_000, intervalMs: 100 },
   );
   return rolesFromInspect(host, engine, world, claims);
 }
 
 /** The workload image, in the engine's own store. */
-async function importWorkload(host: Host, engine: 'docker' | 'podman'): Promise<void> {
+async function importWorkload(host: Host, engine: Engine): Promise<void> {
   await host.exec(['sh', '-c', IMPORT_WORKLOAD, engine, WORKLOAD_IMAGE]);
 }
 
 /**
- * `web`, published, and `peer`, both on the engine's default network. Docker's come back when their daemon
- * restarts (their restart policy), and stop at its shutdown without waiting out a stop timeout (sleep ignores
- * SIGTERM).
+ * `web`, published, and `peer`, both on the engine's default network, and two on each network beside it. Docker's
+ * come back when their daemon restarts (their restart policy), and stop at its shutdown without waiting out a
+ * stop timeout (sleep ignores SIGTERM).
  */
-async function runWorkloads(host: Host, engine: 'docker' | 'podman'): Promise<void> {
+async function runWorkloads(host: Host, engine: Engine, claims: BesideClaims): Promise<void> {
   const restarting = engine === 'docker' ? ['--restart', 'unless-stopped', '--stop-timeout', '0'] : [];
+  const run = (name: string, ...flags: string[]) =>
+    host.exec([engine, 'run', '--detach', '--name', name, ...restarting, ...flags, WORKLOAD_IMAGE]);
   const [web, peer] = WORKLOADS;
-  await host.exec([engine, 'run', '--detach', '--name', web, ...restarting, ...PUBLISH_FLAGS, WORKLOAD_IMAGE]);
-  await host.exec([engine, 'run', '--detach', '--name', peer, ...restarting, WORKLOAD_IMAGE]);
+  await run(web, ...PUBLISH_FLAGS);
+  await run(peer);
+  for (const network of besideNetworks(claims))
+    for (const name of besideWorkloads(network)) await run(name, '--network', network.name);
 }
 
 /**
  * Both containers removed as a user removes them, whatever they run, one after the other: one `rm` of both
  * tears down in parallel, and whether netavark then sees its network's last container is a race.
  */
-export async function removeWorkloads(host: Host, engine: 'docker' | 'podman'): Promise<void> {
+export async function removeWorkloads(host: Host, engine: Engine, claims: BesideClaims): Promise<void> {
   // docker rm --force kills at once; podman's waits out its stop timeout (10 s) unless told not to
   const now = engine === 'podman' ? ['--time', '0'] : [];
-  for (const name of WORKLOADS) await host.exec([engine, 'rm', '--force', ...now, name]);
+  for (const name of allWorkloads(claims)) await host.exec([engine, 'rm', '--force', ...now, name]);
+  await removeBesideNetworks(host, engine, claims);
 }
 
-interface Inspected {
-  Name: string;
-  State: { Pid: number };
-  NetworkSettings: { IPAddress: string; Gateway: string; GlobalIPv6Address?: string; IPv6Gateway?: string };
+interface Inspected extends InspectedNetworks {
+  NetworkSettings: InspectedNetworks['NetworkSettings'] & {
+    IPAddress: string;
+    Gateway: string;
+    GlobalIPv6Address?: string;
+    IPv6Gateway?: string;
+  };
 }
 
 /**
  * The roles as the engine's `inspect` gives them; in a world with IPv6, each container's IPv6 address and the
  * bridge's too; and the engine's claims (data of its own: inspect does not say).
  */
-async function rolesFromInspect(
-  host: Host,
-  engine: 'docker' | 'podman',
-  world: World,
-  { hairpin, foreignFirewall }: EngineClaims,
-): Promise<Roles> {
+async function rolesFromInspect(host: Host, engine: Engine, world: World, claims: EngineClaims): Promise<Roles> {
   const ipv6 = world.families.includes('ipv6');
-  const inspected = JSON.parse((await host.exec([engine, 'inspect', ...WORKLOADS])).stdout) as Inspected[];
+  const all = JSON.parse((await host.exec([engine, 'inspect', ...allWorkloads(claims)])).stdout) as Inspected[];
+  const inspected = all.slice(0, WORKLOADS.length);
   // none given (an empty string, or no field): the IPv6 rows then skip, saying the workload has no IPv6 address
   const given = (address: string | undefined) => (ipv6 && address ? { address6: address } : {});
   const gateway6 = inspected[0]!.NetworkSettings.IPv6Gateway;
@@ -129,7 +141,8 @@ async function rolesFromInspect(
     gateway: inspected[0]!.NetworkSettings.Gateway,
     ...(ipv6 && gateway6 ? { gateway6 } : {}),
     ...publishedBy(WORKLOADS[0]),
-    hairpin,
-    foreignFirewall,
+    hairpin: claims.hairpin,
+    foreignFirewall: claims.foreignFirewall,
+    ...besideRoles(all, claims, world),
   };
 }

@@ -7,12 +7,12 @@
 import { unsettledAddresses, type UnsettledAddress } from '../evidence/links.ts';
 import type { Host } from '../hosts/host.ts';
 import { progress } from '../progress.ts';
-import type { Roles } from '../roles/roles.ts';
+import { everyWorkload, type Roles } from '../roles/roles.ts';
 import { waitUntil } from '../wait.ts';
 import { ImplementationError } from './implementation.ts';
 
 export async function ipv6Settled(host: Host, id: string, roles: Roles): Promise<void> {
-  const namespaces = [undefined, ...roles.workloads.map((workload) => workload.netns)];
+  const namespaces = [undefined, ...everyWorkload(roles).map((workload) => workload.netns)];
   // "fd00::1 on docker0": what is still tentative
   const tentative = (now: UnsettledAddress[]) => now.flatMap((address) => (address.tentative ? address.where : []));
   let said = false;

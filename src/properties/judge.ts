@@ -14,7 +14,8 @@ import type { Family } from '../world/world.ts';
 import { cellState, type CellState } from '../diagnosis/cell-state.ts';
 import { diagnose, type DiagnosisContext } from '../diagnosis/diagnose.ts';
 import { explain } from './explain.ts';
-import { describeRule, rulePackets, type RuleRef } from '../evidence/counters.ts';
+import type { Firewall } from '../net/firewall.ts';
+import { describeDroppedBy, withDropEvidence, type DropMatch } from './drop-evidence.ts';
 import type { Check, PropertyTable, ResponderSpec } from './properties.ts';
 
 export interface Judgement {
@@ -58,13 +59,14 @@ export async function judgeTables(
   const respondersOf = (table: PropertyTable) => Promise.all(table.responders.map(responderFor));
   try {
     const counted = async (check: Check): Promise<Judgement> => {
-      const before = await rulePackets(host, check.droppedBy!);
-      const result = await probe(
+      const { result, match } = await withDropEvidence(
         host,
-        decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe,
+        check.droppedBy!,
+        cell.firewall as Firewall,
+        check.probe,
+        () => probe(host, decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe),
       );
-      const matched = ruleMatched(check.droppedBy!, before, await rulePackets(host, check.droppedBy!));
-      return { check, result, row: row(check, result, roles, cell, matched) };
+      return { check, result, row: row(check, result, roles, cell, match) };
     };
     const freeChecks = tables.map((table) => table.checks.filter((check) => !check.droppedBy));
     const served = [...new Map(tables.flatMap((table) => table.responders).map((spec) => [key(spec), spec])).values()];
@@ -143,41 +145,19 @@ async function diagnosed(
 }
 
 export function expectedText(check: Check): string {
-  const dropped = check.droppedBy ? `, dropped by ${describeRule(check.droppedBy)}` : '';
+  const dropped = check.droppedBy ? `, ${describeDroppedBy(check.droppedBy)}` : '';
   return `${check.expect}${check.seenAs ? `, seen as ${check.seenAs}` : ''}${dropped}`;
 }
 
-/** How a rule's counter moved during one probe: the evidence for a drop. */
-interface RuleMatch {
-  rule: RuleRef;
-  /** packets it matched during the probe; undefined: the rule does not exist */
-  packets: number | undefined;
-}
-
-function ruleMatched(rule: RuleRef, before: number | undefined, after: number | undefined): RuleMatch {
-  return { rule, packets: before === undefined || after === undefined ? undefined : after - before };
-}
-
-function row(check: Check, result: ProbeResult, roles: Roles, cell: Cell, matched?: RuleMatch): ResultRow {
+function row(check: Check, result: ProbeResult, roles: Roles, cell: Cell, matched?: DropMatch): ResultRow {
   const { outcome } = result;
   const seenAs = outcome.kind === 'reachable' ? outcome.seenAs : undefined;
-  const dropProven = matched === undefined || (matched.packets ?? 0) > 0;
+  const dropProven = matched === undefined || matched.proven;
   const pass = outcome.kind === check.expect && (check.seenAs === undefined || seenAs === check.seenAs) && dropProven;
-  const evidence = matched
-    ? `; ${
-        matched.packets === undefined
-          ? `no rule ${describeRule(matched.rule)}`
-          : `${describeRule(matched.rule)} matched ${matched.packets} packet(s)`
-      }`
-    : '';
+  const evidence = matched ? `; ${matched.evidence}` : '';
   const why =
     outcome.kind === check.expect && !dropProven
-      ? `${describeOutcome(outcome)} as expected, but not because of ${describeRule(matched!.rule)}: ` +
-        `${
-          matched!.packets === undefined
-            ? 'that rule does not exist'
-            : 'its counter did not move, so something else dropped it'
-        }`
+      ? `${describeOutcome(outcome)} as expected, but ${matched!.notProven}`
       : explain(check, outcome, roles);
   return {
     ...cell,

@@ -10,6 +10,7 @@ import {
   rolesAs,
   workloadByLabel,
   type HairpinSource,
+  type Network,
   type Published,
   type Roles,
   type Workload,
@@ -24,6 +25,12 @@ export const PROPERTIES = {
   '4-inbound':
     "the outside client reaches the published port, and the server sees the client's own address; " +
     "the workload's own address is not reachable from outside",
+  '5-isolation':
+    "a second network's workloads and the first's do not reach each other, and with inter-workload traffic off a " +
+    "network's workloads do not reach each other; each still reaches its gateway and the internet",
+  '6-internal':
+    'the workloads of a network marked internal reach each other, but not the internet, and a LAN neighbour that ' +
+    'routes to them does not reach them',
   '7-hairpin':
     "each workload reaches the published port through the host's uplink address, its own and its peer's, and the " +
     'server sees the source the implementation claims; a port not published is refused',
@@ -79,8 +86,11 @@ export interface Check {
   seenAs?: string;
   /** why this outcome is expected, in words, for the report */
   because: string;
-  /** a negative proven by evidence, not only by silence: the rule whose counter the probe must move */
-  droppedBy?: RuleRef;
+  /**
+   * a negative proven by evidence, not only by silence: the rule whose counter the probe must move, or any rule or
+   * policy of the cell's firewall (ANY_DROP: the implementation's own, whichever it is, named in the row)
+   */
+  droppedBy?: RuleRef | typeof ANY_DROP;
 }
 
 export interface PropertyTable {
@@ -91,6 +101,9 @@ export interface PropertyTable {
   /** set when the roles give this property nothing to judge: it is skipped with this reason */
   skip?: string;
 }
+
+/** A drop proven by whichever rule or policy of the cell's firewall counts the probe's packets. */
+export const ANY_DROP = 'a rule or policy of the cell' as const;
 
 /** The port of the responder that plays a web server on the public host (8.8.8.8). */
 export const PUBLIC_HOST_PORT = 80;
@@ -231,6 +244,67 @@ export function propertyTable(
         [{ ns: server.netns, port: published.targetPort }],
       );
     }
+    case '5-isolation': {
+      const { isolation } = roles;
+      if (!isolation)
+        return { ...table([]), skip: 'the implementation claims no isolation (roles have no "isolation")' };
+      const network = isolation.network && judgeable(isolation.network);
+      const iccOff = isolation.iccOff && judgeable(isolation.iccOff);
+      const apart = (those: Workload[], others: Workload[], why: string) =>
+        those.flatMap((w) => others.map((other) => dropped(ping(w.netns, other.address, from(w)), why)));
+      const checks = [
+        ...(network
+          ? [
+              ...onItsOwn(network, 'the second network', internet.publicHost, true),
+              ...apart(roles.workloads, network.workloads, `the networks are kept apart (${isolation.why})`),
+              ...apart(network.workloads, roles.workloads, `the networks are kept apart (${isolation.why})`),
+            ]
+          : []),
+        ...(iccOff
+          ? [
+              ...onItsOwn(iccOff, 'the network with inter-workload traffic off', internet.publicHost, false),
+              ...iccOff.workloads.flatMap((w) =>
+                apart([w], peersOf(w, iccOff.workloads), `inter-workload traffic is off there (${isolation.why})`),
+              ),
+            ]
+          : []),
+      ];
+      if (!checks.length) return { ...table([]), skip: NO_OTHER_NETWORK_IN_IPV6 };
+      return table(checks);
+    }
+    case '6-internal': {
+      const { internal } = roles;
+      if (!internal)
+        return { ...table([]), skip: 'the implementation claims no internal network (roles have no "internal")' };
+      const network = judgeable(internal);
+      if (!network) return { ...table([]), skip: NO_OTHER_NETWORK_IN_IPV6 };
+      const out = (w: Workload) => ping(w.netns, internet.publicHost, from(w));
+      const neighbour = { source: internet.neighbour, fromLabel: 'neighbour' };
+      return table(
+        network.workloads.flatMap((w) => [
+          ...peersOf(w, network.workloads).map((other) =>
+            internal.peersApart?.families.includes(family)
+              ? dropped(ping(w.netns, other.address, from(w)), `a known fault (${internal.peersApart.why})`)
+              : {
+                  probe: ping(w.netns, other.address, from(w)),
+                  expect: 'reachable' as const,
+                  because: `${w.label} and ${other.label} share the internal network's bridge`,
+                },
+          ),
+          internal.egress === 'no-route'
+            ? {
+                probe: out(w),
+                expect: 'network-unreachable' as const,
+                because: `an internal network gives ${w.label} no route out (${internal.why})`,
+              }
+            : dropped(out(w), `an internal network has no egress (${internal.why})`),
+          dropped(
+            ping(internet.namespace, w.address, neighbour),
+            `an internal network takes nothing in, even from a LAN neighbour that routes to it (${internal.why})`,
+          ),
+        ]),
+      );
+    }
     case '7-hairpin': {
       const { published, hairpin } = roles;
       if (!published) return { ...table([]), skip: PUBLISHES_NONE };
@@ -288,6 +362,48 @@ export function propertyTable(
       );
     }
   }
+}
+
+/** Why 5 and 6 skip in IPv6 when the networks beside the first have no IPv6 addresses. */
+const NO_OTHER_NETWORK_IN_IPV6 =
+  'the networks beside the first have no IPv6 addresses (the roles give no "address6" or "gateway6" there)';
+
+/** A network's workloads that have an address in the table's family, if it has a gateway there and two of them. */
+function judgeable(network: Network): Network | undefined {
+  const workloads = network.workloads.filter((w) => w.address);
+  return network.gateway && workloads.length >= 2 ? { ...network, workloads } : undefined;
+}
+
+/** A negative whose packets a rule or policy of the cell must be seen dropping. */
+const dropped = (probe: ProbeSpec, why: string): Omit<Check, 'property' | 'family'> => ({
+  probe,
+  expect: 'timeout',
+  droppedBy: ANY_DROP,
+  because: `${probe.fromLabel ?? 'the host'} does not reach ${probe.to}: ${why}`,
+});
+
+/**
+ * A network beside the first still works on its own: each workload reaches its gateway and the internet, and
+ * (withPeers) the other workloads on it.
+ */
+function onItsOwn(network: Network, what: string, publicHost: string, withPeers: boolean) {
+  return network.workloads.flatMap((w) => [
+    {
+      probe: ping(w.netns, network.gateway, from(w)),
+      expect: 'reachable' as const,
+      because: `${w.label} is on ${what}, whose bridge is its gateway`,
+    },
+    ...(withPeers ? peersOf(w, network.workloads) : []).map((other) => ({
+      probe: ping(w.netns, other.address, from(w)),
+      expect: 'reachable' as const,
+      because: `${w.label} and ${other.label} share ${what}`,
+    })),
+    {
+      probe: ping(w.netns, publicHost, from(w)),
+      expect: 'reachable' as const,
+      because: `${what} is kept apart, not cut off: forwarding and source NAT carry ${w.label} out`,
+    },
+  ]);
 }
 
 /** What the server's view of a hairpin client means, in words. */

@@ -50,6 +50,42 @@ export interface ForeignFirewallClaim {
   why: string;
 }
 
+/**
+ * A network beside the first, of the same implementation on the same host, built for properties 5 and 6: its
+ * workloads, and its bridge's addresses as they see them.
+ */
+export interface Network {
+  workloads: Workload[];
+  gateway: string;
+  gateway6?: string;
+}
+
+/** An implementation's claim of property 5: what it keeps apart, and how. */
+export interface Isolation {
+  /** a second network: its workloads and the first network's do not reach each other, either way */
+  network?: Network;
+  /** a network whose workloads do not reach each other (inter-container communication off) */
+  iccOff?: Network;
+  /** why, in words: the rules that drop it (Docker's DOCKER-ISOLATION chains, netavark's isolate option …) */
+  why: string;
+}
+
+/**
+ * How a network marked internal keeps its workloads from the internet: they have no route out (the kernel
+ * answers "network unreachable" at once), or a rule drops what they send out (its counter must show it).
+ */
+export const INTERNAL_EGRESS = ['no-route', 'dropped'] as const;
+export type InternalEgress = (typeof INTERNAL_EGRESS)[number];
+
+/** An implementation's claim of property 6: a network marked internal, with no egress and no inbound. */
+export interface Internal extends Network {
+  egress: InternalEgress;
+  /** the families in which its workloads do not reach each other either, a known fault, as data: why */
+  peersApart?: { families: Family[]; why: string };
+  /** why, in words: no default route given, the isolation rules that drop what leaves or enters the bridge … */
+  why: string;
+}
+
 export interface Roles {
   workloads: Workload[];
   /** the bridge's address as the workloads see it (their default gateway): 192.168.0.1 */
@@ -64,6 +100,10 @@ export interface Roles {
   hairpin?: Hairpin;
   /** absent: property 10 is skipped with that reason */
   foreignFirewall?: ForeignFirewallClaim;
+  /** absent: property 5 is skipped with that reason */
+  isolation?: Isolation;
+  /** absent: property 6 is skipped with that reason */
+  internal?: Internal;
 }
 
 /**
@@ -72,15 +112,44 @@ export interface Roles {
  */
 export function rolesAs(roles: Roles, family: Family): Roles {
   if (family === 'ipv4') return roles;
+  const { isolation, internal } = roles;
   return {
-    ...roles,
-    gateway: roles.gateway6 ?? '',
-    workloads: roles.workloads.map((w) => ({ ...w, address: w.address6 ?? '' })),
+    ...networkAs(roles, family),
+    ...(isolation
+      ? {
+          isolation: {
+            ...isolation,
+            ...(isolation.network ? { network: networkAs(isolation.network, family) } : {}),
+            ...(isolation.iccOff ? { iccOff: networkAs(isolation.iccOff, family) } : {}),
+          },
+        }
+      : {}),
+    ...(internal ? { internal: networkAs(internal, family) } : {}),
   };
 }
 
+/** A network as a probe of one family sees it (rolesAs, for the roles' first network or another). */
+export function networkAs<Of extends Network>(network: Of, family: Family): Of {
+  if (family === 'ipv4') return network;
+  return {
+    ...network,
+    gateway: network.gateway6 ?? '',
+    workloads: network.workloads.map((w) => ({ ...w, address: w.address6 ?? '' })),
+  };
+}
+
+/** The networks beside the first that the roles give (properties 5 and 6). */
+export const besideNetworksOf = (roles: Roles): Network[] =>
+  [roles.isolation?.network, roles.isolation?.iccOff, roles.internal].filter((network) => network !== undefined);
+
+/** Every workload of the roles, the first network's and those of the networks beside it. */
+export const everyWorkload = (roles: Roles): Workload[] => [
+  ...roles.workloads,
+  ...besideNetworksOf(roles).flatMap((network) => network.workloads),
+];
+
 export function workloadByLabel(roles: Roles, label: string): Workload {
-  const workload = roles.workloads.find((candidate) => candidate.label === label);
+  const workload = everyWorkload(roles).find((candidate) => candidate.label === label);
   if (!workload)
     throw new Error(`roles have no workload "${label}" (have ${roles.workloads.map((w) => w.label).join(', ')})`);
   return workload;

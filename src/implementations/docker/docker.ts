@@ -29,6 +29,7 @@ import {
 } from '../implementation.ts';
 import { DOCKER_FOREIGN, DOCKER_HAIRPIN, dockerChecks } from './paths.ts';
 import { DOCKER_IPV6 } from './ipv6.ts';
+import { dockerBeside } from './isolation.ts';
 import { dockerRulesets } from './rulesets.ts';
 import {
   DOCKER_IDS,
@@ -53,7 +54,7 @@ export function dockerImplementation(version: DockerVersion): Implementation {
   const id = `${DOCKER_PREFIX}${version}`;
   let engine: BackgroundProcess | undefined;
   const flags = (world: World) => (world.families.includes('ipv6') ? DOCKER_IPV6[version].flags : []);
-  const claims: EngineClaims = { hairpin: DOCKER_HAIRPIN, foreignFirewall: DOCKER_FOREIGN };
+  const claims: EngineClaims = { hairpin: DOCKER_HAIRPIN, foreignFirewall: DOCKER_FOREIGN, ...dockerBeside(version) };
   return {
     id,
     async unavailable(host, firewall) {
@@ -81,7 +82,7 @@ export function dockerImplementation(version: DockerVersion): Implementation {
     },
     rulesets: dockerRulesets,
     ownChecks: (roles, world) => dockerChecks(version, roles, world),
-    remove: (host) => removeWorkloads(host, 'docker'),
+    remove: (host) => removeWorkloads(host, 'docker', claims),
     keptAfterRemove: DOCKER_KEPT,
   };
 }

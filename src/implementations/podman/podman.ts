@@ -85,7 +85,7 @@ export function podmanImplementation(version: string): Implementation {
     },
     rulesets: (host) => podmanRulesets(host, driver!),
     ownChecks: (roles, world) => podmanChecks(version, roles, world),
-    remove: (host) => removeWorkloads(host, 'podman'),
+    remove: (host) => removeWorkloads(host, 'podman', claims),
     keptAfterRemove: PODMAN_KEPT,
   };
 }

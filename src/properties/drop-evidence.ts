@@ -1,0 +1,60 @@
+// A negative proven by the rule that dropped its packets, not by silence alone: a named rule's counter (Docker
+// 28's raw PREROUTING DROP for a container's address), or whichever rule or policy of the cell's firewall counted
+// them (ANY_DROP: an implementation's isolation, whatever its version calls its chains). The probe runs alone
+// meanwhile, so that no other packet moves the counters.
+import { dropsDuring } from '../diagnosis/rule-dialect.ts';
+import { describeRule, rulePackets, type RuleRef } from '../evidence/counters.ts';
+import type { Host } from '../hosts/host.ts';
+import type { Firewall } from '../net/firewall.ts';
+import type { ProbeResult, ProbeSpec } from '../probes/outcome.ts';
+import { ANY_DROP } from './properties.ts';
+
+export interface DropMatch {
+  /** the counters show the drop */
+  proven: boolean;
+  /** what they showed, for the row: 'raw PREROUTING "…" matched 1 packet(s)', 'dropped in filter FORWARD by …' */
+  evidence: string;
+  /** why an outcome as expected is not proven so */
+  notProven: string;
+}
+
+/** The probe `run`, and what the counters of `droppedBy` say about its packets. */
+export async function withDropEvidence(
+  host: Host,
+  droppedBy: RuleRef | typeof ANY_DROP,
+  firewall: Firewall,
+  spec: ProbeSpec,
+  run: () => Promise<ProbeResult>,
+): Promise<{ result: ProbeResult; match: DropMatch }> {
+  if (droppedBy === ANY_DROP) {
+    const { result, drops } = await dropsDuring(host, firewall, spec, run);
+    const none = `no rule or policy of ${firewall} counted its packets`;
+    return {
+      result,
+      match: {
+        proven: drops.length > 0,
+        evidence: drops.length ? drops.join(', ') : none,
+        notProven: `${none}, so something else dropped them`,
+      },
+    };
+  }
+  const before = await rulePackets(host, droppedBy);
+  const result = await run();
+  const after = await rulePackets(host, droppedBy);
+  const packets = before === undefined || after === undefined ? undefined : after - before;
+  const rule = describeRule(droppedBy);
+  return {
+    result,
+    match: {
+      proven: (packets ?? 0) > 0,
+      evidence: packets === undefined ? `no rule ${rule}` : `${rule} matched ${packets} packet(s)`,
+      notProven:
+        `not because of ${rule}: ` +
+        (packets === undefined ? 'that rule does not exist' : 'its counter did not move, so something else dropped it'),
+    },
+  };
+}
+
+/** "dropped by raw PREROUTING "…"", "dropped by a rule or policy of the cell" */
+export const describeDroppedBy = (droppedBy: RuleRef | typeof ANY_DROP): string =>
+  `dropped by ${droppedBy === ANY_DROP ? ANY_DROP : describeRule(droppedBy)}`;
