@@ -7,7 +7,7 @@ import { PROPERTY_IDS, propertyTable } from '../src/properties/properties.ts';
 import { describeProbe } from '../src/probes/outcome.ts';
 import { verdictGrid } from '../src/report/rows-table.ts';
 import type { ResultRow } from '../src/results/row.ts';
-import type { Roles } from '../src/roles/roles.ts';
+import type { Network, Roles } from '../src/roles/roles.ts';
 import { worldOnly } from '../src/world/world.ts';
 
 const world = worldOnly(loadTopology(), ['ipv4', 'ipv6']);
@@ -83,17 +83,31 @@ describe('property tables per family', () => {
   });
 
   test('roles without IPv6 addresses skip every IPv6 table, naming what is missing; IPv4 is judged as before', () => {
+    const withoutIpv6 = <Of extends Network>({ gateway6: _, ...network }: Of): Of =>
+      ({ ...network, workloads: network.workloads.map(({ address6: _, ...w }) => w) }) as Of;
     const v4only: Roles = {
-      ...dualStack,
-      workloads: dualStack.workloads.map(({ address6: _, ...w }) => w),
-      gateway6: undefined,
+      ...withoutIpv6(dualStack),
+      isolation: { ...dualStack.isolation!, network: withoutIpv6(dualStack.isolation!.network!) },
+      internal: withoutIpv6(dualStack.internal!),
     };
+    delete v4only.isolation!.iccOff;
     for (const property of PROPERTY_IDS) {
       const table = propertyTable(property, v4only, world, 'ipv6');
       expect(table).toMatchObject({ property, family: 'ipv6', checks: [] });
-      expect(table.skip).toBe('no IPv6 address for a, b (the roles give no "address6"): nothing to judge in IPv6');
+      expect(table.skip).toBe(
+        ['5-isolation', '6-internal'].includes(property)
+          ? 'the networks it is judged on have no IPv6 addresses (the roles give no "address6" or "gateway6" there)'
+          : 'no IPv6 address for a, b (the roles give no "address6"): nothing to judge in IPv6',
+      );
       expect(propertyTable(property, v4only, world, 'ipv4').checks.length).toBeGreaterThan(0);
     }
+    // the networks beside the first are judged on their own addresses: an internal network with IPv6 beside a
+    // first network without it (Podman's) is judged in IPv6, and so is a network with icc off
+    const besideOnly = { ...v4only, internal: dualStack.internal!, isolation: dualStack.isolation! };
+    expect(propertyTable('6-internal', besideOnly, world, 'ipv6').checks.length).toBe(6);
+    expect(propertyTable('5-isolation', besideOnly, world, 'ipv6').checks.map((c) => describeProbe(c.probe))).toEqual(
+      expect.not.arrayContaining([expect.stringMatching(/fd00:c0::/)]),
+    );
     const noGateway = { ...dualStack, gateway6: undefined };
     expect(propertyTable('1-bridge', noGateway, world, 'ipv6').skip).toBe(
       'the roles give no "gateway6": nothing to judge in IPv6',

@@ -1,8 +1,8 @@
-// A user's own setup script is judged for real (NETNS_IMPL=script:PATH): the example passes all four
-// properties; a catalogue of the example with one thing broken (nineteen kinds, over every property it claims) fails
-// exactly the properties that breakage breaks, each failed check with the cause the diagnosis names; its IPv6
-// catalogue (fifteen kinds, in dual stack) fails exactly the IPv6 twins; and a script that cannot be judged says
-// why in one line.
+// A user's own setup script is judged for real (NETNS_IMPL=script:PATH): the examples (bridge.sh, and networks.sh
+// with its networks for properties 5 and 6) pass every property they claim; a catalogue of them with one thing
+// broken, over every property they claim, fails exactly the properties that breakage breaks, each failed check with
+// the cause the diagnosis names; its IPv6 catalogue (in dual stack) fails exactly the IPv6 twins; and a script that
+// cannot be judged says why in one line.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
@@ -19,20 +19,25 @@ import { judgeImplementation } from '../src/run/judge.ts';
 import { NESTED_RUN_TIMEOUT_MS, startNestedRun } from './nested-run.ts';
 
 const EXAMPLE = readFileSync(resolve(import.meta.dirname, '../examples/bridge.sh'), 'utf8');
+/** the second example, with networks beside the first (properties 5 and 6) */
+const NETWORKS = readFileSync(resolve(import.meta.dirname, '../examples/networks.sh'), 'utf8');
 const dir = runTempDir('netns-conformance-scripts-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The example with changes; each must apply, or the test would judge the example itself. */
-function variant(name: string, ...edits: Array<[from: string | RegExp, to: string]>): string {
+type Edit = [from: string | RegExp, to: string];
+/** An example with changes; each must apply, or the test would judge the example itself. */
+function variantOf(example: string, file: string, name: string, edits: Edit[]): string {
   const text = edits.reduce((changed, [from, to]) => {
     const next = changed.replace(from, to);
-    if (next === changed) throw new Error(`${name}: ${from} is not in examples/bridge.sh`);
+    if (next === changed) throw new Error(`${name}: ${from} is not in examples/${file}`);
     return next;
-  }, EXAMPLE);
+  }, example);
   const path = join(dir, `${name}.sh`);
   writeFileSync(path, text);
   return path;
 }
+const variant = (name: string, ...edits: Edit[]) => variantOf(EXAMPLE, 'bridge.sh', name, edits);
+const networksVariant = (name: string, ...edits: Edit[]) => variantOf(NETWORKS, 'networks.sh', name, edits);
 
 /** The example with commands added after it turns forwarding on (and before it writes its roles). */
 const FORWARDING = /^sysctl -qw net\.ipv4\.ip_forward=1$/m;
@@ -128,6 +133,25 @@ const failing = (rows: ResultRow[]) => [
  */
 const BREAKAGES: Record<string, { path: () => string; fails: PropertyId[]; why: RegExp }> = {
   'the example itself': { path: () => script('example', EXAMPLE), fails: [], why: /^$/ },
+  'the second example, with networks beside the first': {
+    path: () => script('networks', NETWORKS),
+    fails: [],
+    why: /^$/,
+  },
+  'the second example without its DROPs between nc0 and nc1': {
+    path: () => networksVariant('networks-not-apart', [/^.*-A FORWARD -i nc[01] -o nc[01] -j DROP\n.*\n/m, '']),
+    fails: ['5-isolation'],
+    why: /got through, but must not: .* does not reach .*: the networks are kept apart/,
+  },
+  "the second example's internal network with a default route, which it claims not to give": {
+    path: () =>
+      networksVariant('internal-routed', [
+        'internal=$(network internal nc3 91 none)',
+        'internal=$(network internal nc3 91 default)',
+      ]),
+    fails: ['6-internal'],
+    why: /dropped in filter FORWARD by rule 5 "-i nc3 ! -o nc3 -j DROP"/,
+  },
   'no MASQUERADE': {
     path: () => variant('no-masquerade', [/^.*MASQUERADE\n/m, '']),
     fails: ['3-egress'],
@@ -286,6 +310,13 @@ const IPV6_DESTINATIONS = String.raw`(2001:db8:31::8:154|2001:4860:4860::8888|20
  */
 const BREAKAGES6: Record<string, { path: () => string; firewall?: Firewall; fails: string[]; why: RegExp }> = {
   'the example in dual stack': { path: () => script('example-dual', EXAMPLE), fails: [], why: /^$/ },
+  'the second example in dual stack': { path: () => script('networks-dual', NETWORKS), fails: [], why: /^$/ },
+  'the second example in dual stack, in a native nft ruleset': {
+    path: () => script('networks-dual-nft', NETWORKS),
+    firewall: 'nft',
+    fails: [],
+    why: /^$/,
+  },
   'no NAT66': {
     path: () => variant('no-nat66', [NAT66, '']),
     fails: ['3-egress in IPv6'],

@@ -31,6 +31,25 @@ describe('roles', () => {
     });
   });
 
+  test('claims of properties 5 and 6, each with the networks built for it beside the first', () => {
+    const network = (name: string, third: number) => ({
+      workloads: [2, 3].map((last) => ({
+        label: `${name}-${last}`,
+        netns: `nc-${name}-${last}`,
+        address: `10.${third}.0.${last}`,
+      })),
+      gateway: `10.${third}.0.1`,
+    });
+    const claimed = {
+      ...good(),
+      isolation: { network: network('apart', 89), iccOff: network('no-icc', 90), why: 'FORWARD drops between them' },
+      internal: { ...network('internal', 91), egress: 'no-route', why: 'no default route' },
+    };
+    expect(parseRoles(claimed, 'r')).toEqual(claimed);
+    const { iccOff: _, ...apartOnly } = claimed.isolation;
+    expect(parseRoles({ ...good(), isolation: apartOnly }, 'r').isolation).toEqual(apartOnly);
+  });
+
   test('dual stack: each workload may have an address6, with the gateway6 of the bridge', () => {
     const dual = good() as any;
     dual.workloads[0].address6 = 'fd00:c0de::2';
@@ -78,7 +97,8 @@ describe('roles', () => {
       (r: any) => (r.gatway = r.gateway),
       new RegExp(
         '^script:x: roles: unknown field gatway; ' +
-          'allowed: workloads, gateway, published, publishedUdp, gateway6, hairpin, foreignFirewall$',
+          'allowed: workloads, gateway, published, publishedUdp, gateway6, hairpin, foreignFirewall, isolation, ' +
+          'internal$',
       ),
     ],
     [
@@ -137,6 +157,48 @@ describe('roles', () => {
       'a published UDP port behind no workload',
       (r: any) => (r.publishedUdp = { port: 8080, workload: 'c', targetPort: 5000 }),
       /publishedUdp\.workload "c" is not one of workloads\[\]\.label \(a, b\)/,
+    ],
+    [
+      'an isolation that names no network',
+      (r: any) => (r.isolation = { why: 'it says so' }),
+      /isolation must give "network" \(a second network\), "iccOff" \(a network with icc off\), or both/,
+    ],
+    [
+      'a second network with one workload',
+      (r: any) =>
+        (r.isolation = {
+          network: { workloads: [{ label: 'c', netns: 'nc-c', address: '10.89.0.2' }], gateway: '10.89.0.1' },
+          why: 'it says so',
+        }),
+      /isolation\.network\.workloads must be a list of at least 2 \{label, netns, address\}/,
+    ],
+    [
+      "an internal network's workload with a label of the first network",
+      (r: any) =>
+        (r.internal = {
+          workloads: [
+            { label: 'a', netns: 'nc-c', address: '10.91.0.2' },
+            { label: 'd', netns: 'nc-d', address: '10.91.0.3' },
+          ],
+          gateway: '10.91.0.1',
+          egress: 'no-route',
+          why: 'no default route',
+        }),
+      /internal\.workloads\[0\]\.label "a" is also workloads\[0\]\.label; labels must differ/,
+    ],
+    [
+      'an internal egress the harness does not know',
+      (r: any) =>
+        (r.internal = {
+          workloads: [
+            { label: 'c', netns: 'nc-c', address: '10.91.0.2' },
+            { label: 'd', netns: 'nc-d', address: '10.91.0.3' },
+          ],
+          gateway: '10.91.0.1',
+          egress: 'none',
+          why: 'no default route',
+        }),
+      /internal\.egress "none" is not one of no-route, dropped/,
     ],
     [
       'a hairpin source that is neither gateway nor client',

@@ -5,7 +5,7 @@
 import type { Host } from '../hosts/host.ts';
 import type { Firewall } from '../net/firewall.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
-import { besideNetworksOf, rolesAs, type Roles } from '../roles/roles.ts';
+import { besideNetworksOf, rolesAs, type Network, type Roles } from '../roles/roles.ts';
 import { familyOf, uplinkAddress, worldAs, type World } from '../world/world.ts';
 import { dnatTargetCauses, snatTargetCauses } from './nat-targets.ts';
 import { cellState, linkWithAddress, type CellState } from './cell-state.ts';
@@ -38,7 +38,7 @@ export async function diagnose(
 ): Promise<Diagnosis> {
   // the probe speaks one family: the roles and the world in it, their addresses where the IPv4 ones stand
   const family = familyOf(spec.to);
-  const roles = aroundProbe(rolesAs(givenRoles, family), spec);
+  const { roles, crossTo } = aroundProbe(rolesAs(givenRoles, family), spec);
   const world = worldAs(context.world, family);
   const { firewall } = context;
   // the bridge: the host's link that holds the gateway address
@@ -48,6 +48,14 @@ export async function diagnose(
     ...(await hairpinCauses(host, spec, roles, world, state)),
   ];
   const path = await pathOf(spec, roles, world, bridge, state);
+  if (crossTo) {
+    // from its source's bridge to its target's: the path ends there, not at the uplink
+    const outside = [world.uplink.name, `${world.internet.namespace}/${world.internet.link}`];
+    const theirs = { ...roles, workloads: crossTo.workloads, gateway: crossTo.gateway };
+    const theirBridge = await linkWithAddress(state, undefined, crossTo.gateway);
+    const towards = await pathOf({ ...spec, from: undefined }, theirs, world, theirBridge, state);
+    path.splice(0, path.length, ...path.filter((point) => !outside.includes(point.label)), ...towards);
+  }
   const need = natNeed(spec, roles, world);
   const again = await rerun(host, spec, firewall, path, need);
   const seen = describeSeen(again.seen);
@@ -62,18 +70,19 @@ export async function diagnose(
 }
 
 /**
- * The roles as a probe between networks beside the first sees them (properties 5 and 6): the workloads of its
- * source's network and its target's, and its source's bridge as the gateway, so that its path and its causes are
- * those of the bridges it crosses. A probe of the first network sees the roles as they are.
+ * The roles as a probe of a network beside the first sees them (properties 5 and 6): the workloads and gateway of
+ * its source's network (or its target's, from outside), so that its causes are those of the bridge it starts on;
+ * and, for a probe from one network to another, the network it is sent to (crossTo). A probe of the first network
+ * alone sees the roles as they are.
  */
-function aroundProbe(roles: Roles, spec: ProbeSpec): Roles {
+function aroundProbe(roles: Roles, spec: ProbeSpec): { roles: Roles; crossTo?: Network } {
   const networks = [roles, ...besideNetworksOf(roles)];
   const source = networks.find((network) => network.workloads.some((w) => w.netns === spec.from));
   const target = networks.find((network) => network.workloads.some((w) => w.address === spec.to));
-  const first = source ?? target;
-  if (!first || first === roles) return roles;
-  const workloads = [...first.workloads, ...(target && target !== first ? target.workloads : [])];
-  return { ...roles, workloads, gateway: first.gateway };
+  const own = source ?? target;
+  const crossTo = source && target && source !== target ? { crossTo: target } : {};
+  if (!own || own === roles) return { roles, ...crossTo };
+  return { roles: { ...roles, workloads: own.workloads, gateway: own.gateway }, ...crossTo };
 }
 
 /** A NAT rule that matched but sends the probe where it cannot succeed (see nat-targets.ts). */

@@ -71,7 +71,7 @@ function translations(need: NatNeed, moved: Moved[]): Translation[] {
  * echoes and errors (types up to 129): neighbour discovery and multicast listener reports are ICMPv6 too, and not
  * the probe's.
  */
-function probeFilter(kind: ProbeSpec['kind'], to: string): string[] {
+export function probeFilter(kind: ProbeSpec['kind'], to: string): string[] {
   if (kind === 'udp') return ['udp'];
   if (kind !== 'ping') return ['tcp'];
   return familyOf(to) === 'ipv6' ? ['icmp6', 'and', 'ip6[40]', '<=', '129'] : ['icmp'];

@@ -3,6 +3,7 @@
 import { countedLines, type Counted, type RuleMeaning } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
 import { nftCountedRules } from '../evidence/nft-counters.ts';
+import { traced, type TracedDrop } from '../evidence/nft-trace.ts';
 import { iptablesIn, iptablesOf, type Firewall, type Ip6tablesCommand, type IptablesCommand } from '../net/firewall.ts';
 import { familyOf, type Family } from '../world/world.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
@@ -93,17 +94,34 @@ export const countedDrops = (moved: readonly Moved[]): string[] =>
 
 /**
  * The probe `during` runs, and the drops the cell's rules and policies of its family counted meanwhile: those that
- * could match its packets (a rule for another address or protocol counted another packet).
+ * could match its packets (a rule for another address or protocol counted another packet). A native nft ruleset's
+ * rules need not have counters, and a chain's policy drop is counted nowhere: there the kernel's trace of the
+ * probe's own packets says which chain dropped them. sourceAddress: where they come from, when the probe's spec
+ * does not say (a workload's own address).
  */
 export async function dropsDuring<T>(
   host: Host,
   firewall: Firewall,
   spec: ProbeSpec,
   during: () => Promise<T>,
+  sourceAddress = spec.source,
 ): Promise<{ result: T; drops: string[] }> {
+  if (firewall === 'nft') {
+    // its packets, and those it sends first, such as a neighbour solicitation to a multicast address
+    const { result, drops } = await traced(host, [spec.to, ...(sourceAddress ? [sourceAddress] : [])], during);
+    return { result, drops: drops.map(describeTraced) };
+  }
   const dialect = dialectOf(firewall, familyOf(spec.to));
   const before = await dialect.read(host);
   const result = await during();
   const moved = movedBetween(before, await dialect.read(host));
   return { result, drops: countedDrops(moved.filter(({ line }) => mayMatchProbe(line.text, spec))) };
+}
+
+/** 'dropped in inet netavark FORWARD by rule "…" (1 packet(s) in the nft trace)', or by its chain's policy */
+function describeTraced({ family, table, chain, rule, packets }: TracedDrop): string {
+  const evidence = `${packets} packet(s) in the nft trace`;
+  return rule === undefined
+    ? `dropped by ${family} ${table} ${chain}'s policy drop (${evidence})`
+    : `dropped in ${family} ${table} ${chain} by rule "${rule}" (${evidence})`;
 }

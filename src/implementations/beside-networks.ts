@@ -10,7 +10,7 @@ export type Engine = 'docker' | 'podman';
 
 /** A network beside the default one, as it is asked for. */
 export interface BesideNetwork {
-  /** the engine's name for it, its bridge's name too; its workloads are `${name}-a` and `${name}-b` */
+  /** the engine's name for it (Docker's bridge's name too); its workloads are `${name}-a` and `${name}-b` */
   name: string;
   /** its IPv4 subnet and gateway; the IPv6 ones are asked for only when the world has IPv6 */
   subnet: string;
@@ -24,7 +24,7 @@ export interface BesideNetwork {
 /** What an engine claims of properties 5 and 6: the networks it builds for them, and why they behave so. */
 export interface BesideClaims {
   isolation?: { network?: BesideNetwork; iccOff?: BesideNetwork; why: string };
-  internal?: { network: BesideNetwork } & Pick<Internal, 'egress' | 'peersApart' | 'why'>;
+  internal?: { network: BesideNetwork } & Pick<Internal, 'egress' | 'peersApart' | 'inboundDelivered' | 'why'>;
 }
 
 /** The three networks' names and addresses: private, and ULAs, which the internet has no route to. */
@@ -46,10 +46,13 @@ export function besideNetworks({ isolation, internal }: BesideClaims): BesideNet
 
 export const besideWorkloads = (network: BesideNetwork): string[] => [`${network.name}-a`, `${network.name}-b`];
 
-/** How each engine names a network's bridge. */
+/**
+ * How each engine names a network's bridge: Docker's would be br-<its id>, and is given; Podman's are podman1,
+ * podman2 … in the order they are made, the same on every run (and 4.3 has no --interface-name).
+ */
 const BRIDGE_NAME: Record<Engine, (name: string) => string[]> = {
   docker: (name) => ['--opt', `com.docker.network.bridge.name=${name}`],
-  podman: (name) => ['--interface-name', name],
+  podman: () => [],
 };
 
 /** The networks created, each with its subnets, gateways and bridge name. */

@@ -8,7 +8,7 @@ import { basename, resolve } from 'node:path';
 import { HOST_SCRATCH, type Host } from '../hosts/host.ts';
 import { writeHostFile } from '../hosts/host-file.ts';
 import { parseRolesJson } from '../roles/parse-roles.ts';
-import type { Roles } from '../roles/roles.ts';
+import { everyWorkload, type Roles } from '../roles/roles.ts';
 import {
   ImplementationError,
   type Implementation,
@@ -78,14 +78,15 @@ export function scriptImplementation(id: string, path: string): Implementation {
 
 /** Every workload's namespace must exist in the host: a typo would otherwise fail every probe as a network fault. */
 async function requireNamespaces(host: Host, id: string, roles: Roles): Promise<void> {
-  for (const [index, workload] of roles.workloads.entries()) {
+  for (const [index, workload] of everyWorkload(roles).entries()) {
     const entered = await host.exec(['true'], { ns: workload.netns, expectExit: 'any' });
     if (entered.exitCode !== 0) {
       const listed = await host.exec(['ip', '-j', 'netns', 'list'], { expectExit: 'any' });
       const names = (JSON.parse(listed.stdout || '[]') as Array<{ name: string }>).map((ns) => ns.name);
       throw new ImplementationError(
         id,
-        `roles: workloads[${index}].netns "${workload.netns}" is not a namespace in the host ` +
+        `roles: ${index < roles.workloads.length ? `workloads[${index}]` : `workload "${workload.label}"`}` +
+          `.netns "${workload.netns}" is not a namespace in the host ` +
           `(ip netns list: ${names.join(', ') || 'none'})`,
       );
     }

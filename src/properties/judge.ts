@@ -9,13 +9,13 @@ import { probe } from '../probes/probe.ts';
 import { describeServed, probeBatch } from '../probes/batch.ts';
 import { startResponder } from '../probes/responder.ts';
 import type { Cell, ResultRow } from '../results/row.ts';
-import type { Roles } from '../roles/roles.ts';
+import { everyWorkload, rolesAs, type Roles } from '../roles/roles.ts';
 import type { Family } from '../world/world.ts';
 import { cellState, type CellState } from '../diagnosis/cell-state.ts';
 import { diagnose, type DiagnosisContext } from '../diagnosis/diagnose.ts';
 import { explain } from './explain.ts';
 import type { Firewall } from '../net/firewall.ts';
-import { describeDroppedBy, withDropEvidence, type DropMatch } from './drop-evidence.ts';
+import { describeDroppedBy, withDeliveryEvidence, withDropEvidence, type DropMatch } from './drop-evidence.ts';
 import type { Check, PropertyTable, ResponderSpec } from './properties.ts';
 
 export interface Judgement {
@@ -30,7 +30,9 @@ export interface Judgement {
  * bounds how long the probe waits for what cannot come (replies on these virtual links take milliseconds).
  */
 const EVIDENCE_DEADLINE_MS = 300;
-const decidedByEvidence = (check: Check) => check.droppedBy !== undefined && check.expect === 'timeout';
+const decidedByEvidence = (check: Check) => isCounted(check) && check.expect === 'timeout';
+/** checks whose evidence is read around their probe alone: a rule's counter, a trace, a capture */
+const isCounted = (check: Check) => check.droppedBy !== undefined || check.deliveredTo !== undefined;
 /**
  * failures diagnosed per table: a re-run with captures takes a second or more, and a broken scale:1000 has
  * thousands
@@ -59,16 +61,25 @@ export async function judgeTables(
   const respondersOf = (table: PropertyTable) => Promise.all(table.responders.map(responderFor));
   try {
     const counted = async (check: Check): Promise<Judgement> => {
+      const run = () =>
+        probe(host, decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe);
+      if (check.deliveredTo) {
+        const { result, match } = await withDeliveryEvidence(host, check.deliveredTo, check.probe, run);
+        return { check, result, row: row(check, result, roles, cell, match) };
+      }
+      const from = everyWorkload(rolesAs(roles, check.family)).find((w) => w.netns === check.probe.from);
+      const firewall = cell.firewall as Firewall;
       const { result, match } = await withDropEvidence(
         host,
         check.droppedBy!,
-        cell.firewall as Firewall,
+        firewall,
         check.probe,
-        () => probe(host, decidedByEvidence(check) ? { ...check.probe, timeoutMs: EVIDENCE_DEADLINE_MS } : check.probe),
+        run,
+        from?.address,
       );
       return { check, result, row: row(check, result, roles, cell, match) };
     };
-    const freeChecks = tables.map((table) => table.checks.filter((check) => !check.droppedBy));
+    const freeChecks = tables.map((table) => table.checks.filter((check) => !isCounted(check)));
     const served = [...new Map(tables.flatMap((table) => table.responders).map((spec) => [key(spec), spec])).values()];
     // tables of counted checks only need no prober (its start is most of a batch's cost)
     const results = freeChecks.flat().length
@@ -87,10 +98,10 @@ export async function judgeTables(
     const judgements: Judgement[][] = [];
     for (const [index, table] of tables.entries()) {
       const alone: Judgement[] = [];
-      const countedChecks = table.checks.filter((check) => check.droppedBy);
+      const countedChecks = table.checks.filter(isCounted);
       if (countedChecks.length) await respondersOf(table);
       for (const check of countedChecks) alone.push(await counted(check));
-      judgements.push(table.checks.map((check) => (check.droppedBy ? alone.shift()! : free[index]!.shift()!)));
+      judgements.push(table.checks.map((check) => (isCounted(check) ? alone.shift()! : free[index]!.shift()!)));
     }
     if (diagnosis) {
       // what set-up fixed is read once for all the failed checks of these tables
@@ -145,7 +156,11 @@ async function diagnosed(
 }
 
 export function expectedText(check: Check): string {
-  const dropped = check.droppedBy ? `, ${describeDroppedBy(check.droppedBy)}` : '';
+  const dropped = check.droppedBy
+    ? `, ${describeDroppedBy(check.droppedBy)}`
+    : check.deliveredTo
+      ? `, delivered to ${check.deliveredTo.label} unanswered`
+      : '';
   return `${check.expect}${check.seenAs ? `, seen as ${check.seenAs}` : ''}${dropped}`;
 }
 

@@ -91,6 +91,8 @@ export interface Check {
    * policy of the cell's firewall (ANY_DROP: the implementation's own, whichever it is, named in the row)
    */
   droppedBy?: RuleRef | typeof ANY_DROP;
+  /** a known fault proven by the path: the request is captured arriving at this workload, which cannot answer */
+  deliveredTo?: Workload;
 }
 
 export interface PropertyTable {
@@ -154,7 +156,9 @@ export function propertyTable(
     ],
     responders,
   });
-  const skip = family === 'ipv6' ? missingIpv6(givenRoles) : undefined;
+  // 5 and 6 are judged on the networks beside the first, each with the addresses it has in the family
+  const beside = property === '5-isolation' || property === '6-internal';
+  const skip = family === 'ipv6' && !beside ? missingIpv6(givenRoles) : undefined;
   if (skip) return { ...table([]), checks: [], skip };
   // the family's view, its addresses where the IPv4 ones stand: each table is written once for both
   const roles = rolesAs(givenRoles, family);
@@ -248,7 +252,9 @@ export function propertyTable(
       const { isolation } = roles;
       if (!isolation)
         return { ...table([]), skip: 'the implementation claims no isolation (roles have no "isolation")' };
-      const network = isolation.network && judgeable(isolation.network);
+      // kept apart from the first network: judged where both have addresses in the family
+      const first = judgeable(roles);
+      const network = first && isolation.network && judgeable(isolation.network);
       const iccOff = isolation.iccOff && judgeable(isolation.iccOff);
       const apart = (those: Workload[], others: Workload[], why: string) =>
         those.flatMap((w) => others.map((other) => dropped(ping(w.netns, other.address, from(w)), why)));
@@ -256,8 +262,8 @@ export function propertyTable(
         ...(network
           ? [
               ...onItsOwn(network, 'the second network', internet.publicHost, true),
-              ...apart(roles.workloads, network.workloads, `the networks are kept apart (${isolation.why})`),
-              ...apart(network.workloads, roles.workloads, `the networks are kept apart (${isolation.why})`),
+              ...apart(first.workloads, network.workloads, `the networks are kept apart (${isolation.why})`),
+              ...apart(network.workloads, first.workloads, `the networks are kept apart (${isolation.why})`),
             ]
           : []),
         ...(iccOff
@@ -298,10 +304,19 @@ export function propertyTable(
                 because: `an internal network gives ${w.label} no route out (${internal.why})`,
               }
             : dropped(out(w), `an internal network has no egress (${internal.why})`),
-          dropped(
-            ping(internet.namespace, w.address, neighbour),
-            `an internal network takes nothing in, even from a LAN neighbour that routes to it (${internal.why})`,
-          ),
+          internal.inboundDelivered
+            ? {
+                probe: ping(internet.namespace, w.address, neighbour),
+                expect: 'timeout' as const,
+                deliveredTo: w,
+                because:
+                  `a known fault: the LAN neighbour's request reaches ${w.label}, which has no route to answer it ` +
+                  `(${internal.inboundDelivered})`,
+              }
+            : dropped(
+                ping(internet.namespace, w.address, neighbour),
+                `an internal network takes nothing in, even from a LAN neighbour that routes to it (${internal.why})`,
+              ),
         ]),
       );
     }
@@ -364,9 +379,9 @@ export function propertyTable(
   }
 }
 
-/** Why 5 and 6 skip in IPv6 when the networks beside the first have no IPv6 addresses. */
+/** Why 5 and 6 skip in IPv6 when the networks they are judged on have no IPv6 addresses. */
 const NO_OTHER_NETWORK_IN_IPV6 =
-  'the networks beside the first have no IPv6 addresses (the roles give no "address6" or "gateway6" there)';
+  'the networks it is judged on have no IPv6 addresses (the roles give no "address6" or "gateway6" there)';
 
 /** A network's workloads that have an address in the table's family, if it has a gateway there and two of them. */
 function judgeable(network: Network): Network | undefined {

@@ -5,15 +5,21 @@
 // and in dual stack each workload's "address6" with the roles' "gateway6" (the published port is both families');
 // an implementation that claims property 7 adds "hairpin": {"self": "gateway", "peer": "client", "why": "…"}, one
 // that publishes a UDP port (property 8) "publishedUdp": {"port":8080,"workload":"a","targetPort":5000}, and one
-// that claims property 10 "foreignFirewall": {"keeps": ["forward-drop-rule"], "why": "…"}.
+// that claims property 10 "foreignFirewall": {"keeps": ["forward-drop-rule"], "why": "…"}; properties 5 and 6
+// are claimed with the networks built for them, "isolation" and "internal" (besideOf).
 import { isIPv6 } from 'node:net';
 import { isIpv4 } from '../net/ipv4.ts';
 import { FOREIGN_FIREWALLS, type ForeignFirewall } from '../world/foreign-firewall.ts';
 import {
   HAIRPIN_SOURCES,
+  INTERNAL_EGRESS,
   type ForeignFirewallClaim,
   type Hairpin,
   type HairpinSource,
+  type Internal,
+  type InternalEgress,
+  type Isolation,
+  type Network,
   type Roles,
   type Workload,
 } from './roles.ts';
@@ -76,12 +82,10 @@ export function parseRoles(data: unknown, source: string): Roles {
     data,
     'roles',
     ['workloads', 'gateway'],
-    ['published', 'publishedUdp', 'gateway6', 'hairpin', 'foreignFirewall'],
+    ['published', 'publishedUdp', 'gateway6', 'hairpin', 'foreignFirewall', 'isolation', 'internal'],
   );
-  if (!Array.isArray(roles.workloads) || roles.workloads.length === 0)
-    fail('workloads must be a list of at least one {label, netns, address}');
-  const workloads: Workload[] = (roles.workloads as unknown[]).map((item, index) => {
-    const at = `workloads[${index}]`;
+  /** One workload: {label, netns, address, address6?} */
+  const workloadAt = (item: unknown, at: string): Workload => {
     const workload = object(item, at, ['label', 'netns', 'address'], ['address6']);
     const label =
       typeof workload.label === 'string' && /^[\w.-]{1,32}$/.test(workload.label)
@@ -98,29 +102,39 @@ export function parseRoles(data: unknown, source: string): Roles {
       fail(`${at}.netns "host" is reserved for the host's own namespace; a workload lives in a namespace of its own`);
     const v6 = workload.address6 === undefined ? {} : { address6: address6(workload.address6, `${at}.address6`) };
     return { label, netns, address: address(workload.address, `${at}.address`), ...v6 };
-  });
-  workloads.forEach((workload, index) => {
-    const label = workloads.findIndex((other) => other.label === workload.label);
-    if (label !== index)
-      fail(`workloads[${index}].label "${workload.label}" is also workloads[${label}].label; labels must differ`);
-    const same = workloads.findIndex((other) => other.address === workload.address);
-    if (same !== index)
-      fail(`workloads[${index}].address ${workload.address} is also workloads[${same}].address; addresses must differ`);
-    const same6 = workloads.findIndex((other) => workload.address6 && other.address6 === workload.address6);
-    if (workload.address6 && same6 !== index)
-      fail(
-        `workloads[${index}].address6 ${workload.address6} is also workloads[${same6}].address6; addresses must differ`,
-      );
-  });
-  const gateway = address(roles.gateway, 'gateway');
-  if (workloads.some((workload) => workload.address === gateway))
-    fail(`gateway ${gateway} is also a workload's address; the gateway is the bridge's own address`);
-  const withV6 = workloads.find((workload) => workload.address6);
-  if (withV6 && roles.gateway6 === undefined)
-    fail(`gateway6 is missing: workload "${withV6.label}" has an address6; give the bridge's IPv6 address`);
-  const gateway6 = roles.gateway6 === undefined ? undefined : address6(roles.gateway6, 'gateway6');
-  if (gateway6 && workloads.some((workload) => workload.address6 === gateway6))
-    fail(`gateway6 ${gateway6} is also a workload's address6; the gateway is the bridge's own address`);
+  };
+  /** Every workload parsed so far, of every network, where it was given: labels and addresses must differ. */
+  const given: Array<{ at: string; workload: Workload }> = [];
+  /** A network's workloads and gateways, `at` the path of its fields ("" for the roles' own, "internal.") */
+  const networkAt = (record: Record<string, unknown>, at: string, least: number): Network => {
+    if (!Array.isArray(record.workloads) || record.workloads.length < least)
+      fail(`${at}workloads must be a list of at least ${least === 1 ? 'one' : least} {label, netns, address}`);
+    const workloads = (record.workloads as unknown[]).map((item, index) => {
+      const workload = workloadAt(item, `${at}workloads[${index}]`);
+      for (const field of ['label', 'address', 'address6'] as const) {
+        const same = workload[field] && given.find((other) => other.workload[field] === workload[field]);
+        if (same)
+          fail(
+            `${at}workloads[${index}].${field} ${field === 'label' ? `"${workload.label}"` : workload[field]} is ` +
+              `also ${same.at}.${field}; ${field === 'label' ? 'labels' : 'addresses'} must differ`,
+          );
+      }
+      given.push({ at: `${at}workloads[${index}]`, workload });
+      return workload;
+    });
+    const gateway = address(record.gateway, `${at}gateway`);
+    if (workloads.some((workload) => workload.address === gateway))
+      fail(`${at}gateway ${gateway} is also a workload's address; the gateway is the bridge's own address`);
+    const withV6 = workloads.find((workload) => workload.address6);
+    if (withV6 && record.gateway6 === undefined)
+      fail(`${at}gateway6 is missing: workload "${withV6.label}" has an address6; give the bridge's IPv6 address`);
+    const gateway6 = record.gateway6 === undefined ? undefined : address6(record.gateway6, `${at}gateway6`);
+    if (gateway6 && workloads.some((workload) => workload.address6 === gateway6))
+      fail(`${at}gateway6 ${gateway6} is also a workload's address6; the gateway is the bridge's own address`);
+    return { workloads, gateway, ...(gateway6 ? { gateway6 } : {}) };
+  };
+  const { workloads, gateway, gateway6 } = networkAt(roles, '', 1);
+  const beside = besideOf(roles, { object, fail, networkAt });
   const base = { workloads, gateway, ...(gateway6 ? { gateway6 } : {}) };
   if (roles.hairpin !== undefined && roles.published === undefined)
     fail('hairpin is given without published: hairpin is about reaching the published port');
@@ -142,13 +156,54 @@ export function parseRoles(data: unknown, source: string): Roles {
   const udp = roles.publishedUdp === undefined ? {} : { publishedUdp: publishedAt(roles.publishedUdp, 'publishedUdp') };
   const foreign =
     roles.foreignFirewall === undefined ? {} : { foreignFirewall: foreignOf(roles.foreignFirewall, object, fail) };
-  if (roles.published === undefined) return { ...base, ...udp, ...foreign };
+  if (roles.published === undefined) return { ...base, ...udp, ...foreign, ...beside };
   return {
     ...base,
+    ...beside,
     published: publishedAt(roles.published, 'published'),
     ...udp,
     ...foreign,
     ...(roles.hairpin === undefined ? {} : { hairpin: hairpinOf(roles.hairpin, object, fail) }),
+  };
+}
+
+/** What the claims' parsers share: the object, failure and network checks of one parse. */
+interface Parsing {
+  object: (value: unknown, at: string, fields: string[], optional?: string[]) => Record<string, unknown>;
+  fail: (problem: string) => never;
+  networkAt: (record: Record<string, unknown>, at: string, least: number) => Network;
+}
+
+/**
+ * The claims of properties 5 and 6, each with its networks beside the first (two workloads at least):
+ * {"isolation": {"network": {…}, "iccOff": {…}, "why"}, "internal": {"workloads", "gateway", "egress", "why"}}.
+ */
+function besideOf(roles: Record<string, unknown>, { object, fail, networkAt }: Parsing): Partial<Roles> {
+  const why = (record: Record<string, unknown>, at: string): string =>
+    typeof record.why === 'string' ? record.why : fail(`${at}.why must be a sentence (a string)`);
+  const network = (value: unknown, at: string) =>
+    networkAt(object(value, at, ['workloads', 'gateway'], ['gateway6']), `${at}.`, 2);
+  const isolationOf = (value: unknown): Isolation => {
+    const claim = object(value, 'isolation', ['why'], ['network', 'iccOff']);
+    if (claim.network === undefined && claim.iccOff === undefined)
+      fail('isolation must give "network" (a second network), "iccOff" (a network with icc off), or both');
+    return {
+      ...(claim.network === undefined ? {} : { network: network(claim.network, 'isolation.network') }),
+      ...(claim.iccOff === undefined ? {} : { iccOff: network(claim.iccOff, 'isolation.iccOff') }),
+      why: why(claim, 'isolation'),
+    };
+  };
+  const internalOf = (value: unknown): Internal => {
+    const claim = object(value, 'internal', ['workloads', 'gateway', 'egress', 'why'], ['gateway6']);
+    const egress = INTERNAL_EGRESS.includes(claim.egress as InternalEgress)
+      ? (claim.egress as InternalEgress)
+      : fail(`internal.egress ${JSON.stringify(claim.egress)} is not one of ${INTERNAL_EGRESS.join(', ')}`);
+    const { workloads, gateway, gateway6 } = networkAt(claim, 'internal.', 2);
+    return { workloads, gateway, ...(gateway6 ? { gateway6 } : {}), egress, why: why(claim, 'internal') };
+  };
+  return {
+    ...(roles.isolation === undefined ? {} : { isolation: isolationOf(roles.isolation) }),
+    ...(roles.internal === undefined ? {} : { internal: internalOf(roles.internal) }),
   };
 }
 

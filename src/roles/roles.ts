@@ -82,6 +82,11 @@ export interface Internal extends Network {
   egress: InternalEgress;
   /** the families in which its workloads do not reach each other either, a known fault, as data: why */
   peersApart?: { families: Family[]; why: string };
+  /**
+   * a known fault, as data: what a LAN neighbour sends still reaches its workloads (nothing drops it; without a
+   * route back they cannot answer), why
+   */
+  inboundDelivered?: string;
   /** why, in words: no default route given, the isolation rules that drop what leaves or enters the bridge … */
   why: string;
 }

@@ -15,6 +15,7 @@ import {
   WRITABLE_CGROUPS,
   type EngineClaims,
 } from '../container-engine.ts';
+import { podmanBeside } from './isolation.ts';
 import { iptablesIn, iptablesOf, type Firewall } from '../../net/firewall.ts';
 import { PODMAN_KEPT } from './kept.ts';
 import { PODMAN_FOREIGN, PODMAN_HAIRPIN, podmanChecks } from './paths.ts';
@@ -50,7 +51,7 @@ export function podmanImplementation(version: string): Implementation {
   // the driver this cell's netavark writes with: its golden rules are that driver's (podman-5.4.nftables.nft)
   let driver: string | undefined;
   let cellFirewall: Firewall | undefined;
-  const claims: EngineClaims = { hairpin: PODMAN_HAIRPIN, foreignFirewall: PODMAN_FOREIGN };
+  const claims: EngineClaims = { hairpin: PODMAN_HAIRPIN, foreignFirewall: PODMAN_FOREIGN, ...podmanBeside(version) };
   return {
     id,
     async unavailable(host, firewall) {
