@@ -14,6 +14,17 @@ const good = () => ({
   published: { port: 8080, workload: 'a', targetPort: 5000 },
 });
 
+/** a claim of property 6, with an internal network of two workloads */
+const internal = () => ({
+  workloads: [
+    { label: 'c', netns: 'nc-c', address: '10.91.0.2' },
+    { label: 'd', netns: 'nc-d', address: '10.91.0.3' },
+  ],
+  gateway: '10.91.0.1',
+  egress: 'no-route',
+  why: 'no default route',
+});
+
 describe('roles', () => {
   test('the example roles parse, a namespace may be a path, and "published" may be left out', () => {
     expect(parseRoles(good(), 'r')).toEqual(good());
@@ -174,30 +185,15 @@ describe('roles', () => {
     ],
     [
       "an internal network's workload with a label of the first network",
-      (r: any) =>
-        (r.internal = {
-          workloads: [
-            { label: 'a', netns: 'nc-c', address: '10.91.0.2' },
-            { label: 'd', netns: 'nc-d', address: '10.91.0.3' },
-          ],
-          gateway: '10.91.0.1',
-          egress: 'no-route',
-          why: 'no default route',
-        }),
+      (r: any) => {
+        r.internal = internal();
+        r.internal.workloads[0].label = 'a';
+      },
       /internal\.workloads\[0\]\.label "a" is also workloads\[0\]\.label; labels must differ/,
     ],
     [
       'an internal egress the harness does not know',
-      (r: any) =>
-        (r.internal = {
-          workloads: [
-            { label: 'c', netns: 'nc-c', address: '10.91.0.2' },
-            { label: 'd', netns: 'nc-d', address: '10.91.0.3' },
-          ],
-          gateway: '10.91.0.1',
-          egress: 'none',
-          why: 'no default route',
-        }),
+      (r: any) => (r.internal = { ...internal(), egress: 'none' }),
       /internal\.egress "none" is not one of no-route, dropped/,
     ],
     [

@@ -24,6 +24,7 @@ import {
   propertiesIn,
 } from '../src/properties/properties.ts';
 import { expectBesideForeign } from '../fixtures/expect-foreign-firewall.ts';
+import { expectReconfigured, reconfiguredProperties } from '../fixtures/expect-reconfigured.ts';
 import type { ResultRow } from '../src/results/row.ts';
 import { buildImplementation, hostOf, type Built } from '../src/run/build.ts';
 import { matrixCells } from '../src/run/cells.ts';
@@ -112,7 +113,8 @@ describe.each(matrixCells(harness))('$title', (cell) => {
     PROPERTY_TIMEOUT_MS,
   );
 
-  // after judging, as a runtime's life goes on: its own CHECK (CNI), then the removal of its workloads (CNI DEL)
+  // after judging, as a runtime's life goes on: its own CHECK (CNI), its daemon restarted, another configuration
+  // (Docker's userland-proxy off), then the removal of its workloads (CNI DEL)
   const lifecycle = cell.implementation.lifecycle ?? [];
   if (lifecycle.includes('check')) {
     test('its own CHECK agrees with what it built', async ({ skip }) => {
@@ -130,6 +132,21 @@ describe.each(matrixCells(harness))('$title', (cell) => {
         if (it.state !== 'built') return skip(`not built: ${it.reason}`);
         await allure.parameter('property', LIFECYCLE_PROPERTY);
         await expectAfterRestart(it.implementation, it.judged, harness.properties, (rows) => recordRows(task, rows));
+      },
+      PROPERTY_TIMEOUT_MS,
+    );
+  }
+  if (lifecycle.includes('reconfigure')) {
+    test(
+      'in another configuration its users choose, its properties for it hold as claimed',
+      async ({ task, skip }) => {
+        const it = built!;
+        if (it.state !== 'built') return skip(`not built: ${it.reason}`);
+        const { name, properties } = it.implementation.reconfigured!;
+        if (!reconfiguredProperties(it.implementation, harness.properties).length)
+          return skip(`NETNS_PROPERTIES leaves out ${properties.join(', ')}, judged with ${name}`);
+        await allure.parameter('configuration', name);
+        await expectReconfigured(it.implementation, it.judged, harness.properties, (rows) => recordRows(task, rows));
       },
       PROPERTY_TIMEOUT_MS,
     );

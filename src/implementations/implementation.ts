@@ -4,7 +4,7 @@ import type { ImageRecipe } from '../hosts/host-image.ts';
 import type { Host } from '../hosts/host.ts';
 import type { DebianPackage } from '../hosts/debian-unpacked.ts';
 import type { Firewall, IptablesCommand } from '../net/firewall.ts';
-import type { Check } from '../properties/properties.ts';
+import type { Check, PropertyId } from '../properties/properties.ts';
 import type { KeptByDesign } from '../results/leftovers.ts';
 import type { Roles } from '../roles/roles.ts';
 import type { World } from '../world/world.ts';
@@ -56,6 +56,17 @@ export interface Implementation {
    * properties again (9-lifecycle).
    */
   restart?: { how: string; run(host: Host, world: World): Promise<Roles> };
+  /**
+   * Another configuration its users choose, reached in place once the rest is judged (dockerd restarted with
+   * --userland-proxy=false): `name` labels its rows ("docker-28.5, userland-proxy off"), `run` does it and hands
+   * back the roles with that configuration's claims, and `properties` are judged again in it.
+   */
+  reconfigured?: {
+    name: string;
+    how: string;
+    properties: readonly PropertyId[];
+    run(host: Host, world: World): Promise<Roles>;
+  };
   /** what its removal leaves by design (state its network shares), each with the reason */
   keptAfterRemove?: readonly KeptByDesign[];
   /** folders it keeps state in, compared before and after too (host-local's /var/lib/cni) */
@@ -96,10 +107,10 @@ export interface ImplementationRef {
   /** Debian packages netns and VM hosts run from the cache (unpacked, never installed), fetched before any host */
   machinePackages?: readonly DebianPackage[];
   /**
-   * what a run asks of it after judging: its own CHECK, its properties again after its daemon restarts, and that
-   * removing its workloads leaves nothing
+   * what a run asks of it after judging: its own CHECK, its properties again after its daemon restarts and in
+   * another configuration, and that removing its workloads leaves nothing
    */
-  lifecycle?: ReadonlyArray<'check' | 'restart' | 'remove'>;
+  lifecycle?: ReadonlyArray<'check' | 'restart' | 'reconfigure' | 'remove'>;
 }
 
 /**

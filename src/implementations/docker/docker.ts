@@ -27,7 +27,7 @@ import {
   type Implementation,
   type ImplementationKind,
 } from '../implementation.ts';
-import { DOCKER_FOREIGN, DOCKER_HAIRPIN, dockerChecks } from './paths.ts';
+import { DOCKER_FOREIGN, DOCKER_HAIRPIN, DOCKER_HAIRPIN_NO_PROXY, dockerChecks } from './paths.ts';
 import { DOCKER_IPV6 } from './ipv6.ts';
 import { dockerBeside } from './isolation.ts';
 import { dockerRulesets } from './rulesets.ts';
@@ -55,6 +55,14 @@ export function dockerImplementation(version: DockerVersion): Implementation {
   let engine: BackgroundProcess | undefined;
   const flags = (world: World) => (world.families.includes('ipv6') ? DOCKER_IPV6[version].flags : []);
   const claims: EngineClaims = { hairpin: DOCKER_HAIRPIN, foreignFirewall: DOCKER_FOREIGN, ...dockerBeside(version) };
+  /** dockerd stopped and started again with these flags; the roles once its containers run again */
+  const restarted = async (host: Host, world: World, withFlags: readonly string[], as: EngineClaims) => {
+    await engine!.stop();
+    engine = await startDockerd(host, id, withFlags);
+    const roles = await rolesWhenRunning(host, 'docker', world, as);
+    if (world.families.includes('ipv6')) await ipv6Settled(host, id, roles);
+    return roles;
+  };
   return {
     id,
     async unavailable(host, firewall) {
@@ -72,13 +80,17 @@ export function dockerImplementation(version: DockerVersion): Implementation {
     },
     restart: {
       how: 'dockerd stopped (SIGTERM) and started again; its containers come back by their restart policy',
-      async run(host, world) {
-        await engine!.stop();
-        engine = await startDockerd(host, id, flags(world));
-        const roles = await rolesWhenRunning(host, 'docker', world, claims);
-        if (world.families.includes('ipv6')) await ipv6Settled(host, id, roles);
-        return roles;
-      },
+      run: (host, world) => restarted(host, world, flags(world), claims),
+    },
+    reconfigured: {
+      name: 'userland-proxy off',
+      how: 'dockerd restarted with --userland-proxy=false (its containers come back by their restart policy)',
+      properties: ['7-hairpin'],
+      run: (host, world) =>
+        restarted(host, world, [...flags(world), '--userland-proxy=false'], {
+          ...claims,
+          hairpin: DOCKER_HAIRPIN_NO_PROXY,
+        }),
     },
     rulesets: dockerRulesets,
     ownChecks: (roles, world) => dockerChecks(version, roles, world),
@@ -120,7 +132,7 @@ export const dockerKind: ImplementationKind = {
         argument: version,
         host: dockerHost(version),
         golden: true,
-        lifecycle: ['restart', 'remove'] as const,
+        lifecycle: ['restart', 'reconfigure', 'remove'] as const,
       }
     );
   },

@@ -123,6 +123,19 @@ export const DOCKER_HAIRPIN: Hairpin = {
     'docker0, and the proxy connects from the gateway',
 };
 
+/**
+ * Property 7 with userland-proxy off (measured in every version judged): nothing proxies, so Docker's DNAT applies
+ * to docker0's packets too; it masquerades a container's packets to its own published port and turns hairpin_mode
+ * on for its bridge ports. A peer keeps its own address: the reply is un-NATed on the bridge (br_netfilter).
+ */
+export const DOCKER_HAIRPIN_NO_PROXY: Hairpin = {
+  self: 'gateway',
+  peer: 'client',
+  why:
+    "with userland-proxy off, Docker's DNAT takes docker0's packets too; a MASQUERADE for a container's own " +
+    'published port and hairpin_mode on its bridge port bring its own back; a peer is only DNATed',
+};
+
 /** Property 10 in every version judged (measured; moby's TestDropInForwardChain checks the first). */
 export const DOCKER_FOREIGN: ForeignFirewallClaim = {
   keeps: ['forward-drop-rule', 'forward-drop-policy'],
