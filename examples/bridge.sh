@@ -3,7 +3,7 @@
 # Two workloads, a and b, on a bridge of their own (not the guide's addresses: the harness judges whatever the
 # roles say), forwarding, source NAT out of the uplink, and port 8080 of the uplink address published to a:5000,
 # also for the workloads themselves (hairpin: masqueraded, so that replies come back through the host), and UDP
-# port 8080 to a:5000 as well.
+# port 8080 to a:5000 as well, and the UDP range 8100-8101 to a:5100-5101, port for port.
 # The harness has built the uplink ($NC_UPLINK, $NC_UPLINK_ADDRESS) and set net.ipv4.ip_forward=0; it runs the
 # responder behind the published port itself. The script ends by writing its roles to $NC_ROLES.
 # When the run judges IPv6 too (NC_FAMILIES=ipv4,ipv6) it builds the same in IPv6: a ULA network on the bridge,
@@ -56,6 +56,8 @@ table ip bridge_example {
     type nat hook prerouting priority dstnat;
     ip daddr $uplink_address tcp dport 8080 counter dnat to 10.88.0.2:5000;
     ip daddr $uplink_address udp dport 8080 counter dnat to 10.88.0.2:5000;
+    ip daddr $uplink_address udp dport 8100 counter dnat to 10.88.0.2:5100;
+    ip daddr $uplink_address udp dport 8101 counter dnat to 10.88.0.2:5101;
   }
 }
 NFT
@@ -70,6 +72,8 @@ table ip6 bridge_example {
     type nat hook prerouting priority dstnat;
     ip6 daddr $uplink_address6 tcp dport 8080 counter dnat to [fd00:88::2]:5000;
     ip6 daddr $uplink_address6 udp dport 8080 counter dnat to [fd00:88::2]:5000;
+    ip6 daddr $uplink_address6 udp dport 8100 counter dnat to [fd00:88::2]:5100;
+    ip6 daddr $uplink_address6 udp dport 8101 counter dnat to [fd00:88::2]:5101;
   }
 }
 NFT
@@ -78,6 +82,11 @@ else
   "$NC_IPTABLES" -t nat -A POSTROUTING -s 10.88.0.0/24 -d 10.88.0.2 -p tcp --dport 5000 -j MASQUERADE
   "$NC_IPTABLES" -t nat -A PREROUTING -d "$uplink_address" -p tcp --dport 8080 -j DNAT --to-destination 10.88.0.2:5000
   "$NC_IPTABLES" -t nat -A PREROUTING -d "$uplink_address" -p udp --dport 8080 -j DNAT --to-destination 10.88.0.2:5000
+  # a range, port for port: one DNAT per port (a DNAT to a port range picks any port of it)
+  for port in 8100 8101; do
+    "$NC_IPTABLES" -t nat -A PREROUTING -d "$uplink_address" -p udp --dport $port \
+      -j DNAT --to-destination "10.88.0.2:$((port - 3000))"
+  done
   if [ -n "$ipv6" ]; then
     "$NC_IP6TABLES" -t nat -A POSTROUTING -s fd00:88::/64 ! -o "$bridge" -j MASQUERADE
     "$NC_IP6TABLES" -t nat -A POSTROUTING -s fd00:88::/64 -d fd00:88::2 -p tcp --dport 5000 -j MASQUERADE
@@ -85,6 +94,10 @@ else
       -j DNAT --to-destination '[fd00:88::2]:5000'
     "$NC_IP6TABLES" -t nat -A PREROUTING -d "$uplink_address6" -p udp --dport 8080 \
       -j DNAT --to-destination '[fd00:88::2]:5000'
+    for port in 8100 8101; do
+      "$NC_IP6TABLES" -t nat -A PREROUTING -d "$uplink_address6" -p udp --dport $port \
+        -j DNAT --to-destination "[fd00:88::2]:$((port - 3000))"
+    done
   fi
 fi
 
@@ -99,6 +112,7 @@ cat > "$NC_ROLES" <<JSON
   $gateways,
   "published": { "port": 8080, "workload": "a", "targetPort": 5000 },
   "publishedUdp": { "port": 8080, "workload": "a", "targetPort": 5000 },
+  "publishedUdpRange": { "port": 8100, "workload": "a", "targetPort": 5100, "count": 2 },
   "hairpin": { "self": "gateway", "peer": "gateway", "why": "a MASQUERADE of nc0's sources to a:5000; hairpin on" },
   "foreignFirewall": { "keeps": [], "why": "it adds no FORWARD rule of its own: it relies on FORWARD's ACCEPT policy" }
 }

@@ -108,8 +108,8 @@ describe('roles', () => {
       (r: any) => (r.gatway = r.gateway),
       new RegExp(
         '^script:x: roles: unknown field gatway; ' +
-          'allowed: workloads, gateway, published, publishedUdp, gateway6, hairpin, foreignFirewall, isolation, ' +
-          'internal$',
+          'allowed: workloads, gateway, published, publishedUdp, publishedUdpRange, gateway6, hairpin, ' +
+          'foreignFirewall, isolation, internal$',
       ),
     ],
     [
@@ -195,6 +195,19 @@ describe('roles', () => {
       'an internal egress the harness does not know',
       (r: any) => (r.internal = { ...internal(), egress: 'none' }),
       /internal\.egress "none" is not one of no-route, dropped/,
+    ],
+    [
+      'a UDP range of one port',
+      (r: any) => (r.publishedUdpRange = { port: 8100, workload: 'a', targetPort: 5100, count: 1 }),
+      /publishedUdpRange\.count 1 is not a number of ports \(2 or more\)/,
+    ],
+    [
+      'a UDP range over the single UDP port',
+      (r: any) => {
+        r.publishedUdp = { port: 8080, workload: 'a', targetPort: 5000 };
+        r.publishedUdpRange = { port: 8079, workload: 'a', targetPort: 5100, count: 2 };
+      },
+      /publishedUdpRange takes port 8080, which publishedUdp publishes already/,
     ],
     [
       'a hairpin source that is neither gateway nor client',

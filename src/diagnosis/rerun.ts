@@ -3,7 +3,7 @@
 // them), captures at each point of its path (where its packets were last seen), and an nft trace when nft
 // tables beside the cell's iptables rules have chains on a hook (which of their chains dropped them).
 import { capture, pointKey, type Packet } from '../evidence/capture.ts';
-import { mayMatchDestination, mayMatchProtocol, PROTOCOL_OF } from './rule-may-match.ts';
+import { mayMatchDestination, mayMatchPort, mayMatchProtocol, PROTOCOL_OF } from './rule-may-match.ts';
 import type { NatTarget } from '../evidence/counters.ts';
 import type { Host } from '../hosts/host.ts';
 import type { Firewall } from '../net/firewall.ts';
@@ -47,9 +47,11 @@ function natFindings(dialect: RuleDialect, need: NatNeed, moved: Moved[], droppe
   const ofKind = moved.filter(
     ({ line }) => line.nat?.kind === need && (need !== 'source' || mayMatchDestination(line.text, spec.to)),
   );
-  // nor is a rule for another protocol (a TCP port's DNAT, for a UDP probe)
+  // nor is a rule for another protocol (a TCP port's DNAT, for a UDP probe) or port (a range's other DNAT)
   const protocol = PROTOCOL_OF[spec.kind];
-  const rules = ofKind.filter(({ line }) => mayMatchProtocol(line.text, protocol));
+  const rules = ofKind.filter(
+    ({ line }) => mayMatchProtocol(line.text, protocol) && mayMatchPort(line.text, spec.port),
+  );
   // the rules there being for another protocol, the one missing is named with its own
   if (rules.length === 0) return [dialect.noNat(need, ofKind.length ? ` for ${protocol}` : '')];
   if (dropped || rules.some(({ delta }) => delta > 0)) return [];

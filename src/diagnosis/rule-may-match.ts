@@ -1,7 +1,7 @@
-// Whether a NAT rule could match a probe at all, by the destination and the protocol it names: a MASQUERADE aimed
-// at one destination (a hairpin rule's `-d 10.88.0.2`, `ip daddr 10.88.0.2`) is not the source NAT a probe to the
-// internet needed, and a TCP port's DNAT is not the one a UDP probe needed, so neither is named as the rule that
-// "never matched".
+// Whether a rule could match a probe at all, by the destination, protocol and port it names: a MASQUERADE aimed at
+// one destination (a hairpin rule's `-d 10.88.0.2`, `ip daddr 10.88.0.2`) is not the source NAT a probe to the
+// internet needed, and a TCP port's DNAT, or another port's of a range, is not the one a UDP probe needed, so none is
+// named as the rule that "never matched" (nor a drop of another address as the one that took a probe's packets).
 import { contains, parseCidr } from '../net/ipv4.ts';
 import type { ProbeSpec } from '../probes/outcome.ts';
 import { contains6, parseCidr6 } from '../net/ipv6.ts';
@@ -34,9 +34,23 @@ export function mayMatchProtocol(ruleText: string, protocol: string): boolean {
   return !text || text === protocol || (protocol === 'icmp' && ICMP.includes(text));
 }
 
+/** iptables' `--dport 8080` or `--dport 8100:8101` (not negated), nft's `dport 8080` or `dport 8100-8101` */
+const PORT = /(?:(?<!! )--dport (\d+)(?::(\d+))?|(?<=\s)dport (?!!=)(\d+)(?:-(\d+))?)/;
+
+/** port: the probe's destination port; a rule for another port (a range's other DNAT) cannot match it */
+export function mayMatchPort(ruleText: string, port: number | undefined): boolean {
+  const named = PORT.exec(ruleText);
+  if (!named || port === undefined) return true;
+  const from = Number(named[1] ?? named[3]);
+  const to = Number(named[2] ?? named[4] ?? from);
+  return port >= from && port <= to;
+}
+
 /** A probe's protocol as rules name it (`-p udp`, `udp dport`); icmp stands for ICMPv6 too. */
 export const PROTOCOL_OF: Record<ProbeSpec['kind'], string> = { ping: 'icmp', tcp: 'tcp', http: 'tcp', udp: 'udp' };
 
-/** Whether a rule could match a probe's packets, by the destination and the protocol it names. */
+/** Whether a rule could match a probe's packets, by the destination, protocol and port it names. */
 export const mayMatchProbe = (ruleText: string, spec: ProbeSpec): boolean =>
-  mayMatchDestination(ruleText, spec.to) && mayMatchProtocol(ruleText, PROTOCOL_OF[spec.kind]);
+  mayMatchDestination(ruleText, spec.to) &&
+  mayMatchProtocol(ruleText, PROTOCOL_OF[spec.kind]) &&
+  mayMatchPort(ruleText, spec.port);

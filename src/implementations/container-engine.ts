@@ -1,7 +1,7 @@
 // What a container engine judged inside a container host needs, whichever it is (Docker, Podman): writable
 // cgroups, a workload image made from the host's own files, two containers of which the first is published on
-// 8080 (TCP and UDP) and on 127.0.0.1:8081, and the roles read from the engine's `inspect` (both answer in Docker's
-// fields).
+// 8080 (TCP and UDP), on UDP 8100-8101 and on 127.0.0.1:8081, and the roles read from the engine's `inspect`
+// (both answer in Docker's fields).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Host } from '../hosts/host.ts';
@@ -25,15 +25,24 @@ export const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../..
 export const PUBLISHED = { port: 8080, targetPort: 5000 };
 /** The same server, published on the host's loopback only: `-p 127.0.0.1:8081:5000`. */
 export const LOOPBACK_PUBLISHED = { address: '127.0.0.1', port: 8081 };
+/** A range of UDP ports, published port for port: `-p 8100-8101:5100-5101/udp` */
+export const PUBLISHED_UDP_RANGE = { port: 8100, targetPort: 5100, count: 2 };
 /** The roles of what PUBLISH_FLAGS ask for (the loopback port is judged by the engine's own paths). */
-export const publishedBy = (workload: string): Pick<Roles, 'published' | 'publishedUdp'> => ({
+export const publishedBy = (
+  workload: string,
+  { range = true } = {},
+): Pick<Roles, 'published' | 'publishedUdp' | 'publishedUdpRange'> => ({
   published: { ...PUBLISHED, workload },
   publishedUdp: { ...PUBLISHED, workload },
+  ...(range ? { publishedUdpRange: { ...PUBLISHED_UDP_RANGE, workload } } : {}),
 });
-/** how the engine is asked to publish them, and the same port over UDP (property 8) */
+/** `8100-8101`: the last port of a range that starts at `from` */
+const rangeFrom = (from: number) => `${from}-${from + PUBLISHED_UDP_RANGE.count - 1}`;
+/** how the engine is asked to publish them, and the same port over UDP, and a UDP range (property 8) */
 export const PUBLISH_FLAGS = [
   `${PUBLISHED.port}:${PUBLISHED.targetPort}`,
   `${PUBLISHED.port}:${PUBLISHED.targetPort}/udp`,
+  `${rangeFrom(PUBLISHED_UDP_RANGE.port)}:${rangeFrom(PUBLISHED_UDP_RANGE.targetPort)}/udp`,
   `${LOOPBACK_PUBLISHED.address}:${LOOPBACK_PUBLISHED.port}:${PUBLISHED.targetPort}`,
 ].flatMap((mapping) => ['--publish', mapping]);
 

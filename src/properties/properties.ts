@@ -7,6 +7,7 @@ import { http, ping, udp } from '../probes/probe.ts';
 import type { RuleRef } from '../evidence/counters.ts';
 import type { OutcomeKind, ProbeSpec } from '../probes/outcome.ts';
 import {
+  portsOf,
   rolesAs,
   workloadByLabel,
   type HairpinSource,
@@ -167,17 +168,17 @@ export function propertyTable(
   const { internet } = world;
   const client = { source: internet.outsideClient };
   // the outside client through a published port (an HTTP GET, or a UDP exchange): the server sees its own address
-  const fromOutside = (kind: 'http' | 'udp', published: Published) => {
+  const fromOutside = (kind: 'http' | 'udp', published: Published, ofWhat = '') => {
     const server = workloadByLabel(roles, published.workload);
     const check = {
       probe: (kind === 'udp' ? udp : http)(internet.namespace, uplink, published.port, client),
       expect: 'reachable' as const,
       seenAs: internet.outsideClient,
       because:
-        `the published ${kind === 'udp' ? 'UDP ' : ''}port forwards to ${server.label}:${published.targetPort} ` +
-        `and DNAT keeps the client's address`,
+        `the published ${kind === 'udp' ? 'UDP ' : ''}port${ofWhat} forwards to ` +
+        `${server.label}:${published.targetPort} and DNAT keeps the client's address`,
     };
-    return { server, check };
+    return { server, check, targetPort: published.targetPort };
   };
   switch (property) {
     case '1-bridge':
@@ -361,10 +362,13 @@ export function propertyTable(
       const { publishedUdp } = roles;
       if (!publishedUdp)
         return { ...table([]), skip: 'the implementation publishes no UDP port (roles have no "publishedUdp")' };
-      const { server, check } = fromOutside('udp', publishedUdp);
+      // the single port, and each port of a published range (the same DNAT may not serve every port of it)
+      const served = [publishedUdp, ...(roles.publishedUdpRange ? portsOf(roles.publishedUdpRange) : [])].map(
+        (published) => fromOutside('udp', published, published === publishedUdp ? '' : ' of the range'),
+      );
       return table(
         [
-          check,
+          ...served.map(({ check }) => check),
           {
             probe: udp(internet.namespace, uplink, UNPUBLISHED_PORT, client),
             expect: 'refused',
@@ -373,7 +377,7 @@ export function propertyTable(
               'the host itself answers, with ICMP port unreachable',
           },
         ],
-        [{ ns: server.netns, port: publishedUdp.targetPort, protocol: 'udp' }],
+        served.map(({ server, targetPort }) => ({ ns: server.netns, port: targetPort, protocol: 'udp' as const })),
       );
     }
   }

@@ -4,7 +4,8 @@
 //    "published":{"port":8080,"workload":"a","targetPort":5000}}
 // and in dual stack each workload's "address6" with the roles' "gateway6" (the published port is both families');
 // an implementation that claims property 7 adds "hairpin": {"self": "gateway", "peer": "client", "why": "…"}, one
-// that publishes a UDP port (property 8) "publishedUdp": {"port":8080,"workload":"a","targetPort":5000}, and one
+// that publishes a UDP port (property 8) "publishedUdp": {"port":8080,"workload":"a","targetPort":5000} (and a range
+// of them "publishedUdpRange": {"port":8100,"workload":"a","targetPort":5100,"count":2}), and one
 // that claims property 10 "foreignFirewall": {"keeps": ["forward-drop-rule"], "why": "…"}; properties 5 and 6
 // are claimed with the networks built for them, "isolation" and "internal" (besideOf).
 import { isIPv6 } from 'node:net';
@@ -13,6 +14,7 @@ import { FOREIGN_FIREWALLS, type ForeignFirewall } from '../world/foreign-firewa
 import {
   HAIRPIN_SOURCES,
   INTERNAL_EGRESS,
+  portsOf,
   type ForeignFirewallClaim,
   type Hairpin,
   type HairpinSource,
@@ -20,6 +22,7 @@ import {
   type InternalEgress,
   type Isolation,
   type Network,
+  type PublishedRange,
   type Roles,
   type Workload,
 } from './roles.ts';
@@ -82,7 +85,16 @@ export function parseRoles(data: unknown, source: string): Roles {
     data,
     'roles',
     ['workloads', 'gateway'],
-    ['published', 'publishedUdp', 'gateway6', 'hairpin', 'foreignFirewall', 'isolation', 'internal'],
+    [
+      'published',
+      'publishedUdp',
+      'publishedUdpRange',
+      'gateway6',
+      'hairpin',
+      'foreignFirewall',
+      'isolation',
+      'internal',
+    ],
   );
   /** One workload: {label, netns, address, address6?} */
   const workloadAt = (item: unknown, at: string): Workload => {
@@ -139,6 +151,20 @@ export function parseRoles(data: unknown, source: string): Roles {
   if (roles.hairpin !== undefined && roles.published === undefined)
     fail('hairpin is given without published: hairpin is about reaching the published port');
   /** A published port: {"port", "workload", "targetPort"}, behind one of the workloads. */
+  /** A range: a published port with the number of ports from it, {"port", "workload", "targetPort", "count"}. */
+  const rangeAt = (value: unknown): PublishedRange => {
+    const at = 'publishedUdpRange';
+    const { count, ...first } = object(value, at, ['port', 'workload', 'targetPort', 'count']);
+    if (!Number.isInteger(count) || (count as number) < 2)
+      fail(`${at}.count ${JSON.stringify(count)} is not a number of ports (2 or more)`);
+    const range = { ...publishedAt(first, at), count: count as number };
+    if (range.port + range.count - 1 > 65535 || range.targetPort + range.count - 1 > 65535)
+      fail(`${at} runs past port 65535 (port ${range.port}, targetPort ${range.targetPort}, count ${range.count})`);
+    if (roles.publishedUdp !== undefined && portsOf(range).some((each) => each.port === udpPort()))
+      fail(`${at} takes port ${udpPort()}, which publishedUdp publishes already`);
+    return range;
+  };
+  const udpPort = () => (roles.publishedUdp as { port?: unknown }).port;
   const publishedAt = (value: unknown, at: string) => {
     const published = object(value, at, ['port', 'workload', 'targetPort']);
     const behind = published.workload;
@@ -153,7 +179,10 @@ export function parseRoles(data: unknown, source: string): Roles {
       targetPort: port(published.targetPort, `${at}.targetPort`),
     };
   };
-  const udp = roles.publishedUdp === undefined ? {} : { publishedUdp: publishedAt(roles.publishedUdp, 'publishedUdp') };
+  const udp = {
+    ...(roles.publishedUdp === undefined ? {} : { publishedUdp: publishedAt(roles.publishedUdp, 'publishedUdp') }),
+    ...(roles.publishedUdpRange === undefined ? {} : { publishedUdpRange: rangeAt(roles.publishedUdpRange) }),
+  };
   const foreign =
     roles.foreignFirewall === undefined ? {} : { foreignFirewall: foreignOf(roles.foreignFirewall, object, fail) };
   if (roles.published === undefined) return { ...base, ...udp, ...foreign, ...beside };

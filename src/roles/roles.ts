@@ -25,6 +25,20 @@ export interface Published {
   targetPort: number;
 }
 
+/** Ports port … port+count-1 published to targetPort … targetPort+count-1 of one workload. */
+export interface PublishedRange extends Published {
+  /** how many ports, two at least */
+  count: number;
+}
+
+/** Each port of a published range, as a single published port. */
+export const portsOf = ({ count, ...first }: PublishedRange): Published[] =>
+  Array.from({ length: count }, (_, index) => ({
+    ...first,
+    port: first.port + index,
+    targetPort: first.targetPort + index,
+  }));
+
 /**
  * Who a server sees when a workload reaches a published port through the host: the gateway, or the client; or
  * that it is not reached at all, where an implementation is known not to carry it (data, with its why).
@@ -101,6 +115,8 @@ export interface Roles {
   published?: Published;
   /** a UDP port it publishes; absent: property 8 is skipped with that reason */
   publishedUdp?: Published;
+  /** a range of UDP ports it publishes, each to its own port in the workload (-p 8100-8101:5100-5101/udp) */
+  publishedUdpRange?: PublishedRange;
   /** absent: the implementation claims no hairpin, and property 7 is skipped with that reason */
   hairpin?: Hairpin;
   /** absent: property 10 is skipped with that reason */

@@ -1,7 +1,9 @@
 // A CNI network configuration list as an implementation (NETNS_IMPL=cni:PATH, cni-1.9:PATH): Debian's real
 // plugins of one version, run by the harness as a runtime runs them (chain.ts). Two workloads, each in a
 // namespace of its own: `web`, whose attachment carries the portMappings capability (8080 over TCP and UDP,
-// and 127.0.0.1:8081, to its 5000, as `-p` asks of Docker and Podman), and `peer`. Roles come from the ADD
+// and 127.0.0.1:8081, to its 5000, as `-p` asks of Docker and Podman), and `peer`. No UDP range: portmap's
+// "is this rule there" check (-C) is wrong in ip6tables 1.8.9 for two rules that differ only by port, and it
+// skips the second (measured with Debian bookworm's ip6tables-legacy; fixed after 1.8.9). Roles come from the ADD
 // results. After judging, CHECK must agree with what ADD made, and DEL must leave nothing but what the network
 // shares (kept.ts).
 import { existsSync, statSync } from 'node:fs';
@@ -141,7 +143,7 @@ export function cniImplementation(id: string, version: string, path: string): Im
         workloads: gateway6 ? workloads : workloads.map(({ address6: _, ...workload }) => workload),
         gateway,
         ...(gateway6 ? { gateway6 } : {}),
-        ...(publishes ? { ...publishedBy('web'), hairpin: CNI_HAIRPIN } : {}),
+        ...(publishes ? { ...publishedBy('web', { range: false }), hairpin: CNI_HAIRPIN } : {}),
         foreignFirewall: CNI_FOREIGN,
       };
       if (gateway6) await ipv6Settled(host, id, roles);
