@@ -3,7 +3,7 @@
 // bridge names are given, so that the rules they make read the same on every run (golden rulesets); the roles
 // are read back from the engine's `inspect`.
 import type { Host } from '../hosts/host.ts';
-import type { Internal, Network, Roles } from '../roles/roles.ts';
+import type { Internal, Network, Roles, Workload } from '../roles/roles.ts';
 import type { World } from '../world/world.ts';
 
 export type Engine = 'docker' | 'podman';
@@ -84,9 +84,26 @@ export interface InspectedNetworks {
   Name: string;
   State: { Pid: number };
   NetworkSettings: {
-    Networks: Record<string, { IPAddress: string; Gateway: string; GlobalIPv6Address?: string; IPv6Gateway?: string }>;
+    Networks: Record<string, OnNetwork>;
   };
 }
+
+/** A container's addresses on one network, as `inspect` gives them. */
+type OnNetwork = { IPAddress: string; GlobalIPv6Address?: string };
+
+/** Docker's names start with a slash. */
+const nameOf = (container: InspectedNetworks) => container.Name.replace(/^\//, '');
+
+/**
+ * A container as a workload of one of its networks; in a world with IPv6 its IPv6 address there (none given, an
+ * empty string or no field: its IPv6 rows skip, saying it has no IPv6 address).
+ */
+export const workloadOf = (container: InspectedNetworks, on: OnNetwork, ipv6: boolean): Workload => ({
+  label: nameOf(container),
+  netns: `/proc/${container.State.Pid}/ns/net`,
+  address: on.IPAddress,
+  ...(ipv6 && on.GlobalIPv6Address ? { address6: on.GlobalIPv6Address } : {}),
+});
 
 /** The roles of properties 5 and 6, from the inspected workloads on the networks beside the default. */
 export function besideRoles(
@@ -97,15 +114,10 @@ export function besideRoles(
   const ipv6 = world.families.includes('ipv6');
   const networkOf = (network: BesideNetwork): Network => {
     const workloads = besideWorkloads(network).map((name) => {
-      const container = inspected.find((each) => each.Name.replace(/^\//, '') === name);
+      const container = inspected.find((each) => nameOf(each) === name);
       const on = container?.NetworkSettings.Networks[network.name];
       if (!container || !on) throw new Error(`${name} is not on network ${network.name}`);
-      return {
-        label: name,
-        netns: `/proc/${container.State.Pid}/ns/net`,
-        address: on.IPAddress,
-        ...(ipv6 && on.GlobalIPv6Address ? { address6: on.GlobalIPv6Address } : {}),
-      };
+      return workloadOf(container, on, ipv6);
     });
     // the gateway asked for: a workload of an internal network has none in `inspect` (it gets no default route)
     return { workloads, gateway: network.gateway, ...(ipv6 ? { gateway6: network.gateway6 } : {}) };

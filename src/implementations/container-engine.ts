@@ -17,6 +17,7 @@ import {
   type BesideClaims,
   type Engine,
   type InspectedNetworks,
+  workloadOf,
 } from './beside-networks.ts';
 
 /** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
@@ -137,16 +138,10 @@ async function rolesFromInspect(host: Host, engine: Engine, world: World, claims
   const ipv6 = world.families.includes('ipv6');
   const all = JSON.parse((await host.exec([engine, 'inspect', ...allWorkloads(claims)])).stdout) as Inspected[];
   const inspected = all.slice(0, WORKLOADS.length);
-  // none given (an empty string, or no field): the IPv6 rows then skip, saying the workload has no IPv6 address
-  const given = (address: string | undefined) => (ipv6 && address ? { address6: address } : {});
   const gateway6 = inspected[0]!.NetworkSettings.IPv6Gateway;
   return {
-    workloads: inspected.map((container) => ({
-      label: container.Name.replace(/^\//, ''), // Docker's names start with a slash
-      netns: `/proc/${container.State.Pid}/ns/net`,
-      address: container.NetworkSettings.IPAddress,
-      ...given(container.NetworkSettings.GlobalIPv6Address),
-    })),
+    // the default network's addresses are the top-level ones
+    workloads: inspected.map((container) => workloadOf(container, container.NetworkSettings, ipv6)),
     gateway: inspected[0]!.NetworkSettings.Gateway,
     ...(ipv6 && gateway6 ? { gateway6 } : {}),
     ...publishedBy(WORKLOADS[0]),

@@ -7,7 +7,7 @@ import type { RuleRef } from '../evidence/counters.ts';
 import { iptablesIn, type IptablesCommand } from '../net/firewall.ts';
 import type { OutcomeKind, ProbeSpec } from '../probes/outcome.ts';
 import { http } from '../probes/probe.ts';
-import type { Check } from '../properties/properties.ts';
+import { fromNeighbour, type Check } from '../properties/properties.ts';
 import { rolesAs, workloadByLabel, type Roles, type Workload } from '../roles/roles.ts';
 import { familyOf, uplinkAddress, worldAs, type Family, type World } from '../world/world.ts';
 
@@ -36,7 +36,6 @@ export const fromHost = { fromLabel: 'host' };
 export const loopback = (world: World) => (familyOf(uplinkAddress(world)) === 'ipv6' ? '::1' : '127.0.0.1');
 /** a route to one address, as iptables-save prints it: 172.17.0.2/32, fd00:172:17::2/128 */
 export const onlyAddress = (address: string) => `${address}/${familyOf(address) === 'ipv6' ? 128 : 32}`;
-export const fromNeighbour = (world: World) => ({ source: world.internet.neighbour, fromLabel: 'neighbour' });
 
 /** the published server, as a LAN neighbour with a route to the bridge's network reaches it: directly */
 export const neighbourToServer = (server: Workload, world: World, port: number) =>

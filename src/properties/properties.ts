@@ -127,6 +127,8 @@ function peersOf(w: Workload, workloads: readonly Workload[]): Workload[] {
 
 /** Probes from a workload are named by its label in reports. */
 const from = (workload: Workload) => ({ fromLabel: workload.label });
+/** A probe from the LAN neighbour, which routes private networks to the host (the world in the probe's family). */
+export const fromNeighbour = (world: World) => ({ source: world.internet.neighbour, fromLabel: 'neighbour' });
 
 /** What a table in IPv6 needs of the roles, and why it skips without it. */
 function missingIpv6(roles: Roles): string | undefined {
@@ -285,40 +287,44 @@ export function propertyTable(
         return { ...table([]), skip: 'the implementation claims no internal network (roles have no "internal")' };
       const network = judgeable(internal);
       if (!network) return { ...table([]), skip: NO_OTHER_NETWORK_IN_IPV6 };
-      const out = (w: Workload) => ping(w.netns, internet.publicHost, from(w));
-      const neighbour = { source: internet.neighbour, fromLabel: 'neighbour' };
       return table(
-        network.workloads.flatMap((w) => [
-          ...peersOf(w, network.workloads).map((other) =>
-            internal.peersApart?.families.includes(family)
-              ? dropped(ping(w.netns, other.address, from(w)), `a known fault (${internal.peersApart.why})`)
-              : {
-                  probe: ping(w.netns, other.address, from(w)),
-                  expect: 'reachable' as const,
-                  because: `${w.label} and ${other.label} share the internal network's bridge`,
-                },
-          ),
-          internal.egress === 'no-route'
-            ? {
-                probe: out(w),
-                expect: 'network-unreachable' as const,
-                because: `an internal network gives ${w.label} no route out (${internal.why})`,
-              }
-            : dropped(out(w), `an internal network has no egress (${internal.why})`),
-          internal.inboundDelivered
-            ? {
-                probe: ping(internet.namespace, w.address, neighbour),
-                expect: 'timeout' as const,
-                deliveredTo: w,
-                because:
-                  `a known fault: the LAN neighbour's request reaches ${w.label}, which has no route to answer it ` +
-                  `(${internal.inboundDelivered})`,
-              }
-            : dropped(
-                ping(internet.namespace, w.address, neighbour),
-                `an internal network takes nothing in, even from a LAN neighbour that routes to it (${internal.why})`,
-              ),
-        ]),
+        network.workloads.flatMap((w) => {
+          const out = ping(w.netns, internet.publicHost, from(w));
+          const inbound = ping(internet.namespace, w.address, fromNeighbour(world));
+          return [
+            ...peersOf(w, network.workloads).map((other) => {
+              const probe = ping(w.netns, other.address, from(w));
+              return internal.peersApart?.families.includes(family)
+                ? dropped(probe, `a known fault (${internal.peersApart.why})`)
+                : {
+                    probe,
+                    expect: 'reachable' as const,
+                    because: `${w.label} and ${other.label} share the internal network's bridge`,
+                  };
+            }),
+            internal.egress === 'no-route'
+              ? {
+                  probe: out,
+                  expect: 'network-unreachable' as const,
+                  because: `an internal network gives ${w.label} no route out (${internal.why})`,
+                }
+              : dropped(out, `an internal network has no egress (${internal.why})`),
+            internal.inboundDelivered
+              ? {
+                  probe: inbound,
+                  expect: 'timeout' as const,
+                  deliveredTo: w,
+                  because:
+                    `a known fault: the LAN neighbour's request reaches ${w.label}, which has no route to answer ` +
+                    `it (${internal.inboundDelivered})`,
+                }
+              : dropped(
+                  inbound,
+                  `an internal network takes nothing in, even from a LAN neighbour that routes to it ` +
+                    `(${internal.why})`,
+                ),
+          ];
+        }),
       );
     }
     case '7-hairpin': {

@@ -4,14 +4,13 @@
 // host-local clients and connects from the bridge's gateway; DNAT keeps a remote client's address; before 28.0
 // nothing stopped a LAN neighbour from routing to a container's address, or to a port published on 127.0.0.1
 // (moby#45610); 28.0 drops both in raw PREROUTING (moby#48721), in ip6tables' raw table too.
-import type { Check } from '../../properties/properties.ts';
+import { fromNeighbour, type Check } from '../../properties/properties.ts';
 import type { ForeignFirewallClaim, Hairpin, Roles } from '../../roles/roles.ts';
 import type { World } from '../../world/world.ts';
 import { LOOPBACK_PUBLISHED, PUBLISHED } from '../container-engine.ts';
 import {
   engineChecks,
   fromHost,
-  fromNeighbour,
   loopback,
   neighbourToServer,
   onlyAddress,

@@ -3,18 +3,11 @@
 // published ports and its network. Measured on Debian's 4.3 (netavark 1.4), 5.4 (1.14) and 5.8 (1.17), with
 // each netavark driver the cell picks; the reasons are netavark's rules as the golden files show them.
 import { http } from '../../probes/probe.ts';
-import type { Check } from '../../properties/properties.ts';
+import { fromNeighbour, type Check } from '../../properties/properties.ts';
 import type { ForeignFirewallClaim, Hairpin, Roles } from '../../roles/roles.ts';
 import { uplinkAddress, type World } from '../../world/world.ts';
 import { LOOPBACK_PUBLISHED, PUBLISHED } from '../container-engine.ts';
-import {
-  engineChecks,
-  fromHost,
-  fromNeighbour,
-  loopback,
-  neighbourToServer,
-  type EnginePath,
-} from '../engine-paths.ts';
+import { engineChecks, fromHost, loopback, neighbourToServer, type EnginePath } from '../engine-paths.ts';
 import { PODMAN_VERSIONS } from './versions.ts';
 
 type PodmanVersion = keyof typeof PODMAN_VERSIONS & string;
