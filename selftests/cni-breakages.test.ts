@@ -1,6 +1,7 @@
 // A CNI chain judged for real, broken on purpose: a conflist without ipMasq fails egress in both families, named
 // by the one masquerade on the way out (portmap's, for marked packets only) that never matched; CHECK notices a
-// rule its ADD made that another program took away; and removal notices what was left behind and what was taken.
+// rule its ADD made that another program took away; removal notices what was left behind and what was taken; and
+// a flushed isolation chain lets the two networks reach each other, seen on the packets' path.
 // Judged on netns hosts (they need root).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import type { ResultRow } from '../src/results/row.ts';
 import { propertyOf } from '../src/report/rows-table.ts';
 import { runTempDir } from '../src/run-temp.ts';
 import { buildImplementation, hostOf } from '../src/run/build.ts';
-import { judgeImplementation } from '../src/run/judge.ts';
+import { failedOf, judgeAll, judgeImplementation } from '../src/run/judge.ts';
 
 const EXAMPLE = resolve(import.meta.dirname, '../examples/cni/bridge.conflist');
 const dir = runTempDir('netns-conformance-cni-');
@@ -41,14 +42,22 @@ const topology = loadTopology(harness.topologyPath);
 const cellOf = (id: string) => ({ implementation: readImplementation(id), firewall: harness.firewalls[0]!, title: id });
 
 describe.skipIf(!root)('a CNI chain broken on purpose (netns hosts need root)', () => {
-  test('a conflist without ipMasq fails 3-egress in both families, naming the missing masquerade', async () => {
+  // the network kept apart is built from the same chain: its workloads' egress (a part of 5) fails as well
+  test('a conflist without ipMasq fails egress in 3 and 5, both families, naming the missing masquerade', async () => {
     const rows = await judgeImplementation(
       cellOf(`cni-1.9:${variant('no-ipmasq', { ipMasq: false })}`),
       harness,
       topology,
     );
     const failed = rows.filter((row) => row.verdict === 'fail');
-    expect([...new Set(failed.map(propertyOf))]).toEqual(['3-egress', '3-egress in IPv6']);
+    expect([...new Set(failed.map(propertyOf))]).toEqual([
+      '3-egress',
+      '3-egress in IPv6',
+      '5-isolation',
+      '5-isolation in IPv6',
+    ]);
+    for (const row of failed.filter((each) => each.property === '5-isolation'))
+      expect(row.probe).toMatch(/→ 8\.8\.8\.8$|→ 2001:4860:4860::8888$/);
     // the only masquerade left on the way out is portmap's, which takes marked (hairpin) packets alone
     for (const row of failed)
       expect(row.why).toMatch(
@@ -80,6 +89,24 @@ describe.skipIf(!root)('a CNI chain broken on purpose (netns hosts need root)', 
       // reported where it belongs: a failed 9-lifecycle row, the difference as its cause
       expect(rows).toMatchObject([{ property: '9-lifecycle', verdict: 'fail' }]);
       expect(rows[0]!.why).toMatch(new RegExp(`^left behind: link stray0 \\(bridge\\); taken away: ${uplink}$`));
+    } finally {
+      await hostOf(built).stop();
+    }
+  }, 300_000);
+
+  // a firewall reload that keeps no one's rules, as another program on the host may do
+  test('a flushed CNI-ISOLATION-STAGE-2 fails 5-isolation only, the ping seen crossing both bridges', async () => {
+    const id = `cni-1.9:${EXAMPLE}`;
+    const built = await buildImplementation(cellOf(id), { ...harness, lifecycle: false }, topology);
+    try {
+      if (built.state !== 'built') throw new Error(`${id} did not build: ${built.reason}`);
+      const failed = async () => failedOf((await judgeAll(built.judged)).flatMap(({ judgements }) => judgements));
+      expect((await failed()).map(({ row }) => row.why)).toEqual([]); // the twin: untouched, it passes
+      await built.judged.host.exec(['iptables-nft', '-F', 'CNI-ISOLATION-STAGE-2']);
+      const broken = await failed();
+      expect([...new Set(broken.map(({ row }) => propertyOf(row)))]).toEqual(['5-isolation']);
+      for (const { row } of broken)
+        expect(row.why).toMatch(/got through, but must not: .*kept apart.*; seen on every point of its path \(.*cni-/);
     } finally {
       await hostOf(built).stop();
     }

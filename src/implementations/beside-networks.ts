@@ -44,7 +44,10 @@ export function besideNetworks({ isolation, internal }: BesideClaims): BesideNet
   return [isolation?.network, isolation?.iccOff, internal?.network].filter((network) => network !== undefined);
 }
 
-export const besideWorkloads = (network: BesideNetwork): string[] => [`${network.name}-a`, `${network.name}-b`];
+export const besideWorkloads = (network: Pick<BesideNetwork, 'name'>): string[] => [
+  `${network.name}-a`,
+  `${network.name}-b`,
+];
 
 /**
  * How each engine names a network's bridge: Docker's would be br-<its id>, and is given; Podman's are podman1,

@@ -11,8 +11,9 @@ import { join, resolve } from 'node:path';
 import type { Host } from '../../hosts/host.ts';
 import { recipeOf } from '../../hosts/host-image.ts';
 import { ensureUnpacked } from '../../hosts/debian-unpacked.ts';
-import type { ForeignFirewallClaim, Hairpin, Roles, Workload } from '../../roles/roles.ts';
+import type { ForeignFirewallClaim, Hairpin, Network, Roles, Workload } from '../../roles/roles.ts';
 import { HarnessSetupError } from '../../setup-error.ts';
+import { APART, besideWorkloads } from '../beside-networks.ts';
 import { LOOPBACK_PUBLISHED, PUBLISHED, publishedBy } from '../container-engine.ts';
 import {
   ImplementationError,
@@ -22,6 +23,7 @@ import {
 } from '../implementation.ts';
 import { ipv6Settled } from '../ipv6-settled.ts';
 import { pathWithIptables } from '../iptables-on-path.ts';
+import { apartConflist, ISOLATION_KEPT, ISOLATION_WHY, keepsBridgesApart } from './apart.ts';
 import { add, check, CniError, del, type Attachment, type CniResult, type Runtime } from './chain.ts';
 import { readConflist, type Conflist } from './conflist.ts';
 import { keptAfterDel } from './kept.ts';
@@ -48,6 +50,8 @@ function cniHost(version: string): HostNeeds {
 
 interface Attached {
   label: string;
+  /** the chain of its network: the user's, or the one derived for property 5 */
+  conflist: Conflist;
   attachment: Attachment;
   result?: CniResult;
   loopback: Attachment;
@@ -93,6 +97,20 @@ function gatewayOf(result: CniResult, family: 'ipv4' | 'ipv6'): string | undefin
   return ips.find((ip) => ip.gateway && ip.address.includes(':') === (family === 'ipv6'))?.gateway;
 }
 
+/** A network's workloads and gateways from its ADD results (the first's gateways); IPv6 ones in a world with it. */
+function networkOf(results: Array<[string, CniResult]>, ipv6: boolean, id: string): Network {
+  const [label, first] = results[0]!;
+  const gateway = gatewayOf(first, 'ipv4');
+  if (!gateway) throw new ImplementationError(id, `the chain's ADD named no IPv4 gateway for ${label}`);
+  const gateway6 = ipv6 ? gatewayOf(first, 'ipv6') : undefined;
+  const workloads = results.map(([each, result]) => workloadOf(each, result, id));
+  return {
+    workloads: gateway6 ? workloads : workloads.map(({ address6: _, ...workload }) => workload),
+    gateway,
+    ...(gateway6 ? { gateway6 } : {}),
+  };
+}
+
 /** A plugin's refusal is the implementation's failure, in its own words. */
 async function asImplementation<T>(id: string, step: Promise<T>): Promise<T> {
   return step.catch((error: unknown) => {
@@ -105,6 +123,8 @@ export function cniImplementation(id: string, version: string, path: string): Im
   const it = CNI_VERSIONS[version]!;
   const attached: Attached[] = [];
   let runtime: Runtime | undefined;
+  // a second network, when the chain keeps bridges apart (property 5)
+  const apartChain = keepsBridgesApart(conflist) ? apartConflist(conflist, id) : undefined;
   const publishes = conflist.plugins.some((plugin) => plugin.capabilities?.portMappings);
   // a version's known CHECK failure is its plugin's: a chain without that plugin must agree
   const knownCheckFailure = conflist.plugins.some((plugin) => plugin.type === it.knownCheckFailure?.plugin)
@@ -122,37 +142,52 @@ export function cniImplementation(id: string, version: string, path: string): Im
       await host.exec(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'netns-conformance-cni', '/var/lib']);
       // the plugins write with the cell's iptables
       runtime = { host, pluginDir: await pluginDir(host), path: await pathWithIptables(host, iptables) };
-      for (const { label, capabilityArgs } of WORKLOADS) {
+      const attach = async (label: string, chain: Conflist, capabilityArgs: Record<string, unknown>) => {
         await host.exec(['ip', 'netns', 'add', label]);
         const netns = `/run/netns/${label}`;
         const one: Attached = {
           label,
+          conflist: chain,
           attachment: { containerId: `netns-conformance-${label}`, netns, ifname: 'eth0', capabilityArgs },
           loopback: { containerId: `netns-conformance-${label}`, netns, ifname: 'lo', capabilityArgs: {} },
         };
         attached.push(one);
-        await asImplementation(id, add(runtime, LOOPBACK, one.loopback));
-        one.result = await asImplementation(id, add(runtime, conflist, one.attachment));
-      }
-      const results = attached.map((one) => one.result!);
-      const gateway = gatewayOf(results[0]!, 'ipv4');
-      if (!gateway) throw new ImplementationError(id, "the chain's ADD named no IPv4 gateway for web");
-      const gateway6 = world.families.includes('ipv6') ? gatewayOf(results[0]!, 'ipv6') : undefined;
-      const workloads = attached.map((one) => workloadOf(one.label, one.result!, id));
+        await asImplementation(id, add(runtime!, LOOPBACK, one.loopback));
+        one.result = await asImplementation(id, add(runtime!, chain, one.attachment));
+        return one.result;
+      };
+      for (const { label, capabilityArgs } of WORKLOADS) await attach(label, conflist, capabilityArgs);
+      const ipv6 = world.families.includes('ipv6');
+      const main = networkOf(
+        attached.map((one) => [one.label, one.result!]),
+        ipv6,
+        id,
+      );
+      const apart = apartChain
+        ? await (async () => {
+            const labels = besideWorkloads(APART);
+            for (const label of labels) await attach(label, apartChain, {});
+            const results = attached.filter((one) => labels.includes(one.label));
+            return networkOf(
+              results.map((one) => [one.label, one.result!]),
+              ipv6,
+              id,
+            );
+          })()
+        : undefined;
       const roles: Roles = {
-        workloads: gateway6 ? workloads : workloads.map(({ address6: _, ...workload }) => workload),
-        gateway,
-        ...(gateway6 ? { gateway6 } : {}),
+        ...main,
+        ...(apart ? { isolation: { network: apart, why: ISOLATION_WHY } } : {}),
         ...(publishes ? { ...publishedBy('web', { range: false }), hairpin: CNI_HAIRPIN } : {}),
         foreignFirewall: CNI_FOREIGN,
       };
-      if (gateway6) await ipv6Settled(host, id, roles);
+      if (main.gateway6) await ipv6Settled(host, id, roles);
       return roles;
     },
     async selfCheck() {
       const said: string[] = [];
       for (const one of attached.filter((each) => each.result))
-        await check(runtime!, conflist, one.attachment, one.result!).catch((error: unknown) => {
+        await check(runtime!, one.conflist, one.attachment, one.result!).catch((error: unknown) => {
           if (!(error instanceof CniError)) throw error;
           said.push(`${one.label}: ${error.message}`);
         });
@@ -163,13 +198,13 @@ export function cniImplementation(id: string, version: string, path: string): Im
     },
     async remove(host) {
       for (const one of [...attached].reverse()) {
-        await asImplementation(id, del(runtime!, conflist, one.attachment, one.result));
+        await asImplementation(id, del(runtime!, one.conflist, one.attachment, one.result));
         await asImplementation(id, del(runtime!, LOOPBACK, one.loopback, undefined));
         await host.exec(['ip', 'netns', 'delete', one.label]);
       }
       attached.length = 0;
     },
-    keptAfterRemove: keptAfterDel(conflist),
+    keptAfterRemove: [...keptAfterDel(conflist), ...(apartChain ? [...keptAfterDel(apartChain), ISOLATION_KEPT] : [])],
     stateFolders: [STATE],
   };
 }
