@@ -26,7 +26,8 @@ export default defineConfig({
       : [
           'default',
           ['allure-vitest/reporter', { resultsDir: 'reports/allure-results' }],
-          ['junit', { outputFile: 'reports/junit.xml' }],
+          // vitest's JUnit, replacing the last run's file only once it is whole
+          ['./src/report/junit-whole.ts', { outputFile: process.env.NETNS_JUNIT_FILE ?? 'reports/junit.xml' }],
           // npm run soak-tests reads each run's tests from vitest's JSON report
           ...(process.env.NETNS_TESTS_JSON
             ? [['json', { outputFile: process.env.NETNS_TESTS_JSON }] as ['json', { outputFile: string }]]

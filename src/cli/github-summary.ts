@@ -1,15 +1,22 @@
 // `npm run github-summary`, for GitHub Actions: the truth table of reports/conformance.json as Markdown in the
 // job summary ($GITHUB_STEP_SUMMARY, else standard output), and each failed check as an error annotation.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { CONFORMANCE_JSON } from '../report/conformance-reporter.ts';
 import { causeLine, propertyOf, verdictGrid } from '../report/rows-table.ts';
-import type { ResultRow } from '../results/row.ts';
+import { readResults } from '../results/results-file.ts';
 
 if (!existsSync(CONFORMANCE_JSON)) {
   console.error(`github-summary: no ${CONFORMANCE_JSON}; run npm test or npm run conformance first`);
   process.exit(2);
 }
-const { results } = JSON.parse(readFileSync(CONFORMANCE_JSON, 'utf8')) as { results: ResultRow[] };
+const results = (() => {
+  try {
+    return readResults(CONFORMANCE_JSON).results;
+  } catch (error) {
+    console.error(`github-summary: ${(error as Error).message}`);
+    process.exit(2);
+  }
+})();
 const [header, ...grid] = verdictGrid(results);
 const cell = (text: string) => text.replaceAll('|', '\\|');
 const failed = results.filter((row) => row.verdict === 'fail');

@@ -2,9 +2,9 @@
 // NETNS_IMPL, NETNS_FIREWALLS, NETNS_KERNELS as for any run), one line per run, then every flake: a probe whose
 // verdict changed between runs, with the runs it failed in, what it saw and the diagnosis's why.
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
 import { CONFORMANCE_JSON } from '../report/conformance-reporter.ts';
 import { flakesOf } from '../results/flakes.ts';
+import { readResults } from '../results/results-file.ts';
 import type { ResultRow } from '../results/row.ts';
 import { CHECKOUT, noArguments, VITEST } from './usage.ts';
 
@@ -20,24 +20,32 @@ if (!Number.isInteger(RUNS) || RUNS < 2) {
   process.exit(2);
 }
 
+/** The rows of the run `id` wrote; none when the file is an earlier run's (this one broke before its reporter). */
+function rowsOf(id: string): ResultRow[] {
+  try {
+    const { run, results } = readResults(CONFORMANCE_JSON);
+    return run.id === id ? results : [];
+  } catch {
+    return [];
+  }
+}
+
 /** One run of the suite, its output kept (shown only when the run itself breaks); its rows. */
-function runOnce(): Promise<{ rows: ResultRow[]; exitCode: number; output: string; ms: number }> {
-  rmSync(CONFORMANCE_JSON, { force: true });
+function runOnce(run: number): Promise<{ rows: ResultRow[]; exitCode: number; output: string; ms: number }> {
+  // the results file is replaced, never removed first: each run's is told apart by its id
+  const id = `soak-${process.pid}-${run}`;
   const started = performance.now();
   const vitest = spawn(VITEST, ['run', 'suites/conformance.test.ts'], {
     cwd: CHECKOUT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NETNS_RUN_ID: id },
   });
   let output = '';
   vitest.stdout.on('data', (chunk: Buffer) => (output += chunk));
   vitest.stderr.on('data', (chunk: Buffer) => (output += chunk));
   return new Promise((resolve) => {
     vitest.on('close', (code) => {
-      let rows: ResultRow[] = [];
-      try {
-        rows = (JSON.parse(readFileSync(CONFORMANCE_JSON, 'utf8')) as { results: ResultRow[] }).results;
-      } catch {} // a run that broke before its reporter wrote
-      resolve({ rows, exitCode: code ?? 1, output, ms: performance.now() - started });
+      resolve({ rows: rowsOf(id), exitCode: code ?? 1, output, ms: performance.now() - started });
     });
   });
 }
@@ -50,7 +58,7 @@ console.log(
     `(NETNS_HOST=${process.env.NETNS_HOST ?? 'auto'}, NETNS_IMPL=${process.env.NETNS_IMPL ?? 'guide'})`,
 );
 for (let run = 1; run <= RUNS; run++) {
-  const { rows, exitCode, output, ms } = await runOnce();
+  const { rows, exitCode, output, ms } = await runOnce(run);
   const count = (verdict: string) => rows.filter((row) => row.verdict === verdict).length;
   console.log(
     `  run ${run}/${RUNS}: ${rows.length} probes, ${count('pass')} pass, ${count('fail')} fail, ` +

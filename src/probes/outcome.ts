@@ -75,8 +75,20 @@ export function describeOutcome(outcome: Outcome): string {
 export const withPort = (address: string, port: number): string =>
   `${address.includes(':') ? `[${address}]` : address}:${port}`;
 
+/** what a probe's sentence calls where it was sent from: a workload's label, a namespace, or the host */
+const fromOf = (spec: ProbeSpec): string => spec.fromLabel ?? spec.from ?? 'host';
+
+/** The probe as the fields of a result row. */
+export const probeFields = (spec: ProbeSpec) => ({
+  probeKind: spec.kind,
+  from: fromOf(spec),
+  to: spec.to,
+  ...(spec.port ? { port: spec.port } : {}),
+  ...(spec.source ? { source: spec.source } : {}),
+});
+
 /** "ping netns1 → 8.8.8.8", "http internet[198.51.100.7] → 172.31.8.154:5000" */
 export function describeProbe(spec: ProbeSpec): string {
-  const from = `${spec.fromLabel ?? spec.from ?? 'host'}${spec.source ? `[${spec.source}]` : ''}`;
+  const from = `${fromOf(spec)}${spec.source ? `[${spec.source}]` : ''}`;
   return `${spec.kind} ${from} → ${spec.port ? withPort(spec.to, spec.port) : spec.to}`;
 }

@@ -4,7 +4,7 @@
 // captures and counters must be its own).
 import type { BackgroundProcess } from '../hosts/background.ts';
 import type { Host } from '../hosts/host.ts';
-import { describeOutcome, describeProbe, type ProbeResult } from '../probes/outcome.ts';
+import { describeOutcome, describeProbe, probeFields, type ProbeResult } from '../probes/outcome.ts';
 import { probe } from '../probes/probe.ts';
 import { describeServed, probeBatch } from '../probes/batch.ts';
 import { startResponder } from '../probes/responder.ts';
@@ -179,9 +179,12 @@ function row(check: Check, result: ProbeResult, roles: Roles, cell: Cell, matche
     property: check.property,
     family: check.family,
     probe: describeProbe(check.probe),
+    ...probeFields(check.probe),
     expected: expectedText(check),
     observed: `${describeOutcome(outcome)}${evidence}`,
     verdict: pass ? 'pass' : 'fail',
+    outcome: outcome.kind,
+    ...(outcome.kind === 'reachable' ? { rttMs: outcome.rttMs } : {}),
     ...(seenAs ? { seenAs } : {}),
     ...(pass ? {} : { why, reproduce: result.reproduce }),
   };

@@ -1,18 +1,29 @@
 // Collects the rows every test judged (carried on its meta from the workers), writes them to
-// reports/conformance.json as {"results": [...]}, and ends the terminal's output with the truth table:
-// properties as rows, implementations as columns, and a line per failed check with its cause.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// reports/conformance.json (results-file.ts: versioned, with the run's metadata; whole or not at all), and ends
+// the terminal's output with the truth table: properties as rows, implementations as columns, and a line per
+// failed check with its cause.
+import { basename, resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import './task-meta.ts';
 import { KEPT_PREFIX, takeKept, type KeptHost } from '../hosts/keep.ts';
-import type { ResultRow } from '../results/row.ts';
+import { SCHEMA_VERSION, type ResultsFile } from '../results/results-file.ts';
+import type { Origin, ResultRow } from '../results/row.ts';
+import { writeAtomically } from '../results/write-atomically.ts';
 import { summaryTable } from './rows-table.ts';
+import { runInfo } from './run-info.ts';
 
 export const CONFORMANCE_JSON = resolve(import.meta.dirname, '../../reports/conformance.json');
 
+/** the property suite's rows; every other suite walks through the guide's steps and scenarios */
+const originOf = (module: TestModule): Origin =>
+  basename(module.moduleId) === 'conformance.test.ts' ? 'conformance' : 'walkthrough';
+
 export function collectRows(modules: ReadonlyArray<TestModule>): ResultRow[] {
-  return modules.flatMap((module) => [...module.children.allTests()].flatMap((test) => test.meta().conformance ?? []));
+  return modules.flatMap((module) =>
+    [...module.children.allTests()].flatMap((test) =>
+      (test.meta().conformance ?? []).map((row) => ({ origin: originOf(module), ...row })),
+    ),
+  );
 }
 
 /** A row's reproduce line stays only where its host is still up (kept): elsewhere it would not work. */
@@ -53,11 +64,17 @@ export function selfTestsLine(modules: ReadonlyArray<TestModule>): string | unde
 }
 
 export default class ConformanceReporter implements Reporter {
+  private startedMs = Date.now();
+
+  onInit(): void {
+    this.startedMs = Date.now();
+  }
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     const kept = takeKept(process.env.NETNS_KEPT_FILE);
     const results = reproducibleRows(collectRows(modules), kept);
-    mkdirSync(dirname(CONFORMANCE_JSON), { recursive: true });
-    writeFileSync(CONFORMANCE_JSON, `${JSON.stringify({ results, kept }, null, 2)}\n`);
+    const file: ResultsFile = { schemaVersion: SCHEMA_VERSION, run: runInfo(this.startedMs), results, kept };
+    writeAtomically(CONFORMANCE_JSON, `${JSON.stringify(file, null, 2)}\n`);
     if (results.length === 0 && kept.length === 0) return;
     const failed = results.some((row) => row.verdict === 'fail');
     const selfTests = selfTestsLine(modules);

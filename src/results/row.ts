@@ -1,5 +1,6 @@
 // One judged probe, as reports/conformance.json holds it: the same data the terminal's truth table, the Allure
 // report and CI read.
+import type { Outcome, ProbeKind } from '../probes/outcome.ts';
 import type { Family } from '../world/world.ts';
 
 export type Verdict = 'pass' | 'fail' | 'skip';
@@ -19,7 +20,23 @@ export function resultCell(implementation: string, on: { host: string; kernel?: 
   return { implementation, host: on.host, kernel: on.kernel ?? '', firewall: on.firewall };
 }
 
-export interface ResultRow extends Cell {
+/** The rows of the property suite, and those of the guide's walkthrough (its steps and scenarios, one by one). */
+export type Origin = 'conformance' | 'walkthrough';
+
+/** A row's probe as fields, beside its sentence; absent on a row that ran none (a skip, a removal compared). */
+export interface ProbeFields {
+  probeKind: ProbeKind;
+  /** a workload's label, a namespace, "host" */
+  from: string;
+  to: string;
+  port?: number;
+  /** the source address it was sent from, when it chose one */
+  source?: string;
+}
+
+export interface ResultRow extends Cell, Partial<ProbeFields> {
+  /** set when the run's rows are collected, from the file that judged it */
+  origin?: Origin;
   property: string;
   /** the address family its probe spoke */
   family: Family;
@@ -29,6 +46,10 @@ export interface ResultRow extends Cell {
   expected: string;
   observed: string;
   verdict: Verdict;
+  /** the outcome's class, apart from its sentence in `observed` */
+  outcome?: Outcome['kind'];
+  /** a reachable probe's round trip */
+  rttMs?: number;
   /** the source address the far side saw, when it says */
   seenAs?: string;
   /** the cause, on a fail or a skip */
