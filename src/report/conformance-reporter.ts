@@ -2,7 +2,7 @@
 // reports/conformance.json (results-file.ts: versioned, with the run's metadata; whole or not at all), and ends
 // the terminal's output with the truth table: properties as rows, implementations as columns, and a line per
 // failed check with its cause.
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import './task-meta.ts';
 import { KEPT_PREFIX, takeKept, type KeptHost } from '../hosts/keep.ts';
@@ -13,6 +13,8 @@ import { summaryTable } from './rows-table.ts';
 import { runInfo } from './run-info.ts';
 
 export const CONFORMANCE_JSON = resolve(import.meta.dirname, '../../reports/conformance.json');
+/** every run's results file is kept here too, for the site's matrix and history (npm run site) */
+export const RUNS_DIR = resolve(import.meta.dirname, '../../reports/runs');
 
 /** the property suite's rows; every other suite walks through the guide's steps and scenarios */
 const originOf = (module: TestModule): Origin =>
@@ -74,7 +76,10 @@ export default class ConformanceReporter implements Reporter {
     const kept = takeKept(process.env.NETNS_KEPT_FILE);
     const results = reproducibleRows(collectRows(modules), kept);
     const file: ResultsFile = { schemaVersion: SCHEMA_VERSION, run: runInfo(this.startedMs), results, kept };
-    writeAtomically(CONFORMANCE_JSON, `${JSON.stringify(file, null, 2)}\n`);
+    const text = `${JSON.stringify(file, null, 2)}\n`;
+    writeAtomically(CONFORMANCE_JSON, text);
+    if (results.length)
+      writeAtomically(join(RUNS_DIR, `${file.run.startedAt.replaceAll(':', '-')}-${process.pid}.json`), text);
     if (results.length === 0 && kept.length === 0) return;
     const failed = results.some((row) => row.verdict === 'fail');
     const selfTests = selfTestsLine(modules);

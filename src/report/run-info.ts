@@ -23,6 +23,9 @@ function commitOf(): string | undefined {
   return git(['status', '--porcelain', '--untracked-files=no'])?.trim() ? `${head}-dirty` : head;
 }
 
+/** the variables the harness sets for its own processes, not the caller's settings */
+const INTERNAL = new Set(['NETNS_KEPT_FILE', 'NETNS_RUN_ID', 'NETNS_RUN_TEMP', 'NETNS_SLOTS', 'NETNS_NESTED_RUN']);
+
 const versionOf = (packageJson: string): string => {
   const path = resolve(CHECKOUT, packageJson);
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version : 'unknown';
@@ -32,7 +35,7 @@ export function runInfo(startedMs: number, now = Date.now()): RunInfo {
   const commit = commitOf();
   const settings = Object.fromEntries(
     Object.entries(process.env)
-      .filter(([name, value]) => name.startsWith('NETNS_') && value !== undefined && name !== 'NETNS_KEPT_FILE')
+      .filter(([name, value]) => name.startsWith('NETNS_') && value !== undefined && !INTERNAL.has(name))
       .sort(([a], [b]) => a.localeCompare(b)),
   ) as Record<string, string>;
   return {

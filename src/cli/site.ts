@@ -1,0 +1,84 @@
+// `npm run site`: the compatibility matrix as a static page, from the runs kept in reports/runs/ (every run of
+// the suites keeps its results file there), any results files named, and the history an earlier page left.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { RUNS_DIR } from '../report/conformance-reporter.ts';
+import { readResults, type ResultsFile } from '../results/results-file.ts';
+import { writeAtomically } from '../results/write-atomically.ts';
+import { matrixOf, mergedHistory, type HistoryEntry } from '../site/matrix.ts';
+import { renderPage } from '../site/render.ts';
+import { CHECKOUT } from './usage.ts';
+
+const USAGE = `usage: npm run site [-- [--out DIR] [--history PATH] [--allure PATH] [FILE …]]
+Writes the compatibility matrix as a static page, DIR/index.html (default reports/site), from the results files
+named (conformance.json of each job), or with none named from every run kept in reports/runs/, and
+DIR/history.json, which the next page carries on (read from --history PATH, default DIR/history.json). --allure is
+the Allure report's page as the site links it (default ../html/index.html, where npm run report writes it).`;
+
+function fail(problem: string): never {
+  console.error(`netns-conformance: ${problem}; see npm run site -- --help`);
+  process.exit(2);
+}
+
+const parsed = (() => {
+  try {
+    return parseArgs({
+      options: {
+        out: { type: 'string', default: join(CHECKOUT, 'reports/site') },
+        history: { type: 'string' },
+        allure: { type: 'string', default: '../html/index.html' },
+        help: { type: 'boolean' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    return fail((error as Error).message.split('\n')[0]!.replace(/\.$/, ''));
+  }
+})();
+if (parsed.values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const here = process.env.INIT_CWD ?? process.cwd();
+const out = resolve(here, parsed.values.out);
+const historyPath = resolve(here, parsed.values.history ?? join(out, 'history.json'));
+
+const named = parsed.positionals.map((path) => resolve(here, path));
+const kept = () =>
+  existsSync(RUNS_DIR)
+    ? readdirSync(RUNS_DIR)
+        .filter((name) => name.endsWith('.json'))
+        .map((name) => join(RUNS_DIR, name))
+    : [];
+const files: ResultsFile[] = (named.length ? named : kept()).map((path) => {
+  try {
+    return readResults(path);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+});
+if (files.length === 0)
+  fail(`no results: ${relative(here, RUNS_DIR)} is empty and no file was named; run npm run conformance first`);
+
+let earlier: HistoryEntry[] = [];
+if (existsSync(historyPath))
+  try {
+    earlier = JSON.parse(readFileSync(historyPath, 'utf8')) as HistoryEntry[];
+    if (!Array.isArray(earlier)) throw new Error('it is not a list of runs');
+  } catch (error) {
+    fail(`${historyPath} is not a history this site wrote (${(error as Error).message})`);
+  }
+const history = mergedHistory(earlier, files);
+const matrix = matrixOf(files, history);
+writeAtomically(join(out, 'history.json'), `${JSON.stringify(history, null, 1)}\n`);
+writeAtomically(
+  join(out, 'index.html'),
+  renderPage(matrix, { allure: parsed.values.allure, generatedAt: new Date().toISOString() }),
+);
+const failed = matrix.cells.filter((cell) => cell.failed.length).length;
+console.log(
+  `site: ${join(relative(here, out) || '.', 'index.html')}: ${matrix.cells.length} cells ` +
+    `(${failed} with failed checks) from ${files.length} run(s), history of ${history.length}`,
+);
