@@ -9,6 +9,8 @@ export default defineConfig({
     // selftests/held/: files a self-test's nested run holds at a point until it is interrupted
     include: ['suites/**/*.test.ts', 'selftests/**/*.test.ts', ...(nested ? ['selftests/held/*.held.ts'] : [])],
     globalSetup: ['fixtures/global-setup.ts'],
+    // a skipped test's reason in the Allure report too
+    setupFiles: ['fixtures/skip-reasons.ts'],
     // forks, not threads: a netns host's processes die with the process that started them (PR_SET_PDEATHSIG),
     // which for a worker thread would be the thread
     pool: 'forks',

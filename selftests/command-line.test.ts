@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, test } from 'vitest';
 import { EXIT, exitCodeOf } from '../src/cli/exit-code.ts';
+import { withSkipReasons } from '../src/report/junit-whole.ts';
+import { checksCsv } from '../src/report/rows-table.ts';
 import { readResults, SCHEMA_VERSION, type ResultsFile } from '../src/results/results-file.ts';
 import type { ResultRow } from '../src/results/row.ts';
 import { writeAtomically } from '../src/results/write-atomically.ts';
@@ -98,5 +100,44 @@ describe('the results file', () => {
     expect(() => readResults(path)).toThrow(
       /has schemaVersion undefined, this harness reads 1; run npm run conformance/,
     );
+  });
+});
+
+describe('the reports a reader opens', () => {
+  test("JUnit: a testcase skipped with a reason keeps it; one skipped without, or another file's, stays bare", () => {
+    const report = [
+      '<testcase classname="suites/a.test.ts" name="4-inbound &lt;b&gt;" time="0.1">',
+      '    <skipped/>',
+      '</testcase>',
+      '<testcase classname="suites/b.test.ts" name="4-inbound &lt;b&gt;" time="0.1">',
+      '    <skipped/>',
+      '</testcase>',
+    ].join('\n');
+    const notes = new Map([['suites/a.test.ts\x004-inbound &lt;b&gt;', 'publishes no port: "none" & <none>']]);
+    expect(withSkipReasons(report, notes).split('\n')).toEqual([
+      '<testcase classname="suites/a.test.ts" name="4-inbound &lt;b&gt;" time="0.1">',
+      '    <skipped message="publishes no port: &quot;none&quot; &amp; &lt;none&gt;"/>',
+      '</testcase>',
+      '<testcase classname="suites/b.test.ts" name="4-inbound &lt;b&gt;" time="0.1">',
+      '    <skipped/>',
+      '</testcase>',
+    ]);
+  });
+
+  test('Allure: the checks as CSV, a field with a comma, a quote or a line break quoted', () => {
+    const csv = checksCsv([
+      {
+        verdict: 'fail',
+        probe: 'ping a → 8.8.8.8',
+        expected: 'reachable',
+        observed: 'timeout',
+        why: 'rule 1 "-j DROP", policy',
+      },
+    ]);
+    expect(csv.split('\n')).toEqual([
+      'verdict,probe,expected,observed,why,reproduce',
+      'fail,ping a → 8.8.8.8,reachable,timeout,"rule 1 ""-j DROP"", policy",',
+      '',
+    ]);
   });
 });

@@ -14,7 +14,7 @@ const USAGE = `usage: npm run site [-- [--out DIR] [--history PATH] [--allure PA
 Writes the compatibility matrix as a static page, DIR/index.html (default reports/site), from the results files
 named (conformance.json of each job), or with none named from every run kept in reports/runs/, and
 DIR/history.json, which the next page carries on (read from --history PATH, default DIR/history.json). --allure is
-the Allure report's page as the site links it (default ../html/index.html, where npm run report writes it).`;
+the Allure report's page as the site links it (default ../html/verdict/index.html, as npm run report writes it).`;
 
 function fail(problem: string): never {
   console.error(`netns-conformance: ${problem}; see npm run site -- --help`);
@@ -27,7 +27,7 @@ const parsed = (() => {
       options: {
         out: { type: 'string', default: join(CHECKOUT, 'reports/site') },
         history: { type: 'string' },
-        allure: { type: 'string', default: '../html/index.html' },
+        allure: { type: 'string', default: '../html/verdict/index.html' },
         help: { type: 'boolean' },
       },
       allowPositionals: true,

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as allure from 'allure-js-commons';
 import type { CommandResult } from '../hosts/command.ts';
 import type { StepContext } from '../implementations/guide/step.ts';
+import { checksCsv, type CheckLine } from './rows-table.ts';
 
 export function formatCommands(commands: readonly CommandResult[]): string {
   return commands
@@ -15,6 +16,11 @@ export function formatCommands(commands: readonly CommandResult[]): string {
       );
     })
     .join('\n\n');
+}
+
+/** Checks as a table in the report (CSV, which Allure shows as one), under `name`. */
+export async function attachChecks(name: string, rows: readonly CheckLine[]): Promise<void> {
+  await allure.attachment(name, checksCsv(rows), 'text/csv');
 }
 
 export async function attachCommands(commands: readonly CommandResult[]): Promise<void> {

@@ -20,7 +20,24 @@ function columns(rows: string[][]): string[] {
 const MARK: Record<Verdict, string> = { pass: '✓', fail: '✗', skip: '-' };
 
 /** What a checks table shows of a row. */
-type CheckLine = Pick<ResultRow, 'verdict' | 'probe' | 'expected' | 'observed' | 'why' | 'reproduce'>;
+export type CheckLine = Pick<ResultRow, 'verdict' | 'probe' | 'expected' | 'observed' | 'why' | 'reproduce'>;
+
+/** A field as RFC 4180 quotes it: in double quotes when it holds a comma, a quote or a line break. */
+const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+
+/** The checks as CSV, which the Allure report shows as a table whose columns do not wrap into each other. */
+export function checksCsv(rows: readonly CheckLine[]): string {
+  const header = ['verdict', 'probe', 'expected', 'observed', 'why', 'reproduce'];
+  const lines = rows.map((row) => [
+    row.verdict,
+    row.probe,
+    row.expected,
+    row.observed,
+    row.why ?? '',
+    row.reproduce ?? '',
+  ]);
+  return `${[header, ...lines].map((line) => line.map(csvField).join(',')).join('\n')}\n`;
+}
 
 export function checksTable(rows: readonly CheckLine[]): string {
   const lines = columns([
@@ -37,17 +54,15 @@ export function checksTable(rows: readonly CheckLine[]): string {
   ].join('\n');
 }
 
-/** A walkthrough step's observations, as the same table (a mismatch with the command that runs it again). */
-export function observationsTable(observations: readonly Observation[]): string {
-  return checksTable(
-    observations.map((o) => ({
-      verdict: o.matches ? 'pass' : 'fail',
-      probe: describeProbe(o.probe),
-      expected: o.expect,
-      observed: describeOutcome(o.result.outcome),
-      ...(o.matches ? {} : { reproduce: o.result.reproduce }),
-    })),
-  );
+/** A walkthrough step's observations as check lines (a mismatch with the command that runs it again). */
+export function observationLines(observations: readonly Observation[]): CheckLine[] {
+  return observations.map((o) => ({
+    verdict: o.matches ? 'pass' : 'fail',
+    probe: describeProbe(o.probe),
+    expected: o.expect,
+    observed: describeOutcome(o.result.outcome),
+    ...(o.matches ? {} : { reproduce: o.result.reproduce }),
+  }));
 }
 
 /** A property's verdict for one implementation: fail if any row failed, skip if all skipped. */
