@@ -23,9 +23,9 @@ function runVariables() {
   };
 }
 
-const report = (reportName, filter) => ({
+const report = (reportName, groupBy, filter) => ({
   import: '@allurereport/plugin-awesome',
-  options: { reportName, singleFile: true, groupBy: ['parentSuite', 'suite', 'subSuite'], filter },
+  options: { reportName, singleFile: true, groupBy, filter },
 });
 
 export default defineConfig({
@@ -35,7 +35,12 @@ export default defineConfig({
   hideLabels: ['host', 'thread', 'framework', 'language', 'package', '_fallbackTestCaseId'],
   variables: runVariables(),
   plugins: {
-    verdict: report('netns-conformance: the verdict', (result) => !isSelfTest(result)),
-    selftests: report('netns-conformance: the harness checks itself', isSelfTest),
+    // by implementation, then property (the suite's labels) or the walkthrough's scenario
+    verdict: report(
+      'netns-conformance: the verdict',
+      ['implementation', 'property', 'parentSuite'],
+      (result) => !isSelfTest(result),
+    ),
+    selftests: report('netns-conformance: the harness checks itself', ['parentSuite', 'suite'], isSelfTest),
   },
 });

@@ -57,6 +57,8 @@ describe.each(matrixCells(harness))('$title', (cell) => {
     test(
       `${property}${inFamily(family)}: ${PROPERTIES[property]}`,
       async ({ task, skip }) => {
+        await allure.label('implementation', id); // the report groups by these two
+        await allure.label('property', `${property}${inFamily(family)}`);
         await allure.parameter('implementation', id);
         await allure.parameter('host backend', harness.backend);
         await allure.parameter('firewall', cell.firewall);
@@ -72,11 +74,10 @@ describe.each(matrixCells(harness))('$title', (cell) => {
           recordRows(task, [skippedRow(it.cell, { property, family }, it.reason, 'fail')]);
           throw new PropertyFailure(`${id} did not build, so ${property} cannot hold: ${it.reason}`);
         }
-        if (property === harness.properties[0] && family === harness.families[0]) {
-          await allure.attachment('set-up commands', it.setUpLog || '(none)', 'text/plain');
-          await allure.attachment('roles', JSON.stringify(it.judged.roles, null, 2), 'application/json');
-          await allure.attachment('topology', await rolesPicture(it.judged.roles, it.judged.world), 'image/svg+xml');
-        }
+        // on every property's test, so that a reader who opens any one of them sees what was built
+        await allure.attachment('set-up commands', it.setUpLog || '(none)', 'text/plain');
+        await allure.attachment('roles', JSON.stringify(it.judged.roles, null, 2), 'application/json');
+        await allure.attachment('topology', await rolesPicture(it.judged.roles, it.judged.world), 'image/svg+xml');
         await expectProperty(
           it.judged,
           property,

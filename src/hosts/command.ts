@@ -56,9 +56,19 @@ export function shellText(pieces: TemplateStringsArray, values: readonly unknown
   return pieces.reduce((text, piece, index) => text + piece + (index < values.length ? word(values[index]) : ''), '');
 }
 
+/**
+ * An argument as a reader pastes it into a shell: bare when it needs no quoting, in single quotes when it is one
+ * line (zx's quote writes `$'!'` for a rule's `!`, which reads as noise), and as zx quotes it when it has a line
+ * break or another control character (`$'…\n…'`, so that a program given with -c stays on one line).
+ */
+function displayWord(arg: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  return /[\x00-\x1f\x7f]/.test(arg) ? quote(arg) : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
 /** Shell-quoted text of an argv, for display only: commands themselves never go through a string. */
 export function displayArgv(argv: readonly string[]): string {
-  return argv.map((arg) => quote(arg)).join(' ');
+  return argv.map(displayWord).join(' ');
 }
 
 export class CommandError extends Error {

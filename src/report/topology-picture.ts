@@ -12,7 +12,8 @@ export function rolesDot(roles: Roles, world: World): string {
   const { internet, uplink } = world;
   const lines = [
     'graph roles {',
-    '  rankdir=LR; node [shape=box, fontname="Helvetica", fontsize=11]; edge [fontname="Helvetica", fontsize=10];',
+    // the report shows the picture scaled to its pane: text drawn smaller than 14 pt read as about 9 px there
+    '  rankdir=LR; node [shape=box, fontname="Helvetica", fontsize=16]; edge [fontname="Helvetica", fontsize=14];',
     `  gateway [label=${quote(`bridge\ngateway ${roles.gateway}`)}, shape=ellipse];`,
     `  host [label=${quote(`host\n${uplink.name} ${uplinkAddress(world)}`)}];`,
     `  internet [label=${quote(
