@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, test } from 'vitest';
 import { EXIT, exitCodeOf } from '../src/cli/exit-code.ts';
+import { skippedRow } from '../src/properties/judge.ts';
 import { withSkipReasons } from '../src/report/junit-whole.ts';
 import { checksCsv } from '../src/report/rows-table.ts';
 import { readResults, SCHEMA_VERSION, type ResultsFile } from '../src/results/results-file.ts';
@@ -80,7 +81,13 @@ describe('the exit code, from the run and its own results file', () => {
   test.each([
     ['every row passes or skips', 0, file(row('pass'), row('skip', 'not judged')), EXIT.conformant],
     ['a property failed', 1, file(row('pass'), row('fail', 'timeout')), EXIT.notConformant],
-    ['an implementation could not be built', 1, file(row('fail', 'not built')), EXIT.badInput],
+    [
+      'an implementation could not be built',
+      1,
+      file(skippedRow(row('fail'), { property: '1-bridge', family: 'ipv4' }, 'its set-up script exited 1', 'fail')),
+      EXIT.badInput,
+    ],
+    ['a property failed whose check says "not built"', 1, file(row('fail', 'not built')), EXIT.notConformant],
     ['the run stopped on bad input before it wrote', 2, undefined, EXIT.badInput],
     ['the run crashed before it wrote', 1, undefined, EXIT.harnessFailed],
     ['a test broke with every row passing', 1, file(row('pass')), EXIT.harnessFailed],

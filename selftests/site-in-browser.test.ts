@@ -51,13 +51,15 @@ async function site(out: string, files: string[]): Promise<string> {
   return pathToFileURL(join(out, 'index.html')).href;
 }
 
+/** a row's cell as the page titles it, written here apart from the site's own key so that the two must agree */
+const cellOf = (row: ResultRow) => [row.implementation, row.host, row.kernel, row.firewall, row.family].join(' · ');
 /** the cells of the files' conformance rows, counted apart from the site's own model */
 const cellsOf = (files: string[]) =>
   new Set(
     files.flatMap((path) =>
       read(path)
         .results.filter((row) => row.origin === 'conformance')
-        .map((row) => [row.implementation, row.host, row.kernel, row.firewall, row.family].join(' · ')),
+        .map(cellOf),
     ),
   );
 
@@ -138,7 +140,6 @@ describe('the site in a browser', () => {
     // (the runs CI builds from all pass): the history the next page carries on
     const first = RUNS.find((path) => read(path).results.some((row) => row.verdict === 'fail')) ?? RUNS[0]!;
     const before = read(first);
-    const cellOf = (row: ResultRow) => [row.implementation, row.host, row.kernel, row.firewall, row.family].join(' · ');
     const turned = before.results.find((row) => row.origin === 'conformance' && row.verdict !== 'skip')!;
     const [from, to] = before.results.some((row) => cellOf(row) === cellOf(turned) && row.verdict === 'fail')
       ? (['fail', 'pass'] as const)

@@ -24,6 +24,7 @@ import { failedOf, judgeAll } from '../run/judge.ts';
 import { scaleImplementation } from '../implementations/scale.ts';
 import { cachedKernel, KERNEL_SERIES } from '../hosts/vm/kernels.ts';
 import { noArguments } from './usage.ts';
+import { inCheckout } from '../checkout.ts';
 
 noArguments(`usage: npm run bench (no arguments)
 Prints figures, not verdicts: the guide as a bash script beside the harness judging it (NETNS_BENCH_RUNS times,
@@ -31,7 +32,7 @@ default 5), how long each negative takes, host start and teardown per host kind,
 
 const RUNS = Number(process.env.NETNS_BENCH_RUNS ?? 5);
 const SCALE_SIZES = [10, 100, 1000];
-const GUIDE_AS_BASH = readFileSync(resolve(import.meta.dirname, '../../bench/guide-as-bash.sh'), 'utf8');
+const GUIDE_AS_BASH = readFileSync(inCheckout('bench/guide-as-bash.sh'), 'utf8');
 const topology = loadTopology();
 const world = worldOnly(topology);
 const ON = { host: 'netns', firewall: 'iptables-nft' } as const;

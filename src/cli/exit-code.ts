@@ -18,7 +18,7 @@ export const EXIT_CODES_HELP = `exit codes:
 export function exitCodeOf(vitestCode: number, results: ResultsFile | undefined): number {
   if (!results) return vitestCode === EXIT.badInput ? EXIT.badInput : EXIT.harnessFailed;
   const failed = results.results.filter((row) => row.verdict === 'fail');
-  if (failed.some((row) => row.observed === 'not built')) return EXIT.badInput;
+  if (failed.some((row) => row.notBuilt)) return EXIT.badInput;
   if (failed.length) return EXIT.notConformant;
   return vitestCode === 0 ? EXIT.conformant : EXIT.harnessFailed;
 }

@@ -3,7 +3,8 @@
 // One vitest run: one reports/conformance.json, one table (cells as rows), Allure parameters per cell.
 import { spawn } from 'node:child_process';
 import { FIREWALLS } from '../net/firewall.ts';
-import { CHECKOUT, VITEST } from './usage.ts';
+import { CHECKOUT } from '../checkout.ts';
+import { VITEST } from './usage.ts';
 
 const env = {
   ...process.env,

@@ -4,12 +4,11 @@
 // of conformant, not conformant, bad input, harness failure it was (exit-code.ts).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CONFORMANCE_JSON } from '../report/conformance-reporter.ts';
 import { readResults, type ResultsFile } from '../results/results-file.ts';
 import { EXIT, EXIT_CODES_HELP, exitCodeOf } from './exit-code.ts';
-import { CHECKOUT, VITEST } from './usage.ts';
+import { callerDir, callerPath, CHECKOUT } from '../checkout.ts';
+import { failUsage, parseFlags, VITEST } from './usage.ts';
 
 /** each flag, the variable it sets, and what it says in --help (with the variable's default) */
 const FLAGS = {
@@ -46,28 +45,22 @@ ${Object.entries(FLAGS)
 
 ${EXIT_CODES_HELP}`;
 
-function fail(problem: string): never {
-  console.error(`netns-conformance: ${problem}; see npx netns-conformance --help`);
-  process.exit(EXIT.badInput);
-}
+const HELP = 'npx netns-conformance --help';
+/** the flags that take a value: those that set a variable, and the runner's own */
+const VALUED = [...Object.keys(FLAGS), 'test', 'junit-file'];
 
-function parse(argv: string[]) {
-  const options = Object.fromEntries(
-    [...Object.keys(FLAGS), 'test', 'junit-file'].map((flag) => [flag, { type: 'string' as const }]),
-  );
-  try {
-    return parseArgs({
-      args: argv,
-      options: { ...options, help: { type: 'boolean' }, version: { type: 'boolean' } },
-      allowPositionals: false,
-      strict: true,
-    }).values as Record<string, string | boolean | undefined>;
-  } catch (error) {
-    return fail((error as Error).message.split('\n')[0]!.replace(/\.$/, ''));
-  }
-}
-
-const values = parse(process.argv.slice(2));
+const { values } = parseFlags(
+  {
+    options: {
+      ...Object.fromEntries(VALUED.map((flag) => [flag, { type: 'string' as const }])),
+      help: { type: 'boolean' },
+      version: { type: 'boolean' },
+    },
+    allowPositionals: false,
+    strict: true,
+  },
+  HELP,
+) as { values: Record<string, string | boolean | undefined> };
 if (values.help) {
   console.log(USAGE);
   process.exit(0);
@@ -77,18 +70,16 @@ if (values.version) {
   console.log(version);
   process.exit(0);
 }
-for (const flag of [...Object.keys(FLAGS), 'test', 'junit-file'])
-  if (values[flag] === '') fail(`--${flag} has no value`);
+for (const flag of VALUED) if (values[flag] === '') failUsage(`--${flag} has no value`, HELP);
 
-// paths are the caller's, as a variable's are read from where npm was started
-const here = process.env.INIT_CWD ?? process.cwd();
 const runId = `cli-${randomUUID().slice(0, 8)}`;
-const env: NodeJS.ProcessEnv = { ...process.env, NETNS_RUN_ID: runId, INIT_CWD: here };
+const env: NodeJS.ProcessEnv = { ...process.env, NETNS_RUN_ID: runId, INIT_CWD: callerDir() };
+// paths are the caller's, as a variable's are read from where npm was started
 for (const [flag, [variable]] of Object.entries(FLAGS)) {
   const value = values[flag];
-  if (typeof value === 'string') env[variable] = flag === 'topology' ? resolve(here, value) : value;
+  if (typeof value === 'string') env[variable] = flag === 'topology' ? callerPath(value) : value;
 }
-if (typeof values['junit-file'] === 'string') env.NETNS_JUNIT_FILE = resolve(here, values['junit-file']);
+if (typeof values['junit-file'] === 'string') env.NETNS_JUNIT_FILE = callerPath(values['junit-file']);
 
 const filter = typeof values.test === 'string' ? ['-t', values.test] : [];
 const vitest = spawn(

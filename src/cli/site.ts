@@ -1,14 +1,14 @@
 // `npm run site`: the compatibility matrix as a static page, from the runs kept in reports/runs/ (every run of
 // the suites keeps its results file there), any results files named, and the history an earlier page left.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join, relative } from 'node:path';
 import { RUNS_DIR } from '../report/conformance-reporter.ts';
 import { readResults, type ResultsFile } from '../results/results-file.ts';
 import { writeAtomically } from '../results/write-atomically.ts';
 import { matrixOf, mergedHistory, type HistoryEntry } from '../site/matrix.ts';
 import { renderPage } from '../site/render.ts';
-import { CHECKOUT } from './usage.ts';
+import { callerDir, callerPath, CHECKOUT } from '../checkout.ts';
+import { failUsage, parseFlags } from './usage.ts';
 
 const USAGE = `usage: npm run site [-- [--out DIR] [--history PATH] [--allure PATH] [FILE …]]
 Writes the compatibility matrix as a static page, DIR/index.html (default reports/site), from the results files
@@ -16,36 +16,31 @@ named (conformance.json of each job), or with none named from every run kept in 
 DIR/history.json, which the next page carries on (read from --history PATH, default DIR/history.json). --allure is
 the Allure report's page as the site links it (default ../html/verdict/index.html, as npm run report writes it).`;
 
-function fail(problem: string): never {
-  console.error(`netns-conformance: ${problem}; see npm run site -- --help`);
-  process.exit(2);
-}
+const HELP = 'npm run site -- --help';
+const fail = (problem: string): never => failUsage(problem, HELP);
 
-const parsed = (() => {
-  try {
-    return parseArgs({
-      options: {
-        out: { type: 'string', default: join(CHECKOUT, 'reports/site') },
-        history: { type: 'string' },
-        allure: { type: 'string', default: '../html/verdict/index.html' },
-        help: { type: 'boolean' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    return fail((error as Error).message.split('\n')[0]!.replace(/\.$/, ''));
-  }
-})();
+const parsed = parseFlags(
+  {
+    options: {
+      out: { type: 'string', default: join(CHECKOUT, 'reports/site') },
+      history: { type: 'string' },
+      allure: { type: 'string', default: '../html/verdict/index.html' },
+      help: { type: 'boolean' },
+    },
+    allowPositionals: true,
+    strict: true,
+  },
+  HELP,
+);
 if (parsed.values.help) {
   console.log(USAGE);
   process.exit(0);
 }
-const here = process.env.INIT_CWD ?? process.cwd();
-const out = resolve(here, parsed.values.out);
-const historyPath = resolve(here, parsed.values.history ?? join(out, 'history.json'));
+const here = callerDir();
+const out = callerPath(parsed.values.out);
+const historyPath = callerPath(parsed.values.history ?? join(out, 'history.json'));
 
-const named = parsed.positionals.map((path) => resolve(here, path));
+const named = parsed.positionals.map((path) => callerPath(path));
 const kept = () =>
   existsSync(RUNS_DIR)
     ? readdirSync(RUNS_DIR)

@@ -6,7 +6,8 @@ import { CONFORMANCE_JSON } from '../report/conformance-reporter.ts';
 import { flakesOf } from '../results/flakes.ts';
 import { readResults } from '../results/results-file.ts';
 import type { ResultRow } from '../results/row.ts';
-import { CHECKOUT, noArguments, VITEST } from './usage.ts';
+import { CHECKOUT } from '../checkout.ts';
+import { noArguments, VITEST } from './usage.ts';
 
 noArguments(`usage: npm run soak (no arguments)
 Runs the property suite NETNS_SOAK_RUNS times (default 10) and prints one line per run, then every probe whose

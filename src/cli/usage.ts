@@ -1,11 +1,11 @@
 // The commands' own arguments: `--help` prints what a command does and how it is driven, and exits 0 before it
 // touches anything; an argument it does not take is one line that names it and the usage, exit 2.
-import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { inCheckout } from '../checkout.ts';
+import { EXIT } from './exit-code.ts';
 
-/** the checkout, where vitest runs whatever the caller's directory */
-export const CHECKOUT = resolve(import.meta.dirname, '../..');
 /** vitest from the checkout itself: the commands also run as `node src/cli/….ts`, outside npm's PATH */
-export const VITEST = resolve(CHECKOUT, 'node_modules/.bin/vitest');
+export const VITEST = inCheckout('node_modules/.bin/vitest');
 
 /** For a command that takes no arguments (its settings are NETNS_* variables). */
 export function noArguments(usage: string, argv = process.argv.slice(2)): void {
@@ -16,5 +16,20 @@ export function noArguments(usage: string, argv = process.argv.slice(2)): void {
   if (argv.length) {
     console.error(`\nnetns-conformance: unknown argument ${argv[0]}; ${usage.split('\n')[0]}\n`);
     process.exit(2);
+  }
+}
+
+/** One line that names the problem and where the usage is, exit 2 (bad input). */
+export function failUsage(problem: string, help: string): never {
+  console.error(`netns-conformance: ${problem}; see ${help}`);
+  process.exit(EXIT.badInput);
+}
+
+/** node's parseArgs, whose error (an unknown flag, a value missing) is that one line */
+export function parseFlags<T extends ParseArgsConfig>(config: T, help: string): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    return failUsage((error as Error).message.split('\n')[0]!.replace(/\. .*$|\.$/, ''), help);
   }
 }

@@ -1,16 +1,16 @@
-// One Debian package of one suite, unpacked (never installed) into the cache, for netns and VM hosts, which run
-// the machine's own files (a VM sees the machine's root): CNI's plugins of the version a run judges. Fetched with
-// the same private apt as the kernels, so the machine's own apt, sources and package state are never touched.
+// Debian packages of one suite, unpacked (never installed) into the cache, for netns and VM hosts, which run the
+// machine's own files (a VM sees the machine's root): CNI's plugins of the version a run judges, and the site's
+// browser with what it needs. Fetched with the same private apt as the kernels, so the machine's own apt, sources
+// and package state are never touched.
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { progress } from '../progress.ts';
-import { checkTools, privateApt, tool, updateLists, type KernelOrigin } from './vm/debian-packages.ts';
+import { checkTools, privateApt, tool, updateLists, type PrivateApt } from './vm/debian-packages.ts';
 import { removeAbandonedBuilds } from './vm/kernels.ts';
+import { inCheckout } from '../checkout.ts';
 
-export const PACKAGE_CACHE = resolve(
-  process.env.NETNS_PACKAGE_CACHE || join(import.meta.dirname, '../../.cache/packages'),
-);
+export const PACKAGE_CACHE = resolve(process.env.NETNS_PACKAGE_CACHE || inCheckout('.cache/packages'));
 const DEBIAN = process.env.NETNS_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
 export interface DebianPackage {
@@ -19,10 +19,22 @@ export interface DebianPackage {
   suite: string;
 }
 
+/** Packages unpacked side by side into one folder, known by one of them. */
+export interface PackageSet {
+  /** the package the set is for, whose version it is known by */
+  main: DebianPackage;
+  /** the folder under the suite's; a new name when what is unpacked there changes */
+  folder: string;
+  /** the packages to download (the main one among them), asked of the suite's private apt */
+  packages: (apt: PrivateApt, task: string) => Promise<string[]>;
+  /** files of the set's own, by path under the root, given the root they will end up in */
+  files?: (root: string) => Record<string, string>;
+}
+
 export interface Unpacked {
-  /** the folder the package's files are under (its usr/lib/… as root-relative paths) */
+  /** the folder the packages' files are under (their usr/lib/… as root-relative paths) */
   root: string;
-  /** the Debian version unpacked: 1.1.1+ds1-3+b5 */
+  /** the Debian version of the main package: 1.1.1+ds1-3+b5 */
   version: string;
 }
 
@@ -33,42 +45,61 @@ const MARK = 'unpacked.json';
 export const unpackedDir = (pkg: DebianPackage, cacheDir = PACKAGE_CACHE) => join(cacheDir, pkg.suite, pkg.name);
 
 /** The package from the cache; downloaded and unpacked first when it is not there. */
-export async function ensureUnpacked(pkg: DebianPackage, cacheDir = PACKAGE_CACHE): Promise<Unpacked> {
-  const dir = unpackedDir(pkg, cacheDir);
-  if (existsSync(join(dir, MARK))) return JSON.parse(await readFile(join(dir, MARK), 'utf8')) as Unpacked;
+export const ensureUnpacked = (pkg: DebianPackage, cacheDir = PACKAGE_CACHE): Promise<Unpacked> =>
+  ensureUnpackedSet({ main: pkg, folder: pkg.name, packages: async () => [pkg.name] }, cacheDir);
+
+/** The set from the cache; downloaded and unpacked first when it is not there. */
+export async function ensureUnpackedSet(set: PackageSet, cacheDir = PACKAGE_CACHE): Promise<Unpacked> {
+  const dir = join(cacheDir, set.main.suite, set.folder);
+  const unpacked = async (): Promise<Unpacked> => ({
+    root: join(dir, 'root'),
+    version: (JSON.parse(await readFile(join(dir, MARK), 'utf8')) as Pick<Unpacked, 'version'>).version,
+  });
+  if (existsSync(join(dir, MARK))) return unpacked();
   let unpacking = inFlight.get(dir);
   if (!unpacking) {
-    unpacking = unpack(pkg, cacheDir, dir).finally(() => inFlight.delete(dir));
+    unpacking = unpack(set, cacheDir, dir)
+      .then(unpacked)
+      .finally(() => inFlight.delete(dir));
     inFlight.set(dir, unpacking);
   }
   return unpacking;
 }
 
-async function unpack(pkg: DebianPackage, cacheDir: string, dir: string): Promise<Unpacked> {
-  const task = `${pkg.name} (${pkg.suite})`;
+async function unpack(set: PackageSet, cacheDir: string, dir: string): Promise<void> {
+  const { name, suite } = set.main;
+  const task = `${name} (${suite})`;
   checkTools();
-  await mkdir(join(cacheDir, pkg.suite), { recursive: true });
-  await removeAbandonedBuilds(join(cacheDir, pkg.suite));
+  await mkdir(join(cacheDir, suite), { recursive: true });
+  await removeAbandonedBuilds(join(cacheDir, suite));
   // named like the kernels' build folders (.building-<name>-<pid>-): a killed run's is removed by the next
-  const build = await mkdtemp(join(cacheDir, pkg.suite, `.building-${pkg.name.replaceAll('-', '')}-${process.pid}-`));
+  const build = await mkdtemp(join(cacheDir, suite, `.building-${set.folder.replaceAll('-', '')}-${process.pid}-`));
   try {
-    const apt = privateApt(cacheDir, { suite: pkg.suite, archive: DEBIAN } satisfies KernelOrigin);
+    const apt = privateApt(cacheDir, { suite, archive: DEBIAN });
     await updateLists(task, apt);
-    progress(task, `downloading the newest ${pkg.name} of ${pkg.suite}`);
+    const packages = await set.packages(apt, task);
+    const others = packages.length > 1 ? ` and ${packages.length - 1} package(s) it needs here` : '';
+    progress(task, `downloading the newest ${name} of ${suite}${others}`);
     await tool(
       'apt-get',
-      [...apt.options, 'download', pkg.name],
+      [...apt.options, 'download', ...packages],
       { cwd: build },
-      `cannot download ${pkg.name} from ${pkg.suite}`,
+      `cannot download ${packages.join(', ')} from ${suite}`,
       'check the machine reaches the mirror (NETNS_DEBIAN_MIRROR) and run again',
     );
-    const deb = (await readdir(build)).find((name) => name.endsWith('.deb'))!;
-    const version = decodeURIComponent(deb.split('_')[1]!);
     const root = join(build, 'root');
-    await tool('dpkg-deb', ['-x', join(build, deb), root], {}, `cannot unpack ${deb}`, `check the free space there`);
-    await rm(join(build, deb));
+    let version = '';
+    for (const deb of (await readdir(build)).filter((file) => file.endsWith('.deb'))) {
+      const [debName, debVersion] = deb.split('_');
+      if (debName === name) version = decodeURIComponent(debVersion!);
+      await tool('dpkg-deb', ['-x', join(build, deb), root], {}, `cannot unpack ${deb}`, `check the free space there`);
+      await rm(join(build, deb));
+    }
+    for (const [path, text] of Object.entries(set.files?.(join(dir, 'root')) ?? {})) {
+      await writeFile(join(root, path), text);
+    }
     await chmod(build, 0o755); // mkdtemp made it private; the files are read like installed ones
-    await writeFile(join(build, MARK), `${JSON.stringify({ root: join(dir, 'root'), version })}\n`);
+    await writeFile(join(build, MARK), `${JSON.stringify({ version })}\n`);
     try {
       await rename(build, dir);
     } catch (error) {
@@ -76,7 +107,6 @@ async function unpack(pkg: DebianPackage, cacheDir: string, dir: string): Promis
       if (!['EEXIST', 'ENOTEMPTY'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
     }
     progress(task, `ready ${version}`);
-    return JSON.parse(await readFile(join(dir, MARK), 'utf8')) as Unpacked;
   } finally {
     await rm(build, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { HarnessSetupError } from '../setup-error.ts';
 import { progress } from '../progress.ts';
+import { inCheckout } from '../checkout.ts';
 
 /**
  * An image recipe: a folder with packages.txt (Debian packages, # comments), and the Debian suite to take them
@@ -24,7 +25,7 @@ export interface ImageRecipe {
   dir: string;
 }
 
-const IMAGES = resolve(import.meta.dirname, '../../fixtures/images');
+const IMAGES = inCheckout('fixtures/images');
 /** the one Dockerfile of every recipe, for machines where a registry answers */
 const DOCKERFILE = join(IMAGES, 'Dockerfile');
 /** The recipe in fixtures/images/<name>, built from a Debian suite. */

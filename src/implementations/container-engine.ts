@@ -19,9 +19,10 @@ import {
   type InspectedNetworks,
   workloadOf,
 } from './beside-networks.ts';
+import { inCheckout } from '../checkout.ts';
 
 /** read-only cgroups inside a container: the same remedy as the set-up's (scripts/writable-cgroups) */
-export const WRITABLE_CGROUPS = readFileSync(resolve(import.meta.dirname, '../../scripts/writable-cgroups'), 'utf8');
+export const WRITABLE_CGROUPS = readFileSync(inCheckout('scripts/writable-cgroups'), 'utf8');
 /** the engine's published port: `-p 8080:5000` */
 export const PUBLISHED = { port: 8080, targetPort: 5000 };
 /** The same server, published on the host's loopback only: `-p 127.0.0.1:8081:5000`. */

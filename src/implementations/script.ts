@@ -4,7 +4,8 @@
 // NC_OUTSIDE_CLIENT, NC_IPTABLES, NC_FIREWALL and NC_ROLES; the script builds what it likes and writes its roles,
 // as JSON, to the file NC_ROLES names.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
+import { callerPath } from '../checkout.ts';
 import { HOST_SCRATCH, type Host } from '../hosts/host.ts';
 import { writeHostFile } from '../hosts/host-file.ts';
 import { parseRolesJson } from '../roles/parse-roles.ts';
@@ -99,7 +100,7 @@ export const scriptKind: ImplementationKind = {
   names: [`${SCRIPT_PREFIX}PATH`],
   read: (id, env) => {
     if (!id.startsWith(SCRIPT_PREFIX)) return undefined;
-    const path = resolve(env.INIT_CWD ?? process.cwd(), id.slice(SCRIPT_PREFIX.length));
+    const path = callerPath(id.slice(SCRIPT_PREFIX.length), env);
     if (id === SCRIPT_PREFIX || !existsSync(path) || !statSync(path).isFile()) {
       throw new HarnessSetupError(
         `NETNS_IMPL=${id}: ${id === SCRIPT_PREFIX ? 'no path after "script:"' : `no such file ${path}`}; ` +

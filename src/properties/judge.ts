@@ -209,5 +209,6 @@ export function skippedRow(
     observed: verdict === 'skip' ? 'not judged' : 'not built',
     verdict,
     why,
+    ...(verdict === 'fail' ? { notBuilt: true as const } : {}),
   };
 }

@@ -11,10 +11,11 @@ import type { Origin, ResultRow } from '../results/row.ts';
 import { writeAtomically } from '../results/write-atomically.ts';
 import { summaryTable } from './rows-table.ts';
 import { runInfo } from './run-info.ts';
+import { inCheckout } from '../checkout.ts';
 
-export const CONFORMANCE_JSON = resolve(import.meta.dirname, '../../reports/conformance.json');
+export const CONFORMANCE_JSON = inCheckout('reports/conformance.json');
 /** every run's results file is kept here too, for the site's matrix and history (npm run site) */
-export const RUNS_DIR = resolve(import.meta.dirname, '../../reports/runs');
+export const RUNS_DIR = inCheckout('reports/runs');
 
 /** the property suite's rows; every other suite walks through the guide's steps and scenarios */
 const originOf = (module: TestModule): Origin =>

@@ -6,6 +6,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { JUnitReporter, type JUnitOptions, type TestModule } from 'vitest/node';
 import { partialOf } from '../results/write-atomically.ts';
+import { CHECKOUT } from '../checkout.ts';
 
 const XML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 const xml = (text: string) => text.replace(/[&<>"']/g, (char) => XML[char]!);
@@ -33,8 +34,6 @@ export function withSkipReasons(report: string, notes: ReadonlyMap<string, strin
     },
   );
 }
-
-const CHECKOUT = resolve(import.meta.dirname, '../..');
 
 export default class WholeJUnitReporter extends JUnitReporter {
   private readonly final: string;

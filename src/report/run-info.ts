@@ -5,8 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { resolve } from 'node:path';
 import type { RunInfo } from '../results/results-file.ts';
-
-const CHECKOUT = resolve(import.meta.dirname, '../..');
+import { CHECKOUT } from '../checkout.ts';
 
 /** git's answer, or undefined outside a git checkout (a packed tarball, a copy) */
 function git(args: string[]): string | undefined {

@@ -56,4 +56,6 @@ export interface ResultRow extends Cell, Partial<ProbeFields> {
   why?: string;
   /** a command that runs the probe again, while the host is up */
   reproduce?: string;
+  /** set on a fail whose implementation could not be built: a set-up failure, no probe ran */
+  notBuilt?: true;
 }

@@ -6,6 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { HarnessSetupError } from '../../setup-error.ts';
 import { progress } from '../../progress.ts';
 import { checkTools, newestImage, privateApt, tool, updateLists, type KernelOrigin } from './debian-packages.ts';
+import { inCheckout } from '../../checkout.ts';
 
 export const KERNEL_SERIES = ['6.1', '6.12', '6.18', '7.3'] as const;
 export type KernelSeries = (typeof KERNEL_SERIES)[number];
@@ -34,9 +35,7 @@ export interface Kernel {
   config: string;
 }
 
-export const KERNEL_CACHE = resolve(
-  process.env.NETNS_KERNEL_CACHE || join(import.meta.dirname, '../../../.cache/kernels'),
-);
+export const KERNEL_CACHE = resolve(process.env.NETNS_KERNEL_CACHE || inCheckout('.cache/kernels'));
 /**
  * prefix of the folders a kernel is built in: renamed into place when complete, so a half-built one never looks
  * cached

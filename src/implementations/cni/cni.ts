@@ -7,7 +7,8 @@
 // results. After judging, CHECK must agree with what ADD made, and DEL must leave nothing but what the network
 // shares (kept.ts).
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { callerPath } from '../../checkout.ts';
 import type { Host } from '../../hosts/host.ts';
 import { recipeOf } from '../../hosts/host-image.ts';
 import { ensureUnpacked } from '../../hosts/debian-unpacked.ts';
@@ -34,7 +35,12 @@ const PORT_MAPPINGS = [
   { hostPort: PUBLISHED.port, containerPort: PUBLISHED.targetPort, protocol: 'udp' },
   { hostPort: LOOPBACK_PUBLISHED.port, containerPort: PUBLISHED.targetPort, protocol: 'tcp', hostIP: '127.0.0.1' },
 ];
-const WORKLOADS = [
+/** a workload to attach: its label (and namespace), and what it asks of the chain's capabilities */
+interface Planned {
+  label: string;
+  capabilityArgs: Record<string, unknown>;
+}
+const WORKLOADS: Planned[] = [
   { label: 'web', capabilityArgs: { portMappings: PORT_MAPPINGS } },
   { label: 'peer', capabilityArgs: {} },
 ];
@@ -97,13 +103,13 @@ function gatewayOf(result: CniResult, family: 'ipv4' | 'ipv6'): string | undefin
   return ips.find((ip) => ip.gateway && ip.address.includes(':') === (family === 'ipv6'))?.gateway;
 }
 
-/** A network's workloads and gateways from its ADD results (the first's gateways); IPv6 ones in a world with it. */
-function networkOf(results: Array<[string, CniResult]>, ipv6: boolean, id: string): Network {
-  const [label, first] = results[0]!;
-  const gateway = gatewayOf(first, 'ipv4');
-  if (!gateway) throw new ImplementationError(id, `the chain's ADD named no IPv4 gateway for ${label}`);
-  const gateway6 = ipv6 ? gatewayOf(first, 'ipv6') : undefined;
-  const workloads = results.map(([each, result]) => workloadOf(each, result, id));
+/** A network's workloads and gateways from their ADD results (the first's gateways); IPv6 ones in a world with it. */
+function networkOf(attached: Attached[], ipv6: boolean, id: string): Network {
+  const [first] = attached;
+  const gateway = gatewayOf(first!.result!, 'ipv4');
+  if (!gateway) throw new ImplementationError(id, `the chain's ADD named no IPv4 gateway for ${first!.label}`);
+  const gateway6 = ipv6 ? gatewayOf(first!.result!, 'ipv6') : undefined;
+  const workloads = attached.map((one) => workloadOf(one.label, one.result!, id));
   return {
     workloads: gateway6 ? workloads : workloads.map(({ address6: _, ...workload }) => workload),
     gateway,
@@ -142,38 +148,36 @@ export function cniImplementation(id: string, version: string, path: string): Im
       await host.exec(['mount', '-t', 'tmpfs', '-o', 'mode=0755', 'netns-conformance-cni', '/var/lib']);
       // the plugins write with the cell's iptables
       runtime = { host, pluginDir: await pluginDir(host), path: await pathWithIptables(host, iptables) };
-      const attach = async (label: string, chain: Conflist, capabilityArgs: Record<string, unknown>) => {
-        await host.exec(['ip', 'netns', 'add', label]);
-        const netns = `/run/netns/${label}`;
-        const one: Attached = {
-          label,
-          conflist: chain,
-          attachment: { containerId: `netns-conformance-${label}`, netns, ifname: 'eth0', capabilityArgs },
-          loopback: { containerId: `netns-conformance-${label}`, netns, ifname: 'lo', capabilityArgs: {} },
-        };
-        attached.push(one);
-        await asImplementation(id, add(runtime!, LOOPBACK, one.loopback));
-        one.result = await asImplementation(id, add(runtime!, chain, one.attachment));
-        return one.result;
+      /** each workload in a namespace of its own, attached in turn, so each gets the same address every run */
+      const attachAll = async (workloads: Planned[], chain: Conflist): Promise<Attached[]> => {
+        const network: Attached[] = [];
+        for (const { label, capabilityArgs } of workloads) {
+          await host.exec(['ip', 'netns', 'add', label]);
+          const netns = `/run/netns/${label}`;
+          const one: Attached = {
+            label,
+            conflist: chain,
+            attachment: { containerId: `netns-conformance-${label}`, netns, ifname: 'eth0', capabilityArgs },
+            loopback: { containerId: `netns-conformance-${label}`, netns, ifname: 'lo', capabilityArgs: {} },
+          };
+          attached.push(one); // removed by remove(), also when a later ADD fails
+          await asImplementation(id, add(runtime!, LOOPBACK, one.loopback));
+          one.result = await asImplementation(id, add(runtime!, chain, one.attachment));
+          network.push(one);
+        }
+        return network;
       };
-      for (const { label, capabilityArgs } of WORKLOADS) await attach(label, conflist, capabilityArgs);
       const ipv6 = world.families.includes('ipv6');
-      const main = networkOf(
-        attached.map((one) => [one.label, one.result!]),
-        ipv6,
-        id,
-      );
+      const main = networkOf(await attachAll(WORKLOADS, conflist), ipv6, id);
       const apart = apartChain
-        ? await (async () => {
-            const labels = besideWorkloads(APART);
-            for (const label of labels) await attach(label, apartChain, {});
-            const results = attached.filter((one) => labels.includes(one.label));
-            return networkOf(
-              results.map((one) => [one.label, one.result!]),
-              ipv6,
-              id,
-            );
-          })()
+        ? networkOf(
+            await attachAll(
+              besideWorkloads(APART).map((label) => ({ label, capabilityArgs: {} })),
+              apartChain,
+            ),
+            ipv6,
+            id,
+          )
         : undefined;
       const roles: Roles = {
         ...main,
@@ -220,7 +224,7 @@ export const cniKind: ImplementationKind = {
       throw new HarnessSetupError(
         `NETNS_IMPL=${id}: no CNI plugins ${parts.version} here; known: ${Object.keys(CNI_VERSIONS).join(', ')}`,
       );
-    const path = resolve(env.INIT_CWD ?? process.cwd(), parts.path);
+    const path = callerPath(parts.path, env);
     if (!parts.path || !existsSync(path) || !statSync(path).isFile())
       throw new HarnessSetupError(
         `NETNS_IMPL=${id}: ${parts.path ? `no such file ${path}` : 'no path after the colon'}; ` +

@@ -6,6 +6,7 @@ import { contains, isIpv4, networkOf, parseCidr, type Cidr } from '../../net/ipv
 import { contains6, networkOf6, parseCidr6 } from '../../net/ipv6.ts';
 import { WORLD_IPV6, type Family, type World } from '../../world/world.ts';
 import { STEP_IDS, type StepId } from './step-ids.ts';
+import { inCheckout } from '../../checkout.ts';
 
 export interface NamespaceSpec {
   name: string;
@@ -37,7 +38,7 @@ export class TopologyError extends Error {
   }
 }
 
-export const DEFAULT_TOPOLOGY = resolve(import.meta.dirname, '../../../fixtures/topologies/guide.json');
+export const DEFAULT_TOPOLOGY = inCheckout('fixtures/topologies/guide.json');
 
 /** NETNS_TOPOLOGY: the topology file a run loads (default: the guide's). */
 export function topologyPath(env = process.env): string {

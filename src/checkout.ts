@@ -1,0 +1,14 @@
+// The harness's own checkout: where its reports, caches, fixtures and scripts are, whatever the caller's
+// directory (npm runs scripts in it; `npx netns-conformance` and `node src/cli/….ts` may start elsewhere).
+import { resolve } from 'node:path';
+
+export const CHECKOUT = resolve(import.meta.dirname, '..');
+
+/** A path inside the checkout: inCheckout('reports', 'conformance.json'). */
+export const inCheckout = (...parts: string[]): string => resolve(CHECKOUT, ...parts);
+
+/** the directory the caller started in: npm starts scripts in the checkout and says where it was called from */
+export const callerDir = (env: NodeJS.ProcessEnv = process.env): string => env.INIT_CWD ?? process.cwd();
+
+/** A path as the caller wrote it (a flag's, a variable's), from where they were. */
+export const callerPath = (path: string, env: NodeJS.ProcessEnv = process.env): string => resolve(callerDir(env), path);
