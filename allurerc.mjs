@@ -32,7 +32,8 @@ export default defineConfig({
   name: 'netns-conformance',
   output: 'reports/html',
   // the machine's hostname (labelled "host" by allure-vitest, beside the host backend), the worker, the language
-  hideLabels: ['host', 'thread', 'framework', 'language', 'package', '_fallbackTestCaseId'],
+  // and the run and cell the site finds a test by (src/site/allure-tests.ts)
+  hideLabels: ['host', 'thread', 'framework', 'language', 'package', '_fallbackTestCaseId', 'run', 'cell'],
   variables: runVariables(),
   plugins: {
     // by implementation, then property (the suite's labels) or the walkthrough's scenario

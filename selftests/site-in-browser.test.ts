@@ -3,7 +3,8 @@
 // matrix run on a VM kernel), its grid shows every cell of both, a failed cell opens its checks with their why,
 // the filters hide what they should, a phone-wide screen scrolls the grid and not the page, and a cell whose
 // verdict changed between runs says when and from what. Screenshots go into the Allure report.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as allure from 'allure-js-commons';
@@ -45,8 +46,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function site(out: string, files: string[]): Promise<string> {
-  const run = await execa(process.execPath, ['src/cli/site.ts', '--out', out, ...files], { cwd: ROOT, reject: false });
+async function site(out: string, files: string[], flags: string[] = []): Promise<string> {
+  const run = await execa(process.execPath, ['src/cli/site.ts', '--out', out, ...flags, ...files], {
+    cwd: ROOT,
+    reject: false,
+  });
   expect(run.exitCode, run.stderr).toBe(0);
   return pathToFileURL(join(out, 'index.html')).href;
 }
@@ -87,12 +91,79 @@ describe('the site in a browser', () => {
     await details.waitFor({ state: 'visible' }); // Playwright waits for the page to show it, however busy
     const key = (await details.locator('h2').textContent())!;
     const why = RUNS.flatMap((path) => read(path).results).find(
-      (row) =>
-        row.verdict === 'fail' &&
-        [row.implementation, row.host, row.kernel, row.firewall, row.family].join(' · ') === key,
+      (row) => row.verdict === 'fail' && cellOf(row) === key,
     )!.why!;
     expect(await details.textContent()).toContain(`why: ${why}`);
     await screenshot('a failed cell', await details.screenshot());
+  });
+
+  test('a failed check opens its own test in the Allure report made from its run', async ({ skip }) => {
+    if (!browser) return skip(noBrowser);
+    // a run whose one check failed, and the Allure result its test left (labelled as suites/conformance.test.ts
+    // labels it); the report is made by npm run report's configuration, the page links the check to its test
+    const base = read(RUNS[0]!);
+    const check = base.results.find((row) => row.origin === 'conformance' && row.verdict !== 'skip')!;
+    const failed: ResultRow = { ...check, verdict: 'fail', why: 'failed by the test' };
+    const run: ResultsFile = { ...base, run: { ...base.run, id: 'site-link' }, results: [failed] };
+    const out = join(dir, 'allure-link');
+    const results = join(out, 'allure-results');
+    mkdirSync(results, { recursive: true });
+    writeFileSync(join(out, 'run.json'), JSON.stringify(run));
+    const uuid = randomUUID();
+    const name = `${failed.property}: as the test left it`;
+    writeFileSync(
+      join(results, `${uuid}-result.json`),
+      JSON.stringify({
+        uuid,
+        name,
+        fullName: `selftests/site-link#${name}`,
+        status: 'failed',
+        stage: 'finished',
+        start: Date.now() - 1000,
+        stop: Date.now(),
+        labels: [
+          { name: 'run', value: 'site-link' },
+          { name: 'cell', value: cellOf(failed) },
+          { name: 'implementation', value: failed.implementation },
+        ],
+        parameters: [{ name: 'property', value: failed.property }],
+      }),
+    );
+    const made = await execa(
+      'node_modules/.bin/allure',
+      ['generate', results, '--config', 'allurerc.mjs', '--output', join(out, 'html')],
+      { cwd: ROOT, reject: false, all: true },
+    );
+    expect(made.exitCode, made.all).toBe(0);
+    const url = await site(
+      join(out, 'site'),
+      [join(out, 'run.json')],
+      ['--allure', '../html/verdict/index.html', '--allure-results', results],
+    );
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    await page.locator('td.cell.fail a').first().click();
+    const details = page.locator('.details:target');
+    await details.waitFor();
+    const link = details.locator('a', { hasText: /^Allure test: / });
+    expect(await link.count()).toBe(1);
+    await link.click();
+    await page.getByText(name).first().waitFor({ state: 'visible' }); // the report opens on the test itself
+    expect(new URL(page.url()).hash).toBe(`#${createHash('md5').update(uuid).digest('hex')}`);
+    await screenshot('the Allure test a failed check opens', await page.screenshot());
+
+    // the same check of another run: the report is not its run's, so the page names the test and links no anchor
+    writeFileSync(join(out, 'other.json'), JSON.stringify({ ...run, run: { ...run.run, id: 'another' } }));
+    const other = await site(
+      join(out, 'other-site'),
+      [join(out, 'other.json')],
+      ['--allure', '../html/verdict/index.html', '--allure-results', results],
+    );
+    await page.goto(other);
+    await page.locator('td.cell.fail a').first().click();
+    await details.waitFor();
+    expect(await details.locator('a', { hasText: /^Allure test: / }).count()).toBe(0);
+    expect(await details.textContent()).toContain('Allure report (made from another run: its test');
   });
 
   test('the filters hide other implementations and kernels; without script every cell still shows', async ({

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, inject, test } from 'vitest';
 import { expectGolden } from '../fixtures/expect-golden.ts';
 import { expectAfterRestart, expectCleanRemoval, expectSelfCheck } from '../fixtures/expect-lifecycle.ts';
 import { anyFailed, releaseHost } from '../fixtures/release-host.ts';
-import { expectProperty, PropertyFailure, recordRows } from '../fixtures/expect-property.ts';
+import { expectProperty, recordRows } from '../fixtures/expect-property.ts';
+import { SuiteFailure } from '../fixtures/suite-failure.ts';
 import type { PropertyJudgements } from '../src/properties/judge-properties.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { skippedRow } from '../src/properties/judge.ts';
@@ -25,7 +26,7 @@ import {
 } from '../src/properties/properties.ts';
 import { expectBesideForeign } from '../fixtures/expect-foreign-firewall.ts';
 import { expectReconfigured, reconfiguredProperties } from '../fixtures/expect-reconfigured.ts';
-import type { ResultRow } from '../src/results/row.ts';
+import { cellKeyOf, type ResultRow } from '../src/results/row.ts';
 import { buildImplementation, hostOf, type Built } from '../src/run/build.ts';
 import { matrixCells } from '../src/run/cells.ts';
 import { judgeAll } from '../src/run/judge.ts';
@@ -66,13 +67,16 @@ describe.each(matrixCells(harness))('$title', (cell) => {
         const it = built!;
         await allure.parameter('family', family);
         await allure.parameter('property', property);
+        // hidden: what the site's link to this test is found by (src/site/allure-tests.ts)
+        await allure.label('run', harness.resultsId);
+        await allure.label('cell', cellKeyOf({ ...(it.state === 'built' ? it.judged.cell : it.cell), family }));
         if (it.state === 'unavailable') {
           recordRows(task, [skippedRow(it.cell, { property, family }, it.reason)]);
           return skip(it.reason);
         }
         if (it.state === 'failed') {
           recordRows(task, [skippedRow(it.cell, { property, family }, it.reason, 'fail')]);
-          throw new PropertyFailure(`${id} did not build, so ${property} cannot hold: ${it.reason}`);
+          throw new SuiteFailure('NotBuilt', `${id} did not build, so ${property} cannot hold: ${it.reason}`);
         }
         // on every property's test, so that a reader who opens any one of them sees what was built
         await allure.attachment('set-up commands', it.setUpLog || '(none)', 'text/plain');

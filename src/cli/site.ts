@@ -5,16 +5,19 @@ import { join, relative } from 'node:path';
 import { RUNS_DIR } from '../report/conformance-reporter.ts';
 import { readResults, type ResultsFile } from '../results/results-file.ts';
 import { writeAtomically } from '../results/write-atomically.ts';
+import { allureAnchor, allureTests } from '../site/allure-tests.ts';
 import { matrixOf, mergedHistory, type HistoryEntry } from '../site/matrix.ts';
 import { renderPage } from '../site/render.ts';
 import { callerDir, callerPath, CHECKOUT } from '../checkout.ts';
 import { failUsage, parseFlags } from './usage.ts';
 
-const USAGE = `usage: npm run site [-- [--out DIR] [--history PATH] [--allure PATH] [FILE …]]
+const USAGE = `usage: npm run site [-- [--out DIR] [--history PATH] [--allure PATH] [--allure-results DIR] [FILE …]]
 Writes the compatibility matrix as a static page, DIR/index.html (default reports/site), from the results files
 named (conformance.json of each job), or with none named from every run kept in reports/runs/, and
 DIR/history.json, which the next page carries on (read from --history PATH, default DIR/history.json). --allure is
-the Allure report's page as the site links it (default ../html/verdict/index.html, as npm run report writes it).`;
+the Allure report's page as the site links it (default ../html/verdict/index.html, as npm run report writes it);
+a failed check opens its own test there when the report's results (--allure-results, default
+reports/allure-results) are of the check's run.`;
 
 const HELP = 'npm run site -- --help';
 const fail = (problem: string): never => failUsage(problem, HELP);
@@ -25,6 +28,7 @@ const parsed = parseFlags(
       out: { type: 'string', default: join(CHECKOUT, 'reports/site') },
       history: { type: 'string' },
       allure: { type: 'string', default: '../html/verdict/index.html' },
+      'allure-results': { type: 'string', default: join(CHECKOUT, 'reports/allure-results') },
       help: { type: 'boolean' },
     },
     allowPositionals: true,
@@ -68,12 +72,15 @@ if (existsSync(historyPath))
 const history = mergedHistory(earlier, files);
 const matrix = matrixOf(files, history);
 writeAtomically(join(out, 'history.json'), `${JSON.stringify(history, null, 1)}\n`);
+const tests = allureTests(callerPath(parsed.values['allure-results']));
 writeAtomically(
   join(out, 'index.html'),
-  renderPage(matrix, { allure: parsed.values.allure, generatedAt: new Date().toISOString() }),
+  renderPage(matrix, { allure: parsed.values.allure, allureTests: tests, generatedAt: new Date().toISOString() }),
 );
-const failed = matrix.cells.filter((cell) => cell.failed.length).length;
+const failed = matrix.cells.flatMap((cell) => cell.failed.map((row) => ({ cell, row })));
+const linked = failed.filter(({ cell, row }) => allureAnchor(tests, cell, row)).length;
 console.log(
   `site: ${join(relative(here, out) || '.', 'index.html')}: ${matrix.cells.length} cells ` +
-    `(${failed} with failed checks) from ${files.length} run(s), history of ${history.length}`,
+    `(${new Set(failed.map(({ cell }) => cell)).size} with failed checks; ${linked} of ${failed.length} ` +
+    `checks open their Allure test) from ${files.length} run(s), history of ${history.length}`,
 );

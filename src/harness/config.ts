@@ -24,6 +24,8 @@ export interface HarnessConfig {
   images: Record<string, string>;
   /** labels every container of this run with it, so its leftovers can be swept */
   runId: string;
+  /** the run's id in its results file and on its Allure tests (NETNS_RUN_ID when given, else runId) */
+  resultsId: string;
   /** `<machine>:<pid>` of the process that owns the run */
   owner: string;
   /** when the run began (ms since the epoch): files older than that belong to earlier runs */

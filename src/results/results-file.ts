@@ -9,7 +9,10 @@ export const SCHEMA_VERSION = 1;
 
 /** The run as a whole: when, from which commit, with which tools and settings. */
 export interface RunInfo {
-  /** NETNS_RUN_ID when the caller gave one: a run that wrapped this one can tell its own file */
+  /**
+   * NETNS_RUN_ID when the caller gave one (a run that wrapped this one tells its own file by it), else the harness's
+   * own; each Allure test of the run carries it as its `run` label
+   */
   id?: string;
   /** the checkout's commit, with "-dirty" when it had changes; absent outside a git checkout */
   commit?: string;

@@ -20,6 +20,10 @@ export function resultCell(implementation: string, on: { host: string; kernel?: 
   return { implementation, host: on.host, kernel: on.kernel ?? '', firewall: on.firewall };
 }
 
+/** A cell in one family as one line, "guide · netns · 6.18.44 · iptables-nft · ipv4": the site's and Allure's key. */
+export const cellKeyOf = (cell: Cell & { family: string }): string =>
+  [cell.implementation, cell.host, cell.kernel, cell.firewall, cell.family].join(' · ');
+
 /** The rows of the property suite, and those of the guide's walkthrough (its steps and scenarios, one by one). */
 export type Origin = 'conformance' | 'walkthrough';
 

@@ -3,7 +3,7 @@
 // that judged it, its failed checks, and its history (when its verdicts last changed, and from what to what).
 import { SELECTABLE_PROPERTIES } from '../properties/properties.ts';
 import type { ResultsFile, RunInfo } from '../results/results-file.ts';
-import type { ResultRow, Verdict } from '../results/row.ts';
+import { cellKeyOf, type ResultRow, type Verdict } from '../results/row.ts';
 
 /** where a cell stands: an implementation judged on one host kind, kernel, firewall backend and family */
 export interface CellKey {
@@ -27,8 +27,10 @@ export interface MatrixCell extends CellKey {
   properties: Record<string, Verdict>;
   /** the cell's rows that failed in the newest run that judged it */
   failed: ResultRow[];
-  /** the run its verdicts come from */
+  /** when the run its verdicts come from started */
   judgedAt: string;
+  /** that run's id (its results file's run.id), which its Allure tests carry as a label */
+  run?: string;
   /** its verdict in each run that judged it, oldest first */
   history: Array<{ at: string; verdict: Verdict }>;
   /** the newest run in which its verdict changed, and the verdict before */
@@ -44,8 +46,7 @@ export interface Matrix {
   runs: Array<Pick<RunInfo, 'startedAt' | 'commit'>>;
 }
 
-export const keyOf = (cell: CellKey): string =>
-  [cell.implementation, cell.host, cell.kernel, cell.firewall, cell.family].join(' · ');
+export const keyOf: (cell: CellKey) => string = cellKeyOf;
 export const columnKeyOf = (cell: Omit<CellKey, 'implementation'>): string =>
   [cell.host, cell.kernel, cell.firewall, cell.family].join(' · ');
 
@@ -102,6 +103,7 @@ export function matrixOf(files: readonly ResultsFile[], history: readonly Histor
           properties: {},
           failed: [],
           judgedAt: file.run.startedAt,
+          ...(file.run.id ? { run: file.run.id } : {}),
           history: [],
         };
         cells.set(key, cell);

@@ -4,6 +4,7 @@
 import { inFamily } from '../properties/properties.ts';
 import type { ResultRow, Verdict } from '../results/row.ts';
 import type { Family } from '../world/world.ts';
+import { allureAnchor } from './allure-tests.ts';
 import { columnKeyOf, type Matrix, type MatrixCell } from './matrix.ts';
 import { PAGE_SCRIPT } from './page-script.ts';
 import { PAGE_STYLE } from './page-style.ts';
@@ -30,8 +31,10 @@ const anchorOf = (index: number) => `cell-${index + 1}`;
 const shortProperty = (property: string) => property.split('-')[0]!;
 
 export interface PageOptions {
-  /** where the Allure report is, relative to the page: each failed check links to it by its test's name */
+  /** where the Allure report is, relative to the page: each failed check links to its test there */
   allure?: string;
+  /** the report's anchor of each test of the run it was made from (allureTests); a check not in it names its test */
+  allureTests?: ReadonlyMap<string, string>;
   generatedAt: string;
 }
 
@@ -67,21 +70,32 @@ function cellHtml(cell: MatrixCell | undefined, index: number, properties: reado
     ><span class="verdict">${label}</span>${marks(cell, properties)}${strip(cell)}</a></td>`;
 }
 
-function failedCheck(row: ResultRow, allure: string | undefined): Html {
+type AllureOptions = Pick<PageOptions, 'allure' | 'allureTests'>;
+
+/** its own test in the report when the report was made from the cell's run, else the report and the test's name */
+function allureLink(row: ResultRow, cell: MatrixCell, { allure, allureTests }: AllureOptions): Html {
+  if (!allure) return html``;
   const test = `${row.implementation} has ${row.property}${inFamily(row.family as Family)}`;
+  const anchor = allureTests && allureAnchor(allureTests, cell, row);
+  return anchor
+    ? html`<br><a href="${allure}#${anchor}">Allure test: ${test}</a>`
+    : html`<br><a href="${allure}">Allure report</a> (made from another run: its test ${test} is not there)`;
+}
+
+function failedCheck(row: ResultRow, cell: MatrixCell, allure: AllureOptions): Html {
   return html`<li><strong>${row.property}</strong>: ${row.probe}: expected ${row.expected}, observed ${row.observed}
     ${row.why ? html`<br><span>why: <code>${row.why}</code></span>` : html``}
     ${row.reproduce ? html`<br><span>reproduce: <code>${row.reproduce}</code></span>` : html``}
-    ${allure ? html`<br><a href="${allure}#${encodeURIComponent(test)}">Allure test: ${test}</a>` : html``}</li>`;
+    ${allureLink(row, cell, allure)}</li>`;
 }
 
-function detailsHtml(cell: MatrixCell, index: number, allure: string | undefined): Html {
+function detailsHtml(cell: MatrixCell, index: number, allure: AllureOptions): Html {
   const changed = cell.changed
     ? html`<p>Changed ${day(cell.changed.at)}: ${cell.changed.from} → ${cell.changed.to}.</p>`
     : html`<p>Unchanged in the ${cell.history.length} run(s) on record.</p>`;
   const properties = Object.entries(cell.properties).map(([property, verdict]) => `${property} ${WORD[verdict]}`);
   const checks = cell.failed.length
-    ? html`<ol>${cell.failed.map((row) => failedCheck(row, allure))}</ol>`
+    ? html`<ol>${cell.failed.map((row) => failedCheck(row, cell, allure))}</ol>`
     : html`<p>No failed check.</p>`;
   return html`<section class="details" id="${anchorOf(index)}" tabindex="-1">
     <h2>${cell.key}</h2><p>Judged ${day(cell.judgedAt)}: ${properties.join(', ')}.</p>${changed}
@@ -94,7 +108,7 @@ const options = (label: string, name: string, values: readonly string[]) =>
     (value) => html`<option>${value}</option>`,
   )}</select></label>`;
 
-export function renderPage(matrix: Matrix, { allure, generatedAt }: PageOptions): string {
+export function renderPage(matrix: Matrix, { allure, allureTests, generatedAt }: PageOptions): string {
   const at = new Map(matrix.cells.map((cell, index) => [cell.key, { cell, index }]));
   const kernels = [...new Set(matrix.columns.map((column) => column.kernel))];
   const rows = matrix.implementations.map(
@@ -127,7 +141,7 @@ ${options('Kernel', 'kernel', kernels)}${options('Property', 'property', matrix.
 <caption class="sr">implementations against host kind, kernel, firewall and family</caption>
 <thead><tr><th scope="col">implementation</th>${matrix.columns.map(heading)}</tr></thead>
 <tbody>${rows}</tbody></table></div>
-${matrix.cells.map((cell, index) => detailsHtml(cell, index, allure))}
+${matrix.cells.map((cell, index) => detailsHtml(cell, index, { allure, allureTests }))}
 <script>${new Html(PAGE_SCRIPT)}</script></body></html>
 `.text;
 }
