@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import './scripts/preflight.mjs'; // Node 24 and a writable checkout, also for `npx vitest run`
+import { inReports } from './src/checkout.ts';
 
 // Nested runs (the self-tests run a suite against a broken topology) write only a report of their own.
 const nested = process.env.NETNS_NESTED_RUN === '1';
@@ -27,9 +28,9 @@ export default defineConfig({
       ? ['./selftests/nested-reporter.ts']
       : [
           'default',
-          ['allure-vitest/reporter', { resultsDir: 'reports/allure-results' }],
+          ['allure-vitest/reporter', { resultsDir: inReports('allure-results') }],
           // vitest's JUnit, replacing the last run's file only once it is whole
-          ['./src/report/junit-whole.ts', { outputFile: process.env.NETNS_JUNIT_FILE ?? 'reports/junit.xml' }],
+          ['./src/report/junit-whole.ts', { outputFile: process.env.NETNS_JUNIT_FILE ?? inReports('junit.xml') }],
           // npm run soak-tests reads each run's tests from vitest's JSON report
           ...(process.env.NETNS_TESTS_JSON
             ? [['json', { outputFile: process.env.NETNS_TESTS_JSON }] as ['json', { outputFile: string }]]

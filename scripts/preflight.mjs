@@ -21,8 +21,11 @@ if (major !== 24) {
       `put .tools/node/bin first on PATH: ${testCommand} (scripts/setup installs it)`,
   );
 }
+// the checkout's node_modules, or the one the harness was installed into from its tarball
+const installed = root.lastIndexOf('/node_modules/');
+const nodeModules = installed >= 0 ? root.slice(0, installed + '/node_modules'.length) : join(root, 'node_modules');
 try {
-  accessSync(join(root, 'node_modules'), constants.W_OK);
+  accessSync(nodeModules, constants.W_OK);
 } catch (error) {
   const user = process.getuid?.() === 0 ? 'root' : `uid ${process.getuid?.()}`;
   stop(

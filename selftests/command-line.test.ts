@@ -16,7 +16,7 @@ import { writeAtomically } from '../src/results/write-atomically.ts';
 import { runTempDir } from '../src/run-temp.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const CLI = ['bin/netns-conformance.ts'];
+const CLI = ['bin/netns-conformance.mjs'];
 const dir = runTempDir('netns-conformance-cli-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const cli = (args: string[]) => execa(process.execPath, [...CLI, ...args], { cwd: ROOT, reject: false });

@@ -11,7 +11,7 @@ const env = {
   NETNS_HOST: 'vm',
   NETNS_FIREWALLS: process.env.NETNS_FIREWALLS || FIREWALLS.join(','),
 };
-const vitest = spawn(VITEST, ['run', 'suites/conformance.test.ts', ...process.argv.slice(2)], {
+const vitest = spawn(process.execPath, [VITEST, 'run', 'suites/conformance.test.ts', ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: CHECKOUT,
   env,

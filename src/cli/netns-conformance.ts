@@ -4,10 +4,11 @@
 // of conformant, not conformant, bad input, harness failure it was (exit-code.ts).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { CONFORMANCE_JSON } from '../report/conformance-reporter.ts';
 import { readResults, type ResultsFile } from '../results/results-file.ts';
 import { EXIT, EXIT_CODES_HELP, exitCodeOf } from './exit-code.ts';
-import { callerDir, callerPath, CHECKOUT } from '../checkout.ts';
+import { callerDir, callerPath, CHECKOUT, INSTALLED } from '../checkout.ts';
 import { failUsage, parseFlags, VITEST } from './usage.ts';
 
 /** each flag, the variable it sets, and what it says in --help (with the variable's default) */
@@ -74,6 +75,8 @@ for (const flag of VALUED) if (values[flag] === '') failUsage(`--${flag} has no 
 
 const runId = `cli-${randomUUID().slice(0, 8)}`;
 const env: NodeJS.ProcessEnv = { ...process.env, NETNS_RUN_ID: runId, INIT_CWD: callerDir() };
+// an installed harness writes its reports where it was called, not into node_modules
+if (INSTALLED) env.NETNS_REPORTS ??= callerPath('reports');
 // paths are the caller's, as a variable's are read from where npm was started
 for (const [flag, [variable]] of Object.entries(FLAGS)) {
   const value = values[flag];
@@ -83,8 +86,8 @@ if (typeof values['junit-file'] === 'string') env.NETNS_JUNIT_FILE = callerPath(
 
 const filter = typeof values.test === 'string' ? ['-t', values.test] : [];
 const vitest = spawn(
-  VITEST,
-  ['run', 'suites/conformance.test.ts', 'suites/05-guide-beside-docker.test.ts', ...filter],
+  process.execPath,
+  [VITEST, 'run', 'suites/conformance.test.ts', 'suites/05-guide-beside-docker.test.ts', ...filter],
   { stdio: 'inherit', cwd: CHECKOUT, env },
 );
 // Ctrl-C reaches vitest from the terminal; a SIGTERM to this process is passed on, so its cleanup runs
@@ -97,7 +100,7 @@ vitest.on('close', (code, signal) => {
   if (signal) process.exit(signal === 'SIGINT' ? 130 : 143);
   let results: ResultsFile | undefined;
   try {
-    const file = readResults(CONFORMANCE_JSON);
+    const file = readResults(env.NETNS_REPORTS ? join(env.NETNS_REPORTS, 'conformance.json') : CONFORMANCE_JSON);
     results = file.run.id === runId ? file : undefined;
   } catch {} // no file, or one this harness does not read: not this run's
   process.exit(exitCodeOf(code ?? EXIT.harnessFailed, results));

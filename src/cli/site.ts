@@ -8,7 +8,7 @@ import { writeAtomically } from '../results/write-atomically.ts';
 import { allureAnchor, allureTests } from '../site/allure-tests.ts';
 import { matrixOf, mergedHistory, type HistoryEntry } from '../site/matrix.ts';
 import { renderPage } from '../site/render.ts';
-import { callerDir, callerPath, CHECKOUT } from '../checkout.ts';
+import { callerDir, callerPath, inReports } from '../checkout.ts';
 import { failUsage, parseFlags } from './usage.ts';
 
 const USAGE = `usage: npm run site [-- [--out DIR] [--history PATH] [--allure PATH] [--allure-results DIR] [FILE …]]
@@ -25,10 +25,10 @@ const fail = (problem: string): never => failUsage(problem, HELP);
 const parsed = parseFlags(
   {
     options: {
-      out: { type: 'string', default: join(CHECKOUT, 'reports/site') },
+      out: { type: 'string', default: inReports('site') },
       history: { type: 'string' },
       allure: { type: 'string', default: '../html/verdict/index.html' },
-      'allure-results': { type: 'string', default: join(CHECKOUT, 'reports/allure-results') },
+      'allure-results': { type: 'string', default: inReports('allure-results') },
       help: { type: 'boolean' },
     },
     allowPositionals: true,

@@ -36,7 +36,7 @@ function runOnce(run: number): Promise<{ rows: ResultRow[]; exitCode: number; ou
   // the results file is replaced, never removed first: each run's is told apart by its id
   const id = `soak-${process.pid}-${run}`;
   const started = performance.now();
-  const vitest = spawn(VITEST, ['run', 'suites/conformance.test.ts'], {
+  const vitest = spawn(process.execPath, [VITEST, 'run', 'suites/conformance.test.ts'], {
     cwd: CHECKOUT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NETNS_RUN_ID: id },

@@ -1,11 +1,15 @@
 // The commands' own arguments: `--help` prints what a command does and how it is driven, and exits 0 before it
 // touches anything; an argument it does not take is one line that names it and the usage, exit 2.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { inCheckout } from '../checkout.ts';
 import { EXIT } from './exit-code.ts';
 
-/** vitest from the checkout itself: the commands also run as `node src/cli/….ts`, outside npm's PATH */
-export const VITEST = inCheckout('node_modules/.bin/vitest');
+/**
+ * vitest's own script, wherever npm put it (the checkout's node_modules, or the project's that installed the
+ * harness): the commands also run as `node src/cli/….ts`, outside npm's PATH
+ */
+export const VITEST = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 
 /** For a command that takes no arguments (its settings are NETNS_* variables). */
 export function noArguments(usage: string, argv = process.argv.slice(2)): void {

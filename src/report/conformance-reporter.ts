@@ -11,11 +11,11 @@ import type { Origin, ResultRow } from '../results/row.ts';
 import { writeAtomically } from '../results/write-atomically.ts';
 import { summaryTable } from './rows-table.ts';
 import { runInfo } from './run-info.ts';
-import { inCheckout } from '../checkout.ts';
+import { inReports } from '../checkout.ts';
 
-export const CONFORMANCE_JSON = inCheckout('reports/conformance.json');
+export const CONFORMANCE_JSON = inReports('conformance.json');
 /** every run's results file is kept here too, for the site's matrix and history (npm run site) */
-export const RUNS_DIR = inCheckout('reports/runs');
+export const RUNS_DIR = inReports('runs');
 
 /** the property suite's rows; every other suite walks through the guide's steps and scenarios */
 const originOf = (module: TestModule): Origin =>
