@@ -1,8 +1,9 @@
 // The site (npm run site) as a reader meets it, in headless Chromium (Debian's, unpacked into the cache): built
 // from two real runs' results files (fixtures/site/: a conformance run on netns hosts with a broken script, a
 // matrix run on a VM kernel), its grid shows every cell of both, a failed cell opens its checks with their why,
-// the filters hide what they should, a phone-wide screen scrolls the grid and not the page, and a cell whose
-// verdict changed between runs says when and from what. Screenshots go into the Allure report.
+// a failed check opens its own Allure test, the filters hide what they should, a phone-wide screen scrolls the grid
+// and not the page, a cell whose verdict changed between runs says when and from what, and a cell a later run left
+// out stays as the history last saw it. Screenshots go into the Allure report.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -205,7 +206,9 @@ describe('the site in a browser', () => {
     await screenshot('on a phone', await page.screenshot());
   });
 
-  test('a cell whose verdict changed between runs says when and from what, in its history strip', async ({ skip }) => {
+  test('a changed cell says when and from what, in its strip; one a later run left out stays as last seen', async ({
+    skip,
+  }) => {
     if (!browser) return skip(noBrowser);
     // a run again a day later, one cell's verdict turned: its failures passing now, or one of its passes failing
     // (the runs CI builds from all pass): the history the next page carries on
@@ -243,5 +246,18 @@ describe('the site in a browser', () => {
     expect(await strip.allTextContents()).toEqual(from === 'fail' ? ['✗', '✓'] : ['✓', '✗']);
     await page.locator(`a[href="#${id}"]`).click();
     await screenshot('a cell that changed', await page.locator(`a[href="#${id}"]`).screenshot());
+
+    // a third run that judged the turned cell alone: the others stay as the history last saw them, and say so
+    const alone = join(dir, 'alone.json');
+    const third = new Date(Date.parse(later) + 86_400_000).toISOString();
+    const results = after.results.filter((row) => cellOf(row) === cellOf(turned));
+    writeFileSync(alone, JSON.stringify({ ...after, run: { ...after.run, startedAt: third }, results }));
+    await page.goto(await site(out, [alone]));
+    const all = cellsOf([first]).size;
+    expect(await page.locator('td.cell').count()).toBe(all);
+    const old = page.locator('td.cell .verdict', { hasText: ` as of ${later.slice(0, 10)}` });
+    expect(await old.count()).toBe(all - 1);
+    await old.first().click();
+    expect(await page.locator('.details:target').textContent()).toContain("None of this page's runs judged it");
   });
 });

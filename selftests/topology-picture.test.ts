@@ -1,9 +1,15 @@
 // The report's picture of an implementation is drawn from its roles: every workload, the gateway, the host's
-// uplink, the internet, and the published port's path, rendered by Graphviz into an SVG.
-import { describe, expect, test } from 'vitest';
+// uplink, the internet, and the published port's path, rendered by Graphviz into an SVG; the links between the
+// workloads and their bridge are named as the kernel reports them in the built host.
+import { resolve } from 'node:path';
+import { describe, expect, inject, test } from 'vitest';
+import { workloadLinks } from '../src/evidence/workload-links.ts';
+import { machineAbilities } from '../src/harness/backend-choice.ts';
 import { guideRoles } from '../src/implementations/guide/guide.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
+import { readImplementation } from '../src/implementations/registry.ts';
 import { rolesDot, rolesPicture } from '../src/report/topology-picture.ts';
+import { buildImplementation, hostOf } from '../src/run/build.ts';
 
 describe('topology picture', () => {
   const topology = loadTopology();
@@ -25,5 +31,40 @@ describe('topology picture', () => {
     const svg = await rolesPicture(roles, topology);
     expect(svg).toMatch(/^<\?xml[\s\S]*<svg/);
     expect(svg).toContain('192.168.0.2');
+  });
+});
+
+const root = (await machineAbilities()).root;
+const harness = { ...inject('harness'), backend: 'netns' as const, families: ['ipv4' as const] };
+
+describe.skipIf(!root)('the links in the picture, read from a built host (netns hosts need root)', () => {
+  test("examples/bridge.sh: each workload's eth0, its veth peer, the bridge nc0; a link down, unnamed", async () => {
+    const path = resolve(import.meta.dirname, '../examples/bridge.sh');
+    const cell = {
+      implementation: readImplementation(`script:${path}`),
+      firewall: 'iptables-nft' as const,
+      title: path,
+    };
+    const built = await buildImplementation(cell, harness, loadTopology(harness.topologyPath));
+    try {
+      if (built.state !== 'built') throw new Error(`${path} did not build: ${built.reason}`);
+      const { host, roles: builtRoles, world } = built.judged;
+      const links = await workloadLinks(host, builtRoles);
+      expect(links).toEqual({
+        a: { inside: 'eth0', outside: 'veth-a', bridge: 'nc0' },
+        b: { inside: 'eth0', outside: 'veth-b', bridge: 'nc0' },
+      });
+      const dot = rolesDot(builtRoles, world, links);
+      expect(dot).toContain('bridge nc0\\ngateway 10.88.0.1');
+      expect(dot).toContain('w0 -- gateway [label="eth0 — veth-a"]');
+
+      // a's link down: no route to its gateway, so the kernel names no link of a, and neither does the picture
+      await host.exec(['ip', 'link', 'set', 'eth0', 'down'], { ns: 'nc-a' });
+      const without = await workloadLinks(host, builtRoles);
+      expect(Object.keys(without)).toEqual(['b']);
+      expect(rolesDot(builtRoles, world, without)).toContain('w0 -- gateway;');
+    } finally {
+      await hostOf(built).stop();
+    }
   });
 });

@@ -17,6 +17,7 @@ import type { PropertyJudgements } from '../src/properties/judge-properties.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
 import { skippedRow } from '../src/properties/judge.ts';
 import { rolesPicture } from '../src/report/topology-picture.ts';
+import { workloadLinks, type WorkloadLink } from '../src/evidence/workload-links.ts';
 import {
   FOREIGN_PROPERTY,
   inFamily,
@@ -46,8 +47,11 @@ describe.each(matrixCells(harness))('$title', (cell) => {
   let built: Built | undefined;
   // every table is judged together, once, by the first test that asks; each test then asserts its own
   let judgedAll: Promise<PropertyJudgements> | undefined;
+  // the links the picture names, read once from the built host
+  let links: Record<string, WorkloadLink> = {};
   beforeAll(async () => {
     built = await buildImplementation(cell, harness, topology);
+    if (built.state === 'built') links = await workloadLinks(built.judged.host, built.judged.roles);
   }, 300_000);
   afterAll(async ({}, suite) => {
     // vitest 5: the first argument must be destructured
@@ -81,7 +85,11 @@ describe.each(matrixCells(harness))('$title', (cell) => {
         // on every property's test, so that a reader who opens any one of them sees what was built
         await allure.attachment('set-up commands', it.setUpLog || '(none)', 'text/plain');
         await allure.attachment('roles', JSON.stringify(it.judged.roles, null, 2), 'application/json');
-        await allure.attachment('topology', await rolesPicture(it.judged.roles, it.judged.world), 'image/svg+xml');
+        await allure.attachment(
+          'topology',
+          await rolesPicture(it.judged.roles, it.judged.world, links),
+          'image/svg+xml',
+        );
         await expectProperty(
           it.judged,
           property,

@@ -27,6 +27,8 @@ export interface MatrixCell extends CellKey {
   properties: Record<string, Verdict>;
   /** the cell's rows that failed in the newest run that judged it */
   failed: ResultRow[];
+  /** set when no run given judged it: its verdicts are the newest the history keeps, which keeps no rows */
+  fromHistory?: true;
   /** when the run its verdicts come from started */
   judgedAt: string;
   /** that run's id (its results file's run.id), which its Allure tests carry as a label */
@@ -110,6 +112,16 @@ export function matrixOf(files: readonly ResultsFile[], history: readonly Histor
       }
       cell.properties[row.property] = verdictOf([cell.properties[row.property] ?? 'skip', row.verdict]);
       if (row.verdict === 'fail') cell.failed.push(row);
+    }
+  // a cell the given runs did not judge (a job that did not run this time) as the history last saw it
+  for (const entry of [...history].reverse())
+    for (const [key, properties] of Object.entries(entry.cells)) {
+      const [implementation, host, kernel, firewall, family] = key.split(' · ');
+      if (cells.has(key) || family === undefined) continue;
+      cells.set(key, {
+        ...{ implementation: implementation!, host: host!, kernel: kernel!, firewall: firewall!, family },
+        ...{ key, properties: { ...properties }, failed: [], judgedAt: entry.at, fromHistory: true, history: [] },
+      });
     }
   for (const cell of cells.values()) {
     cell.history = history

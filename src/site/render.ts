@@ -26,6 +26,9 @@ export function html(parts: TemplateStringsArray, ...values: Array<string | numb
 
 const MARK: Record<Verdict, string> = { pass: '✓', fail: '✗', skip: '–' };
 const WORD: Record<Verdict, string> = { pass: 'passes', fail: 'fails', skip: 'skipped' };
+const FROM_HISTORY =
+  "None of this page's runs judged it: its verdicts are the newest in the history, which keeps no checks; " +
+  "that run's own results file and report have them.";
 const day = (at: string) => at.slice(0, 16).replace('T', ' ');
 const anchorOf = (index: number) => `cell-${index + 1}`;
 const shortProperty = (property: string) => property.split('-')[0]!;
@@ -65,7 +68,11 @@ function cellHtml(cell: MatrixCell | undefined, index: number, properties: reado
     : Object.values(cell.properties).includes('pass')
       ? 'pass'
       : 'skip';
-  const label = cell.failed.length ? `${MARK.fail} ${cell.failed.length} failed` : `${MARK[verdict]} ${verdict}`;
+  const label = cell.fromHistory
+    ? `${MARK[verdict]} ${verdict} as of ${cell.judgedAt.slice(0, 10)}`
+    : cell.failed.length
+      ? `${MARK.fail} ${cell.failed.length} failed`
+      : `${MARK[verdict]} ${verdict}`;
   return html`<td class="cell ${verdict}" data-kernel="${kernel}"><a href="#${anchorOf(index)}"
     ><span class="verdict">${label}</span>${marks(cell, properties)}${strip(cell)}</a></td>`;
 }
@@ -94,11 +101,14 @@ function detailsHtml(cell: MatrixCell, index: number, allure: AllureOptions): Ht
     ? html`<p>Changed ${day(cell.changed.at)}: ${cell.changed.from} → ${cell.changed.to}.</p>`
     : html`<p>Unchanged in the ${cell.history.length} run(s) on record.</p>`;
   const properties = Object.entries(cell.properties).map(([property, verdict]) => `${property} ${WORD[verdict]}`);
-  const checks = cell.failed.length
-    ? html`<ol>${cell.failed.map((row) => failedCheck(row, cell, allure))}</ol>`
-    : html`<p>No failed check.</p>`;
+  const checks = cell.fromHistory
+    ? html`<p>${FROM_HISTORY}</p>`
+    : cell.failed.length
+      ? html`<ol>${cell.failed.map((row) => failedCheck(row, cell, allure))}</ol>`
+      : html`<p>No failed check.</p>`;
   return html`<section class="details" id="${anchorOf(index)}" tabindex="-1">
     <h2>${cell.key}</h2><p>Judged ${day(cell.judgedAt)}: ${properties.join(', ')}.</p>${changed}
+
     ${checks}
     <p><a href="#grid">back to the grid</a></p></section>`;
 }
