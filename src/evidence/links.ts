@@ -46,19 +46,23 @@ export function unusableAddress(address: AddressInfo, ifname: string): string | 
 /** An IPv6 address the kernel does not use: "fd00::1 on docker0", still tentative or not, and why in words. */
 export interface UnsettledAddress {
   where: string;
+  ifname: string;
   tentative: boolean;
+  /** its link is up with a carrier: its DAD runs (on a link without one it waits, tentative, for the carrier) */
+  running: boolean;
   why: string;
 }
 
 /** IPv6 addresses of a namespace that cannot be used yet (tentative) or ever (failed DAD). */
 export async function unsettledAddresses(host: Host, ns: NetnsRef | undefined): Promise<UnsettledAddress[]> {
   const { stdout } = await host.exec(['ip', '-j', '-6', 'addr', 'show'], { ns });
-  const links = JSON.parse(stdout || '[]') as Array<{ ifname: string; addr_info: AddressInfo[] }>;
-  return links.flatMap(({ ifname, addr_info }) =>
+  const links = JSON.parse(stdout || '[]') as Array<{ ifname: string; flags?: string[]; addr_info: AddressInfo[] }>;
+  return links.flatMap(({ ifname, flags = [], addr_info }) =>
     addr_info.flatMap((address) => {
       const why = unusableAddress(address, ifname);
       const tentative = !address.dadfailed && Boolean(address.tentative);
-      return why ? [{ where: `${address.local} on ${ifname}`, tentative, why }] : [];
+      const running = flags.includes('UP') && flags.includes('LOWER_UP');
+      return why ? [{ where: `${address.local} on ${ifname}`, ifname, tentative, running, why }] : [];
     }),
   );
 }
@@ -71,6 +75,15 @@ export async function routeGet(host: Host, ns: string | undefined, address: stri
   if (result.exitCode !== 0) return { ok: false, error: result.stderr.replace(/^RTNETLINK answers: /, '').trim() };
   const [route] = JSON.parse(result.stdout) as Array<{ dev: string; gateway?: string; prefsrc?: string }>;
   return { ok: true, dev: route!.dev, gateway: route!.gateway, prefsrc: route!.prefsrc };
+}
+
+/** How long DAD of an address on a link takes by the link's settings: dad_transmits × retrans_time_ms. */
+export async function dadMs(host: Host, ns: string | undefined, ifname: string): Promise<number> {
+  // the path form: a link's name may hold a dot (eth0.100), which the dotted form reads as a separator
+  const keys = [`net/ipv6/conf/${ifname}/dad_transmits`, `net/ipv6/neigh/${ifname}/retrans_time_ms`];
+  const { stdout } = await host.exec(['sysctl', '-n', ...keys], { ns });
+  const [transmits, retransMs] = stdout.trim().split('\n').map(Number);
+  return transmits! * retransMs!;
 }
 
 export async function sysctl(host: Host, ns: string | undefined, key: string): Promise<string> {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { callerPath } from '../checkout.ts';
+import { ipv6Settled } from './ipv6-settled.ts';
 import { HOST_SCRATCH, type Host } from '../hosts/host.ts';
 import { writeHostFile } from '../hosts/host-file.ts';
 import { parseRolesJson } from '../roles/parse-roles.ts';
@@ -72,6 +73,10 @@ export function scriptImplementation(id: string, path: string): Implementation {
         );
       const roles = parseRolesJson(written.stdout, `${id}: roles`);
       await requireNamespaces(host, id, roles);
+      // as for every implementation: the kernel's link-local addresses on its bridge and veths do DAD, and while
+      // the bridge's is tentative the host sends no neighbour solicitation for what it forwards there (the first
+      // inbound IPv6 datagrams to a workload were lost): what is judged is the state it settles in
+      if (world.families.includes('ipv6')) await ipv6Settled(host, id, roles, { judgeUnsettled: true });
       return roles;
     },
   };
