@@ -3,15 +3,12 @@
 // bridge's is tentative the host sends no neighbour solicitation for what it forwards onto it (ndisc_send_ns wants
 // a usable link-local source): the first inbound IPv6 datagrams to a workload were lost, and 8-udp judged alone
 // failed in IPv6 (a run of every property passed only because 1-bridge's pings taught the host the neighbours).
-import { resolve } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { unsettledAddresses } from '../src/evidence/links.ts';
+import { withBuiltExample } from './built-example.ts';
 import { machineAbilities } from '../src/harness/backend-choice.ts';
-import { loadTopology } from '../src/implementations/guide/topology.ts';
-import { readImplementation } from '../src/implementations/registry.ts';
 import { startResponder } from '../src/probes/responder.ts';
 import { everyWorkload } from '../src/roles/roles.ts';
-import { buildImplementation, hostOf } from '../src/run/build.ts';
 
 const root = (await machineAbilities()).root;
 const harness = { ...inject('harness'), backend: 'netns' as const, families: ['ipv4' as const, 'ipv6' as const] };
@@ -25,16 +22,7 @@ except OSError as error: print("no answer:", error)`;
 
 describe.skipIf(!root)("a script's IPv6 after set-up (netns hosts need root)", () => {
   test('nothing is tentative when it is judged, and the first inbound IPv6 datagram is answered', async () => {
-    const path = resolve(import.meta.dirname, '../examples/bridge.sh');
-    const cell = {
-      implementation: readImplementation(`script:${path}`),
-      firewall: 'iptables-nft' as const,
-      title: path,
-    };
-    const built = await buildImplementation(cell, harness, loadTopology(harness.topologyPath));
-    try {
-      if (built.state !== 'built') throw new Error(`${path} did not build: ${built.reason}`);
-      const { host, roles } = built.judged;
+    await withBuiltExample(harness, async ({ host, roles }) => {
       for (const ns of [undefined, ...everyWorkload(roles).map((workload) => workload.netns)])
         expect(await unsettledAddresses(host, ns), `in ${ns ?? 'the host'}`).toEqual([]);
       // no neighbour of the host's is known yet on nc0: this datagram is the first packet it forwards there
@@ -42,8 +30,6 @@ describe.skipIf(!root)("a script's IPv6 after set-up (netns hosts need root)", (
       await startResponder(host, 'nc-a', 5000, 'udp');
       const sent = await host.exec(['python3', '-c', ONE_DATAGRAM], { ns: 'internet' });
       expect(sent.stdout).toContain('"peer": "2001:db8:100::7"');
-    } finally {
-      await hostOf(built).stop();
-    }
+    });
   });
 });

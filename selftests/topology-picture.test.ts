@@ -1,15 +1,13 @@
 // The report's picture of an implementation is drawn from its roles: every workload, the gateway, the host's
 // uplink, the internet, and the published port's path, rendered by Graphviz into an SVG; the links between the
 // workloads and their bridge are named as the kernel reports them in the built host.
-import { resolve } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
 import { workloadLinks } from '../src/evidence/workload-links.ts';
+import { withBuiltExample } from './built-example.ts';
 import { machineAbilities } from '../src/harness/backend-choice.ts';
 import { guideRoles } from '../src/implementations/guide/guide.ts';
 import { loadTopology } from '../src/implementations/guide/topology.ts';
-import { readImplementation } from '../src/implementations/registry.ts';
 import { rolesDot, rolesPicture } from '../src/report/topology-picture.ts';
-import { buildImplementation, hostOf } from '../src/run/build.ts';
 
 describe('topology picture', () => {
   const topology = loadTopology();
@@ -39,16 +37,7 @@ const harness = { ...inject('harness'), backend: 'netns' as const, families: ['i
 
 describe.skipIf(!root)('the links in the picture, read from a built host (netns hosts need root)', () => {
   test("examples/bridge.sh: each workload's eth0, its veth peer, the bridge nc0; a link down, unnamed", async () => {
-    const path = resolve(import.meta.dirname, '../examples/bridge.sh');
-    const cell = {
-      implementation: readImplementation(`script:${path}`),
-      firewall: 'iptables-nft' as const,
-      title: path,
-    };
-    const built = await buildImplementation(cell, harness, loadTopology(harness.topologyPath));
-    try {
-      if (built.state !== 'built') throw new Error(`${path} did not build: ${built.reason}`);
-      const { host, roles: builtRoles, world } = built.judged;
+    await withBuiltExample(harness, async ({ host, roles: builtRoles, world }) => {
       const links = await workloadLinks(host, builtRoles);
       expect(links).toEqual({
         a: { inside: 'eth0', outside: 'veth-a', bridge: 'nc0' },
@@ -63,8 +52,6 @@ describe.skipIf(!root)('the links in the picture, read from a built host (netns 
       const without = await workloadLinks(host, builtRoles);
       expect(Object.keys(without)).toEqual(['b']);
       expect(rolesDot(builtRoles, world, without)).toContain('w0 -- gateway;');
-    } finally {
-      await hostOf(built).stop();
-    }
+    });
   });
 });
